@@ -1,0 +1,133 @@
+"""Who may see and do what: the one place the access rules live.
+
+Deny by default. A person's powers come from their active memberships (a role over one council or
+the whole region). Views ask this module two questions:
+
+* may this person use this kind of page at all?  No -> 403 (:func:`require_role`).
+* is this record inside their scope?  No -> 404, through the ``visible_to(user)`` querysets,
+  which call :func:`councils_for`, so that a record's existence never leaks to another council.
+
+The policy in words:
+
+* social workers and team managers see and change their councils' children (region-scope
+  adoption social workers: every council's);
+* managers (heads of service) see case records read-only, dashboards, tracking and reports;
+* board members see board reports and nothing child- or adopter-level;
+* data officers see case records read-only and import and export;
+* administrators may do everything, including the Django admin.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from raa.models import Council, Membership, Role
+
+R = Role
+
+CASE_VIEW_ROLES = frozenset(
+    {R.SOCIAL_WORKER, R.TEAM_MANAGER, R.MANAGER, R.DATA_OFFICER, R.ADMINISTRATOR}
+)
+CASE_EDIT_ROLES = frozenset({R.SOCIAL_WORKER, R.TEAM_MANAGER, R.ADMINISTRATOR})
+HISTORY_ROLES = frozenset({R.TEAM_MANAGER, R.MANAGER, R.ADMINISTRATOR})
+DASHBOARD_ROLES = frozenset({R.TEAM_MANAGER, R.MANAGER, R.DATA_OFFICER, R.ADMINISTRATOR})
+TRACKING_ROLES = frozenset({R.SOCIAL_WORKER, R.TEAM_MANAGER, R.MANAGER, R.ADMINISTRATOR})
+REPORT_ROLES = frozenset({R.BOARD_MEMBER, R.TEAM_MANAGER, R.MANAGER, R.ADMINISTRATOR})
+IMPORT_ROLES = frozenset({R.DATA_OFFICER, R.ADMINISTRATOR})
+EXPORT_ROLES = frozenset({R.DATA_OFFICER, R.TEAM_MANAGER, R.MANAGER, R.ADMINISTRATOR})
+ADMIN_ROLES = frozenset({R.ADMINISTRATOR})
+
+
+def memberships(user) -> list[Membership]:
+    """The person's active memberships, read once per request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_raa_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.active()
+            .filter(user=user)
+            .select_related("council", "region")
+            .order_by("role", "council__name")
+        )
+        user._raa_memberships = cached
+    return cached
+
+
+def roles(user) -> set[str]:
+    return {m.role for m in memberships(user)}
+
+
+def has_role(user, allowed: Iterable[str]) -> bool:
+    allowed = set(allowed)
+    return any(m.role in allowed for m in memberships(user))
+
+
+def require_role(user, allowed: Iterable[str]) -> None:
+    """Raise PermissionDenied (403) unless the person holds one of the roles somewhere."""
+    if not has_role(user, allowed):
+        raise PermissionDenied("Your role does not give you access to this page.")
+
+
+def is_administrator(user) -> bool:
+    return has_role(user, ADMIN_ROLES)
+
+
+def region_wide(user, allowed: Iterable[str]) -> bool:
+    """True if the person holds one of the roles over a whole region (or is an administrator)."""
+    allowed = set(allowed)
+    return any(
+        m.role == R.ADMINISTRATOR or (m.role in allowed and m.council_id is None)
+        for m in memberships(user)
+    )
+
+
+def council_ids_for(user, allowed: Iterable[str]) -> set[int]:
+    """Ids of the councils over which the person holds one of the roles.
+
+    A region-scope membership covers every council of its region; an administrator covers every
+    council. Costs one query the first time in a request (memberships), one more for region scope.
+    """
+    allowed = set(allowed)
+    council_ids: set[int] = set()
+    region_ids: set[int] = set()
+    everything = False
+    for m in memberships(user):
+        if m.role == R.ADMINISTRATOR:
+            everything = True
+        elif m.role in allowed:
+            if m.council_id is None:
+                region_ids.add(m.region_id)
+            else:
+                council_ids.add(m.council_id)
+    if everything:
+        return set(Council.objects.values_list("id", flat=True))
+    if region_ids:
+        council_ids |= set(
+            Council.objects.filter(region_id__in=region_ids).values_list("id", flat=True)
+        )
+    return council_ids
+
+
+def councils_for(user, allowed: Iterable[str]) -> QuerySet[Council]:
+    return Council.objects.filter(id__in=council_ids_for(user, allowed))
+
+
+def region_ids_for(user, allowed: Iterable[str]) -> set[int]:
+    """Regions in which the person holds one of the roles over the whole region."""
+    allowed = set(allowed)
+    if is_administrator(user):
+        from raa.models import Region
+
+        return set(Region.objects.values_list("id", flat=True))
+    return {m.region_id for m in memberships(user) if m.role in allowed and m.council_id is None}
+
+
+def may_edit_council_records(user, council_id: int) -> bool:
+    return council_id in council_ids_for(user, CASE_EDIT_ROLES)
+
+
+def require_edit(user, council_id: int) -> None:
+    if not may_edit_council_records(user, council_id):
+        raise PermissionDenied("Your role lets you read this record but not change it.")

@@ -1,0 +1,25 @@
+"""The Django admin, open to administrators only (anyone else signed in gets 403)."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from raa import access
+
+
+class RaaAdminSite(admin.AdminSite):
+    site_header = "Regional Adoption Agency – administration"
+    site_title = "RAA admin"
+    index_title = "Administration"
+
+    def has_permission(self, request) -> bool:
+        return request.user.is_active and access.is_administrator(request.user)
+
+    def login(self, request, extra_context=None):
+        # One sign-in page for the whole site; a signed-in person without the role gets 403.
+        if request.user.is_authenticated:
+            if self.has_permission(request):
+                return super().login(request, extra_context)
+            raise PermissionDenied("The administration pages are for administrators.")
+        return redirect_to_login(request.GET.get("next", request.get_full_path()), settings.LOGIN_URL)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+
+
+class RaaConfig(AppConfig):
+    """The organisation app: the region, its partner councils, people, roles and the audit log."""
+
+    name = "raa"
+    verbose_name = "Organisation"
+    default_auto_field = "django.db.models.BigAutoField"
+
+
+class RaaAdminConfig(AdminConfig):
+    default_site = "raa.admin_site.RaaAdminSite"

@@ -1,0 +1,118 @@
+"""Writes to the organisation: councils, people, memberships, and the audit log."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import models, transaction
+
+from raa.models import AuditAction, AuditEvent, Council, Membership, Region, Role, User
+
+DEFAULT_REGION_NAME = "Regional Adoption Agency"
+
+
+def audit_record(
+    *,
+    user: User,
+    action: str,
+    object_type: str,
+    object_id: str | int = "",
+    council: Council | None = None,
+    detail: str = "",
+) -> AuditEvent:
+    """Log one view, change, export or import. ``detail`` must hold no personal data."""
+    return AuditEvent.objects.create(
+        user=user,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        council=council,
+        detail=detail[:500],
+    )
+
+
+def audit_view(*, user: User, obj: models.Model, council: Council | None) -> AuditEvent:
+    return audit_record(
+        user=user,
+        action=AuditAction.VIEWED,
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        council=council,
+    )
+
+
+def region_get_or_create(name: str | None = None) -> Region:
+    """The region to attach councils to: the named one, else the only one, else a new default."""
+    if name:
+        return Region.objects.get_or_create(name=name)[0]
+    region = Region.objects.order_by("id").first()
+    return region or Region.objects.create(name=DEFAULT_REGION_NAME)
+
+
+@transaction.atomic
+def council_add_or_rename(*, la_code: str, name: str, region: Region | None = None) -> tuple[Council, str]:
+    """Add a partner council, or rename it if the LA code is known. Returns (council, outcome)."""
+    council = Council.objects.select_for_update().filter(la_code=la_code).first()
+    if council is None:
+        council = Council(la_code=la_code, name=name, region=region or region_get_or_create())
+        council.full_clean()
+        council.save()
+        return council, "added"
+    if council.name == name:
+        return council, "unchanged"
+    council.name = name
+    council.full_clean()
+    council.save()
+    return council, "renamed"
+
+
+@transaction.atomic
+def user_add_or_update(
+    *,
+    username: str,
+    role: str,
+    councils: list[Council] | None = None,
+    region: Region | None = None,
+    password: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+    validate: bool = True,
+) -> tuple[User, str]:
+    """Create the person if new and make sure they hold ``role`` over each scope given.
+
+    Scopes are either ``councils`` or ``region`` (the whole region). Idempotent: memberships the
+    person already holds are left as they are, and other roles they hold are kept.
+    Administrators are also made staff and superusers, so that the Django admin lets them in.
+    """
+    if role not in Role.values:
+        raise ValueError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
+    if bool(councils) == bool(region):
+        raise ValueError("Give either one or more councils or the whole region, not both.")
+    user, created = User.objects.select_for_update().get_or_create(username=username)
+    changed = created
+    for field, value in (("first_name", first_name), ("last_name", last_name), ("email", email)):
+        if value is not None and getattr(user, field) != value:
+            setattr(user, field, value)
+            changed = True
+    if password is not None:
+        if validate:
+            validate_password(password, user)
+        if not user.check_password(password):
+            user.set_password(password)
+            changed = True
+    elif created:
+        user.set_unusable_password()
+    if role == Role.ADMINISTRATOR and not (user.is_staff and user.is_superuser):
+        user.is_staff = user.is_superuser = True
+        changed = True
+    if changed:
+        user.save()
+
+    added = 0
+    for council in councils or [None]:
+        scope_region = council.region if council else region
+        _, made = Membership.objects.active().get_or_create(
+            user=user, role=role, council=council, region=scope_region
+        )
+        added += made
+    user._raa_memberships = None
+    outcome = "added" if created else ("updated" if changed or added else "unchanged")
+    return user, outcome

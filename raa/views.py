@@ -1,0 +1,38 @@
+"""Home page per role and friendly error pages."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import render
+
+from adopters.models import Household
+from raa import access
+from raa.selectors import home_for
+
+
+def home(request):
+    user = request.user
+    context = {"is_case_worker": access.has_role(user, access.CASE_VIEW_ROLES)}
+    if context["is_case_worker"]:
+        context.update(home_for(user))
+        context["households_needing_attention"] = Household.objects.visible_to(
+            user
+        ).needing_attention()[:10]
+    context["is_manager"] = access.has_role(user, access.DASHBOARD_ROLES)
+    context["sees_reports"] = access.has_role(user, access.REPORT_ROLES)
+    context["imports"] = access.has_role(user, access.IMPORT_ROLES)
+    context["memberships"] = access.memberships(user)
+    return render(request, "raa/home.html", context)
+
+
+@login_not_required
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def error_500(request):
+    return render(request, "500.html", status=500)
