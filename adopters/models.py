@@ -26,6 +26,16 @@ class LeftReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+#: A household's stage once it has a child, from the latest journey event that names it
+#: (available on querysets annotated with ``with_progress()``).
+PROGRESS_STAGES = {
+    "linked": "Linked",
+    "matched": "Matched",
+    "placed": "Child placed",
+    "disruption": "Approved, waiting (after a disruption)",
+    "adoption_order": "Adopted",
+}
+
 STAGE_ORDER = [
     ("enquiry_date", "registration_date"),
     ("registration_date", "stage1_end_date"),
@@ -101,8 +111,11 @@ class Household(models.Model):
     def stage(self) -> str:
         if self.left_date:
             return "Left the process"
+        progress = getattr(self, "latest_child_event_kind", None)
+        if progress in PROGRESS_STAGES:
+            return PROGRESS_STAGES[progress]
         if self.approval_date:
-            return "Approved"
+            return "Approved, waiting"
         if self.stage2_start_date:
             return "Stage 2"
         if self.stage1_end_date:

@@ -32,6 +32,16 @@ class HouseholdQuerySet(models.QuerySet):
         ids = self.filter(linked).values("id")
         return self.filter(Q(region_id__in=region_ids) | Q(id__in=ids))
 
+    def with_progress(self) -> "HouseholdQuerySet":
+        """Annotate the latest link, match, placement or order with a child (one subquery)."""
+        from children.models import JourneyEvent
+
+        latest = JourneyEvent.objects.filter(
+            household=models.OuterRef("pk"),
+            kind__in=(*LINKING_EVENT_KINDS, "disruption", "adoption_order"),
+        ).order_by("-date", "-id")
+        return self.annotate(latest_child_event_kind=models.Subquery(latest.values("kind")[:1]))
+
     def active(self) -> "HouseholdQuerySet":
         return self.filter(left_date__isnull=True)
 

@@ -17,7 +17,7 @@ from raa.services import audit_view, region_get_or_create
 
 def get_visible_household(user, pk: int) -> Household:
     access.require_role(user, access.CASE_VIEW_ROLES)
-    return get_object_or_404(Household.objects.visible_to(user), pk=pk)
+    return get_object_or_404(Household.objects.visible_to(user).with_progress(), pk=pk)
 
 
 def may_edit_households(user) -> bool:
@@ -27,7 +27,7 @@ def may_edit_households(user) -> bool:
 
 def household_list(request):
     access.require_role(request.user, access.CASE_VIEW_ROLES)
-    households = Household.objects.visible_to(request.user)
+    households = Household.objects.visible_to(request.user).with_progress()
     search = request.GET.get("q", "").strip()
     if search:
         households = households.filter(

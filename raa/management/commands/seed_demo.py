@@ -1,0 +1,67 @@
+import sys
+import time
+from datetime import date
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from children.models import Child
+from raa import demo_data
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the synthetic demo region (five councils, ten financial years of journeys, "
+        "adopter households, the demo logins) or, with --size national, the benchmark set of "
+        "150 councils and about 300,000 children. Deterministic for a --seed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--size", choices=["region", "national"], default="region")
+        parser.add_argument(
+            "--force", action="store_true", help="run even in production (DJANGO_DEBUG=false)"
+        )
+        parser.add_argument(
+            "--today",
+            type=date.fromisoformat,
+            default=None,
+            help="pretend today is this date (YYYY-MM-DD); journeys stop there",
+        )
+
+    def handle(self, seed, size, force, today, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo refuses to run in production (DJANGO_DEBUG=false): it would add "
+                "invented children to a live system. Use --force if this really is a test system."
+            )
+        today = today or date.today()
+        existing = Child.objects.count()
+        if existing:
+            region = demo_data.Region.objects.filter(name=demo_data.DEMO_REGION_NAME).first()
+            if region:
+                councils = list(
+                    region.councils.filter(
+                        la_code__in=[c for c, _ in demo_data.DEMO_COUNCILS]
+                    ).order_by("la_code")
+                )
+                if len(councils) == len(demo_data.DEMO_COUNCILS):
+                    demo_data.ensure_demo_logins(region, councils)
+            self.stdout.write(
+                f"Demo data already loaded ({existing} children); nothing added, demo logins "
+                "checked."
+            )
+            return
+        started = time.monotonic()
+        show = self.stderr.isatty() if hasattr(self.stderr, "isatty") else sys.stderr.isatty()
+        totals = demo_data.build(
+            seed=seed,
+            size=size,
+            today=today,
+            progress=(lambda message: self.stderr.write(message)) if show else (lambda m: None),
+        )
+        self.stdout.write(
+            f"Seeded {size}: {totals['councils']} councils, {totals['children']} children, "
+            f"{totals['events']} journey events, {totals['households']} households "
+            f"in {time.monotonic() - started:.1f}s (seed {seed}, today {today:%d/%m/%Y})."
+        )
