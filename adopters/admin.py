@@ -6,6 +6,12 @@ from raa.admin import NoDeleteAdmin
 
 @admin.register(Household)
 class HouseholdAdmin(NoDeleteAdmin):
-    list_display = ["reference", "first_applicant", "second_applicant", "approval_date", "left_date"]
+    list_display = [
+        "reference",
+        "first_applicant",
+        "second_applicant",
+        "approval_date",
+        "left_date",
+    ]
     search_fields = ["reference", "first_applicant", "second_applicant"]
     list_filter = ["fast_track", "recruited_outside_region"]

@@ -62,9 +62,7 @@ class Household(models.Model):
         default=False, help_text="Approved by another agency: placements are inter-agency."
     )
     fast_track = models.CharField(max_length=20, choices=FastTrack.choices, blank=True)
-    dual_approval = models.BooleanField(
-        "dual approval (FfA / concurrent planning)", default=False
-    )
+    dual_approval = models.BooleanField("dual approval (FfA / concurrent planning)", default=False)
     children_wanted = models.PositiveSmallIntegerField(default=1)
     enquiry_date = models.DateField(null=True, blank=True)
     registration_date = models.DateField(

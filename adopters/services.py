@@ -40,7 +40,10 @@ def household_create(*, region: Region, acting_user, **fields) -> Household:
     household._history_user = acting_user
     household.save()
     audit_record(
-        user=acting_user, action=AuditAction.CREATED, object_type="household", object_id=household.pk
+        user=acting_user,
+        action=AuditAction.CREATED,
+        object_type="household",
+        object_id=household.pk,
     )
     return household
 

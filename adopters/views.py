@@ -106,7 +106,9 @@ def household_create_view(request):
         response = _save(request, form, None)
         if response:
             return response
-    return render(request, "adopters/household_form.html", {"form": form, "title": "Add a household"})
+    return render(
+        request, "adopters/household_form.html", {"form": form, "title": "Add a household"}
+    )
 
 
 def household_edit_view(request, pk: int):
@@ -127,4 +129,3 @@ def household_edit_view(request, pk: int):
         "adopters/household_form.html",
         {"form": form, "title": f"Change household {household.reference}", "household": household},
     )
-

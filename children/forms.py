@@ -24,7 +24,6 @@ def social_workers_for(councils) -> QuerySet[User]:
     return User.objects.filter(id__in=member_ids, is_active=True).order_by("last_name", "username")
 
 
-
 class ChildForm(forms.ModelForm):
     council = forms.ModelChoiceField(queryset=Council.objects.none())
 

@@ -93,7 +93,9 @@ class Child(models.Model):
         ordering = ["last_name", "first_name", "id"]
         verbose_name_plural = "children"
         constraints = [
-            models.UniqueConstraint(fields=["council", "child_id"], name="child_id_unique_in_council")
+            models.UniqueConstraint(
+                fields=["council", "child_id"], name="child_id_unique_in_council"
+            )
         ]
         indexes = [models.Index(fields=["council", "last_name"])]
 
@@ -121,6 +123,10 @@ class PeriodOfCare(models.Model):
                 name="period_of_care_dates_in_order",
             )
         ]
+
+    def __str__(self) -> str:
+        ended = f"{self.left_care:%d/%m/%Y}" if self.left_care else "now"
+        return f"In care {self.entered_care:%d/%m/%Y} to {ended}"
 
 
 class EventKind(models.TextChoices):
@@ -173,7 +179,9 @@ class JourneyEvent(models.Model):
     )
     reason = models.CharField(max_length=200, blank=True, help_text="RD1–RD4 or disruption reason")
     authority = models.CharField(max_length=20, choices=Authority.choices, blank=True)
-    placement_provider = models.CharField(max_length=3, choices=PlacementProvider.choices, blank=True)
+    placement_provider = models.CharField(
+        max_length=3, choices=PlacementProvider.choices, blank=True
+    )
     foster_carer_adoption = models.BooleanField(default=False)
     living_with_carers_since = models.DateField(null=True, blank=True)
     panel_date = models.DateField(null=True, blank=True)

@@ -51,7 +51,9 @@ def children_list(user, *, search: str = "", council_id: int | None = None) -> Q
 def children_for_home(user, *, today: date) -> list[Child]:
     """The person's allocated children still in the process (not adopted, plan not changed)."""
     children = with_journey_summary(
-        Child.objects.visible_to(user).filter(allocated_social_worker=user).select_related("council")
+        Child.objects.visible_to(user)
+        .filter(allocated_social_worker=user)
+        .select_related("council")
     ).exclude(latest_event_kind__in=[EventKind.ADOPTION_ORDER, EventKind.PLAN_CEASED])
     result = list(children.order_by("entered_care")[:50])
     for child in result:

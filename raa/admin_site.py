@@ -22,4 +22,6 @@ class RaaAdminSite(admin.AdminSite):
             if self.has_permission(request):
                 return super().login(request, extra_context)
             raise PermissionDenied("The administration pages are for administrators.")
-        return redirect_to_login(request.GET.get("next", request.get_full_path()), settings.LOGIN_URL)
+        return redirect_to_login(
+            request.GET.get("next", request.get_full_path()), settings.LOGIN_URL
+        )

@@ -57,25 +57,170 @@ DEMO_LOGINS = [
     ("admin", Role.ADMINISTRATOR, None, "Casey", "Brightwater"),
 ]
 
-FIRST_NAMES = (
-    "Amelia Ava Isla Freya Lily Mia Evie Ivy Ella Grace Poppy Rosie Willow Daisy Phoebe Ruby "
-    "Zara Aisha Maya Layla Nia Esme Hallie Orla Jack Oliver Noah Leo Arthur Oscar Harry Theo "
-    "Finley Alfie Reggie Teddy Ezra Kai Ibrahim Yusuf Rowan Jayden Tyler Callum Mason Ronan "
-    "Elijah Kofi Tariq Milo Rory Caleb Ellis Nathan Sonny Otis Jude Bodhi Arlo"
-).split()
-LAST_NAMES = (
-    "Ashworth Blakemore Brindley Calloway Chadwick Corbett Dunmore Eddison Fenwick Garside "
-    "Hallam Harwood Ingleby Jessop Kershaw Lomax Marsden Nettleton Oakridge Pickering Quarmby "
-    "Radcliffe Sowerby Thackeray Underwood Varley Wainwright Yardley Ackroyd Birtwhistle "
-    "Cresswell Dalby Elmsworth Fairclough Gledhill Haworth Illingworth Knowles Lightfoot "
-    "Mellor Northcott Oldroyd Pendlebury Rushworth Stansfield Tattersall Uttley Whiteley "
-    "Okonkwo Adeyemi Mensah Chaudhry Rahman Kowalczyk Novak Osei Begum Hussain Nwosu Balogun"
-).split()
-COUNCIL_NAME_PARTS = (
-    "Ash Bell Birch Brook Cold Crane Elm Fern Glen Hart Holly Kes Lark Marsh Mill Oak Pen "
-    "Rose Rush Sand Stone Thorn Wil Wold Wyn"
-).split()
-COUNCIL_NAME_ENDS = "bury field ford ham ley mere minster stead thorpe ton wick worth".split()
+FIRST_NAMES = [
+    "Amelia",
+    "Ava",
+    "Isla",
+    "Freya",
+    "Lily",
+    "Mia",
+    "Evie",
+    "Ivy",
+    "Ella",
+    "Grace",
+    "Poppy",
+    "Rosie",
+    "Willow",
+    "Daisy",
+    "Phoebe",
+    "Ruby",
+    "Zara",
+    "Aisha",
+    "Maya",
+    "Layla",
+    "Nia",
+    "Esme",
+    "Hallie",
+    "Orla",
+    "Jack",
+    "Oliver",
+    "Noah",
+    "Leo",
+    "Arthur",
+    "Oscar",
+    "Harry",
+    "Theo",
+    "Finley",
+    "Alfie",
+    "Reggie",
+    "Teddy",
+    "Ezra",
+    "Kai",
+    "Ibrahim",
+    "Yusuf",
+    "Rowan",
+    "Jayden",
+    "Tyler",
+    "Callum",
+    "Mason",
+    "Ronan",
+    "Elijah",
+    "Kofi",
+    "Tariq",
+    "Milo",
+    "Rory",
+    "Caleb",
+    "Ellis",
+    "Nathan",
+    "Sonny",
+    "Otis",
+    "Jude",
+    "Bodhi",
+    "Arlo",
+]
+LAST_NAMES = [
+    "Ashworth",
+    "Blakemore",
+    "Brindley",
+    "Calloway",
+    "Chadwick",
+    "Corbett",
+    "Dunmore",
+    "Eddison",
+    "Fenwick",
+    "Garside",
+    "Hallam",
+    "Harwood",
+    "Ingleby",
+    "Jessop",
+    "Kershaw",
+    "Lomax",
+    "Marsden",
+    "Nettleton",
+    "Oakridge",
+    "Pickering",
+    "Quarmby",
+    "Radcliffe",
+    "Sowerby",
+    "Thackeray",
+    "Underwood",
+    "Varley",
+    "Wainwright",
+    "Yardley",
+    "Ackroyd",
+    "Birtwhistle",
+    "Cresswell",
+    "Dalby",
+    "Elmsworth",
+    "Fairclough",
+    "Gledhill",
+    "Haworth",
+    "Illingworth",
+    "Knowles",
+    "Lightfoot",
+    "Mellor",
+    "Northcott",
+    "Oldroyd",
+    "Pendlebury",
+    "Rushworth",
+    "Stansfield",
+    "Tattersall",
+    "Uttley",
+    "Whiteley",
+    "Okonkwo",
+    "Adeyemi",
+    "Mensah",
+    "Chaudhry",
+    "Rahman",
+    "Kowalczyk",
+    "Novak",
+    "Osei",
+    "Begum",
+    "Hussain",
+    "Nwosu",
+    "Balogun",
+]
+COUNCIL_NAME_PARTS = [
+    "Ash",
+    "Bell",
+    "Birch",
+    "Brook",
+    "Cold",
+    "Crane",
+    "Elm",
+    "Fern",
+    "Glen",
+    "Hart",
+    "Holly",
+    "Kes",
+    "Lark",
+    "Marsh",
+    "Mill",
+    "Oak",
+    "Pen",
+    "Rose",
+    "Rush",
+    "Sand",
+    "Stone",
+    "Thorn",
+    "Wil",
+    "Wold",
+    "Wyn",
+]
+COUNCIL_NAME_ENDS = [
+    "bury",
+    "field",
+    "ford",
+    "ham",
+    "ley",
+    "mere",
+    "minster",
+    "stead",
+    "thorpe",
+    "ton",
+    "wick",
+    "worth",
+]
 
 # Ethnicity mix of children in care in England, roughly; the rest are spread across the others.
 ETHNICITY_WEIGHTS = {
@@ -141,8 +286,14 @@ class Generator:
         return f"H{self.household_count:05d}"
 
     # -- households --------------------------------------------------------------------------
-    def household_for_match(self, match_date: date, council: Council, rows: CouncilRows,
-                            outside_region: bool, children: int) -> Household | None:
+    def household_for_match(
+        self,
+        match_date: date,
+        council: Council,
+        rows: CouncilRows,
+        outside_region: bool,
+        children: int,
+    ) -> Household | None:
         """A household approved some months before it was matched, with earlier stages.
 
         None for matches made before the region kept adopter records here (older journeys come
@@ -150,17 +301,30 @@ class Generator:
         if match_date < self.households_from:
             return None
         approval = match_date - self.skewed_days(10, 90, 420)
-        return self._household(rows, council, approval=approval, outside=outside_region,
-                               children=children)
+        return self._household(
+            rows, council, approval=approval, outside=outside_region, children=children
+        )
 
-    def _household(self, rows: CouncilRows, council: Council | None, *, approval: date | None,
-                   outside: bool = False, children: int = 1, stop_at: str | None = None,
-                   registration: date | None = None, left: tuple[date, str] | None = None
-                   ) -> Household:
+    def _household(
+        self,
+        rows: CouncilRows,
+        council: Council | None,
+        *,
+        approval: date | None,
+        outside: bool = False,
+        children: int = 1,
+        stop_at: str | None = None,
+        registration: date | None = None,
+        left: tuple[date, str] | None = None,
+    ) -> Household:
         rng = self.rng
         first, last = self.name()
         couple = rng.random() < 0.72
-        second = f"{self.rng.choice(FIRST_NAMES)} {rng.choice([last, *self.name()[1:]])}" if couple else ""
+        second = (
+            f"{self.rng.choice(FIRST_NAMES)} {rng.choice([last, *self.name()[1:]])}"
+            if couple
+            else ""
+        )
         fast_track = ""
         if rng.random() < 0.08:
             fast_track = rng.choice([FastTrack.PREVIOUS_ADOPTER, FastTrack.FOSTER_CARER])
@@ -219,11 +383,22 @@ class Generator:
                 registration = self.today - self.days(60, 700)
                 left_on = min(self.today, registration + self.days(10, 200))
                 reason = self.rng.choice(list(LeftReason.values))
-                self._household(rows, council, approval=None, stop_at="stage1",
-                                registration=registration, left=(left_on, reason))
+                self._household(
+                    rows,
+                    council,
+                    approval=None,
+                    stop_at="stage1",
+                    registration=registration,
+                    left=(left_on, reason),
+                )
             else:
-                self._household(rows, council, approval=None, stop_at=stage,
-                                registration=self.today - self.days(0, 150 if stage == "stage1" else 300))
+                self._household(
+                    rows,
+                    council,
+                    approval=None,
+                    stop_at=stage,
+                    registration=self.today - self.days(0, 150 if stage == "stage1" else 300),
+                )
 
     # -- children ------------------------------------------------------------------------------
     def journeys(self, council: Council, workers: list[User], count: int) -> CouncilRows:
@@ -237,7 +412,10 @@ class Generator:
                 size = self.rng.choice([2, 2, 2, 3])
             group = None
             if size > 1:
-                group = SiblingGroup(council=council, reference=f"SG{council.la_code}-{len(rows.sibling_groups) + 1:04d}")
+                group = SiblingGroup(
+                    council=council,
+                    reference=f"SG{council.la_code}-{len(rows.sibling_groups) + 1:04d}",
+                )
                 rows.sibling_groups.append(group)
             start_window = (date(FIRST_YEAR - 2, 4, 1), self.today - timedelta(days=45))
             span = (start_window[1] - start_window[0]).days
@@ -246,8 +424,12 @@ class Generator:
                 [(0, 200), (200, 730), (730, 1460), (1460, 2200)], [40, 32, 18, 10]
             )[0]
             ages = sorted(
-                (self.rng.randint(*youngest_age) + i * self.rng.randint(300, 1100)
-                 for i in range(size)), reverse=True)
+                (
+                    self.rng.randint(*youngest_age) + i * self.rng.randint(300, 1100)
+                    for i in range(size)
+                ),
+                reverse=True,
+            )
             worker = self.rng.choice(workers)
             indexes = []
             for age in ages:
@@ -274,8 +456,15 @@ class Generator:
             made += size
         return rows
 
-    def journey(self, rows: CouncilRows, council: Council, indexes: list[int], entered: date,
-                worker: User, oldest_age: int) -> None:
+    def journey(
+        self,
+        rows: CouncilRows,
+        council: Council,
+        indexes: list[int],
+        entered: date,
+        worker: User,
+        oldest_age: int,
+    ) -> None:
         """One journey shared by a child or a sibling group, cut off at today."""
         rng = self.rng
         today = self.today
@@ -326,46 +515,83 @@ class Generator:
             return self._store(rows, indexes, entered, left_care, events, worker, council)
 
         outside = rng.random() < 0.15
-        provider = (rng.choice([PlacementProvider.OTHER_COUNCIL, PlacementProvider.OTHER_RAA,
-                                PlacementProvider.VOLUNTARY]) if outside
-                    else PlacementProvider.OWN_COUNCIL)
+        provider = (
+            rng.choice(
+                [
+                    PlacementProvider.OTHER_COUNCIL,
+                    PlacementProvider.OTHER_RAA,
+                    PlacementProvider.VOLUNTARY,
+                ]
+            )
+            if outside
+            else PlacementProvider.OWN_COUNCIL
+        )
         if ffa or foster_carer:
             # The carers are known: matching follows the order quickly, sometimes precedes it.
-            match = max(adm + self.days(7, 30), authority_date + timedelta(days=rng.randint(-40, 90)))
+            match = max(
+                adm + self.days(7, 30), authority_date + timedelta(days=rng.randint(-40, 90))
+            )
             link = max(adm, match - self.days(10, 40))
         else:
             wait = self.skewed_days(10, 80 if not harder else 200, 500 if not harder else 900)
             link = authority_date + wait
             match = link + self.skewed_days(14, 35, 120)
-        household = self.household_for_match(match, council, rows, outside and not (ffa or foster_carer),
-                                              len(indexes))
+        household = self.household_for_match(
+            match, council, rows, outside and not (ffa or foster_carer), len(indexes)
+        )
         if not add(EventKind.LINKED, link, household=household):
             return self._store(rows, indexes, entered, left_care, events, worker, council)
-        if not add(EventKind.MATCHED, match, household=household, panel_date=match - self.days(1, 14)):
+        if not add(
+            EventKind.MATCHED, match, household=household, panel_date=match - self.days(1, 14)
+        ):
             return self._store(rows, indexes, entered, left_care, events, worker, council)
         placed = max(match, authority_date) + self.skewed_days(3, 14, 60)
-        if not add(EventKind.PLACED, placed, household=household, placement_provider=provider,
-                   foster_carer_adoption=bool(living_since),
-                   living_with_carers_since=min(living_since, placed) if living_since else None):
+        if not add(
+            EventKind.PLACED,
+            placed,
+            household=household,
+            placement_provider=provider,
+            foster_carer_adoption=bool(living_since),
+            living_with_carers_since=min(living_since, placed) if living_since else None,
+        ):
             return self._store(rows, indexes, entered, left_care, events, worker, council)
 
         if not (ffa or foster_carer) and rng.random() < 0.04:
             disruption = placed + self.skewed_days(14, 90, 300)
-            if not add(EventKind.DISRUPTION, disruption, household=household,
-                       reason=rng.choice(["Placement could not meet the child's needs",
-                                          "Adopters' circumstances changed",
-                                          "Relationship between child and adopters broke down"])):
+            if not add(
+                EventKind.DISRUPTION,
+                disruption,
+                household=household,
+                reason=rng.choice(
+                    [
+                        "Placement could not meet the child's needs",
+                        "Adopters' circumstances changed",
+                        "Relationship between child and adopters broke down",
+                    ]
+                ),
+            ):
                 return self._store(rows, indexes, entered, left_care, events, worker, council)
-            household = self.household_for_match(disruption + self.days(60, 300), council, rows,
-                                                  False, len(indexes))
+            household = self.household_for_match(
+                disruption + self.days(60, 300), council, rows, False, len(indexes)
+            )
             link = disruption + self.skewed_days(40, 120, 400)
             match = link + self.days(14, 60)
             placed = match + self.days(5, 30)
-            if not (add(EventKind.LINKED, link, household=household)
-                    and add(EventKind.MATCHED, match, household=household,
-                            panel_date=match - self.days(1, 14))
-                    and add(EventKind.PLACED, placed, household=household,
-                            placement_provider=PlacementProvider.OWN_COUNCIL)):
+            if not (
+                add(EventKind.LINKED, link, household=household)
+                and add(
+                    EventKind.MATCHED,
+                    match,
+                    household=household,
+                    panel_date=match - self.days(1, 14),
+                )
+                and add(
+                    EventKind.PLACED,
+                    placed,
+                    household=household,
+                    placement_provider=PlacementProvider.OWN_COUNCIL,
+                )
+            ):
                 return self._store(rows, indexes, entered, left_care, events, worker, council)
 
         application = placed + timedelta(weeks=10) + self.skewed_days(0, 60, 300)
@@ -376,13 +602,25 @@ class Generator:
             left_care = order
         return self._store(rows, indexes, entered, left_care, events, worker, council)
 
-    def _store(self, rows: CouncilRows, indexes: list[int], entered: date, left_care: date | None,
-               events: list[tuple[str, date, dict]], worker: User, council: Council) -> None:
+    def _store(
+        self,
+        rows: CouncilRows,
+        indexes: list[int],
+        entered: date,
+        left_care: date | None,
+        events: list[tuple[str, date, dict]],
+        worker: User,
+        council: Council,
+    ) -> None:
         for index in indexes:
             rows.periods.append((index, PeriodOfCare(entered_care=entered, left_care=left_care)))
             for kind, when, extra in events:
-                event = JourneyEvent(kind=kind, date=when, recorded_by=worker,
-                                     **{k: v for k, v in extra.items() if k != "household"})
+                event = JourneyEvent(
+                    kind=kind,
+                    date=when,
+                    recorded_by=worker,
+                    **{k: v for k, v in extra.items() if k != "household"},
+                )
                 household = extra.get("household")
                 rows.events.append((index, event, household))
 
@@ -412,8 +650,9 @@ class Generator:
         if not objects:
             return
         if self.history:
-            bulk_create_with_history(objects, model, batch_size=2000, default_user=by,
-                                     default_change_reason="Demo data")
+            bulk_create_with_history(
+                objects, model, batch_size=2000, default_user=by, default_change_reason="Demo data"
+            )
             if objects[0].pk is None:  # older databases do not return keys: fetch them back
                 raise RuntimeError("The database did not return primary keys from bulk insert.")
         else:
@@ -469,15 +708,18 @@ def national_councils(rng: random.Random, count: int) -> list[tuple[str, str, in
     return result
 
 
-def build(*, seed: int, size: str, today: date,
-          progress: Callable[[str], None] = lambda message: None) -> dict:
+def build(
+    *, seed: int, size: str, today: date, progress: Callable[[str], None] = lambda message: None
+) -> dict:
     """Build the demo region (``size="region"``) or the national set (``size="national"``).
 
     Returns counts of what was written. Refuses nothing: the caller checks for existing data.
     """
     rng = random.Random(seed)
     region = Region.objects.get_or_create(name=DEMO_REGION_NAME)[0]
-    councils = [council_add_or_rename(la_code=c, name=n, region=region)[0] for c, n in DEMO_COUNCILS]
+    councils = [
+        council_add_or_rename(la_code=c, name=n, region=region)[0] for c, n in DEMO_COUNCILS
+    ]
     logins = ensure_demo_logins(region, councils)
     admin_user = logins[-1]
     worker_by_council = {0: logins[0], 1: logins[1]}
@@ -494,14 +736,18 @@ def build(*, seed: int, size: str, today: date,
         for code, name, region_number in national_councils(rng, 145):
             if region_number not in regions:
                 regions[region_number] = Region.objects.get_or_create(
-                    name=f"Benchmark Adoption Region {region_number + 1}")[0]
-            council = council_add_or_rename(la_code=code, name=name, region=regions[region_number])[0]
+                    name=f"Benchmark Adoption Region {region_number + 1}"
+                )[0]
+            council = council_add_or_rename(la_code=code, name=name, region=regions[region_number])[
+                0
+            ]
             plan.append((council, rng.randint(1500, 2500)))
 
     totals = {"councils": len(plan), "children": 0, "events": 0, "households": 0}
     for number, (council, count) in enumerate(plan, start=1):
-        generator = Generator(seed=seed * 1000 + number, today=today, region=council.region,
-                              history=history)
+        generator = Generator(
+            seed=seed * 1000 + number, today=today, region=council.region, history=history
+        )
         workers = council_social_workers(council, generator.rng, 4 if size == "region" else 1)
         if number - 1 in worker_by_council:
             workers.append(worker_by_council[number - 1])

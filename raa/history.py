@@ -1,5 +1,6 @@
 """Readable change history of a case record, from django-simple-history's tables."""
 
+
 def history_rows(*history_querysets) -> list[dict]:
     """Each save of the given records as a row: when, who, what kind of record, and each changed
     field with its old and new value. Newest first. Reads each history table once."""
@@ -59,4 +60,3 @@ def _display(record, field) -> str:
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
     return "" if value is None else str(value)
-

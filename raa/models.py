@@ -106,12 +106,12 @@ class Membership(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user.username}: {self.get_role_display()} – {self.scope_label}"
+
     @property
     def scope_label(self) -> str:
         return self.council.name if self.council_id else f"{self.region.name} (whole region)"
-
-    def __str__(self) -> str:
-        return f"{self.user.username}: {self.get_role_display()} – {self.scope_label}"
 
 
 class AuditAction(models.TextChoices):
@@ -144,4 +144,4 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.object_type} {self.object_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_id}"

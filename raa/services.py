@@ -47,7 +47,9 @@ def region_get_or_create(name: str | None = None) -> Region:
 
 
 @transaction.atomic
-def council_add_or_rename(*, la_code: str, name: str, region: Region | None = None) -> tuple[Council, str]:
+def council_add_or_rename(
+    *, la_code: str, name: str, region: Region | None = None
+) -> tuple[Council, str]:
     """Add a partner council, or rename it if the LA code is known. Returns (council, outcome)."""
     council = Council.objects.select_for_update().filter(la_code=la_code).first()
     if council is None:

@@ -1,0 +1,62 @@
+# The two set-up commands: `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+# The tests run against the real PostgreSQL and Redis. The test database's name carries a hash of
+# the migrations, so `--reuse-db` keeps it between runs but never reuses one of an older schema.
+MIGRATIONS_HASH := $(shell cat */migrations/0*.py 2>/dev/null | sha1sum | cut -c1-10)
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/raa_$(MIGRATIONS_HASH)
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+
+.PHONY: install demo test lint format check-deploy worker clean
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+demo: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --no-input -v0
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py seed_demo
+	@echo
+	@echo "  Regional Adoption Agency demo: http://127.0.0.1:$(PORT)/"
+	@echo "  Sign in with any of these (password: adoption-demo):"
+	@echo "    worker    social worker, Northbrook          worker2  social worker, Eastmere"
+	@echo "    adoption  adoption social worker, region     manager  team manager, Northbrook"
+	@echo "    regional  head of service, region            board    board member (reports only)"
+	@echo "    data      data officer, region               admin    administrator"
+	@if [ -n "$$REDIS_URL" ]; then echo "  Database: $${DATABASE_URL:-SQLite}; Celery worker and beat running on $$REDIS_URL"; \
+	  else echo "  Database: SQLite (db.sqlite3); background tasks run in-process (no REDIS_URL)"; fi
+	@echo
+	@set -m; trap 'kill 0' EXIT; \
+	if [ -n "$$REDIS_URL" ]; then \
+	  DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/celery -A raa worker --loglevel=warning --concurrency=2 & \
+	  DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/celery -A raa beat --loglevel=warning & \
+	fi; \
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install lint
+	DJANGO_DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	  $(BIN)/python manage.py makemigrations --check --dry-run -v0
+	DJANGO_DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	  $(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -1,0 +1,137 @@
+"""The fixed world every test can use, built once per test database.
+
+One region with three councils (A, B, C) and one person of every role in every scope
+(each council and the whole region): ``world.users[(role, scope)]`` where scope is
+``"A"``, ``"B"``, ``"C"`` or ``"region"``. Council A has a child linked with a household;
+council B has a child; there is a household linked with no child.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from django.contrib.auth.hashers import make_password
+
+from adopters.models import Household
+from children.models import Child, EventKind, JourneyEvent
+from raa.models import Council, Region, Role, User
+from raa.services import council_add_or_rename, user_add_or_update
+
+PASSWORD = "a-long-test-password-42"
+SCOPES = ("A", "B", "C", "region")
+
+
+@dataclass
+class World:
+    region: Region
+    councils: dict[str, Council]
+    users: dict = field(default_factory=dict)
+    child_a: Child | None = None
+    child_b: Child | None = None
+    household_a: Household | None = None
+    household_free: Household | None = None
+
+    def user(self, role: str, scope: str):
+        return self.users[(role, scope)]
+
+
+def build_world() -> World:
+    """Idempotent, so a reused test database keeps one copy of the world. Cheap when the world
+    is already there: no password is hashed twice."""
+    region = Region.objects.get_or_create(name="Test Regional Adoption Agency")[0]
+    councils = {}
+    for letter, code in zip("ABC", ("801", "802", "803"), strict=True):
+        councils[letter] = council_add_or_rename(
+            la_code=code, name=f"Council {letter}", region=region
+        )[0]
+    world = World(region=region, councils=councils)
+    existing = {u.username: u for u in User.objects.filter(last_name__startswith="Scope")}
+    hashed = None
+    for role in Role.values:
+        for scope in SCOPES:
+            username = f"{role}-{scope}".lower()
+            if username in existing:
+                world.users[(role, scope)] = existing[username]
+                continue
+            user = user_add_or_update(
+                username=username,
+                role=role,
+                councils=[councils[scope]] if scope != "region" else None,
+                region=region if scope == "region" else None,
+                first_name=role.replace("_", " ").title(),
+                last_name=f"Scope{scope}",
+            )[0]
+            hashed = hashed or make_password(PASSWORD)
+            user.password = hashed
+            user.save(update_fields=["password"])
+            world.users[(role, scope)] = user
+    worker_a = world.user(Role.SOCIAL_WORKER, "A")
+    world.child_a, _ = Child.objects.get_or_create(
+        council=councils["A"],
+        child_id="A0001",
+        defaults={
+            "first_name": "Ada",
+            "last_name": "Testworld",
+            "date_of_birth": date(2021, 1, 5),
+            "allocated_social_worker": worker_a,
+        },
+    )
+    world.child_b, _ = Child.objects.get_or_create(
+        council=councils["B"],
+        child_id="B0001",
+        defaults={"first_name": "Bea", "last_name": "Testworld", "date_of_birth": date(2020, 6, 9)},
+    )
+    world.household_a, _ = Household.objects.get_or_create(
+        reference="W00001",
+        defaults={
+            "region": region,
+            "first_applicant": "Hollis Linked",
+            "enquiry_date": date(2022, 1, 3),
+        },
+    )
+    world.household_free, _ = Household.objects.get_or_create(
+        reference="W00002",
+        defaults={
+            "region": region,
+            "first_applicant": "Ivo Unlinked",
+            "enquiry_date": date(2022, 2, 3),
+        },
+    )
+    if not world.child_a.periods_of_care.exists():
+        world.child_a.periods_of_care.create(entered_care=date(2021, 3, 1))
+        JourneyEvent.objects.create(
+            child=world.child_a,
+            kind=EventKind.ADM_DECISION,
+            date=date(2021, 9, 1),
+            recorded_by=worker_a,
+        )
+        JourneyEvent.objects.create(
+            child=world.child_a,
+            kind=EventKind.LINKED,
+            date=date(2022, 3, 1),
+            household=world.household_a,
+            recorded_by=worker_a,
+        )
+    return world
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        build_world()
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def client_for(client):
+    """Sign the test client in as a person: ``client_for(user)``."""
+
+    def sign_in(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return sign_in

@@ -1,0 +1,129 @@
+"""Every URL, as every role in every scope, against one declared policy table.
+
+A URL that is added without an entry in POLICY fails ``test_every_url_has_a_policy``.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from raa import access
+from raa.models import Role
+from tests.conftest import SCOPES
+
+EVERYONE = frozenset(Role.values)
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset  # who may use the page
+    obj: str | None = None  # world attribute the page is about (scoped: 404 outside)
+    see: frozenset | None = None  # who may open the record at all (defaults to ``roles``)
+    region_only: bool = False  # only region-scope holders of ``roles``
+    post: bool = False  # the page takes POST too
+
+
+# Scopes in which each world object is visible to case staff.
+VISIBLE_IN = {"child_a": {"A", "region"}, "household_a": {"A", "region"}}
+
+POLICY = {
+    "home": Rule(EVERYONE),
+    "children:list": Rule(access.CASE_VIEW_ROLES),
+    "children:create": Rule(access.CASE_EDIT_ROLES, post=True),
+    "children:detail": Rule(access.CASE_VIEW_ROLES, obj="child_a"),
+    "children:edit": Rule(
+        access.CASE_EDIT_ROLES, obj="child_a", see=access.CASE_VIEW_ROLES, post=True
+    ),
+    "children:history": Rule(access.HISTORY_ROLES, obj="child_a", see=access.CASE_VIEW_ROLES),
+    "adopters:list": Rule(access.CASE_VIEW_ROLES),
+    "adopters:create": Rule(
+        access.CASE_EDIT_ROLES, see=access.CASE_VIEW_ROLES, region_only=True, post=True
+    ),
+    "adopters:detail": Rule(access.CASE_VIEW_ROLES, obj="household_a"),
+    "adopters:edit": Rule(
+        access.CASE_EDIT_ROLES,
+        obj="household_a",
+        see=access.CASE_VIEW_ROLES,
+        region_only=True,
+        post=True,
+    ),
+    "adopters:history": Rule(access.HISTORY_ROLES, obj="household_a", see=access.CASE_VIEW_ROLES),
+    "scorecard:dashboard": Rule(access.DASHBOARD_ROLES),
+    "scorecard:tracking": Rule(access.TRACKING_ROLES),
+    "scorecard:reports": Rule(access.REPORT_ROLES),
+}
+# Pages with their own tests: sign-in and sign-out (test_auth.py), the admin (test_admin.py).
+NOT_IN_MATRIX = {"login", "logout"}
+
+
+def all_url_names(resolver=None, namespace="") -> list[str]:
+    names = []
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            if ns == "admin":
+                continue
+            names += all_url_names(pattern, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.append(namespace + pattern.name)
+    return names
+
+
+def expected_status(rule: Rule, role: str, scope: str) -> int:
+    """What the policy says this person gets: 200, 403 (role may not) or 404 (not in scope)."""
+    if role == Role.ADMINISTRATOR:
+        return 200  # administrators may do everything, in every council
+    if role not in (rule.see or rule.roles):
+        return 403
+    if rule.obj and scope not in VISIBLE_IN[rule.obj]:
+        return 404
+    if role not in rule.roles or (rule.region_only and scope != "region"):
+        return 403
+    return 200
+
+
+def url_for(name: str, world) -> str:
+    rule = POLICY[name]
+    return reverse(name, kwargs={"pk": getattr(world, rule.obj).pk} if rule.obj else None)
+
+
+def test_every_url_has_a_policy():
+    missing = set(all_url_names()) - set(POLICY) - NOT_IN_MATRIX
+    assert not missing, f"URLs without an access policy: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("name", sorted(POLICY))
+def test_anonymous_is_sent_to_sign_in(client, world, name):
+    url = url_for(name, world)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize("name", sorted(POLICY))
+def test_every_role_in_every_scope_gets_what_the_policy_says(client, world, name):
+    rule = POLICY[name]
+    url = url_for(name, world)
+    wrong = []
+    for role in Role.values:
+        for scope in SCOPES:
+            client.force_login(
+                world.user(role, scope), backend="django.contrib.auth.backends.ModelBackend"
+            )
+            want = expected_status(rule, role, scope)
+            methods = ["get", "post"] if rule.post else ["get"]
+            for method in methods:
+                got = getattr(client, method)(url).status_code
+                if got != want:
+                    wrong.append(f"{method.upper()} {url} as {role}/{scope}: {got}, want {want}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_policy_table_says_what_the_brief_says():
+    # Board members never reach a child's or household's record, the dashboard or tracking.
+    for name in ("children:detail", "adopters:detail", "scorecard:dashboard", "scorecard:tracking"):
+        assert expected_status(POLICY[name], Role.BOARD_MEMBER, "region") == 403
+    assert expected_status(POLICY["scorecard:reports"], Role.BOARD_MEMBER, "region") == 200
+    # Another council's child answers 404, not 403.
+    assert expected_status(POLICY["children:detail"], Role.SOCIAL_WORKER, "B") == 404
