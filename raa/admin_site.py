@@ -1,6 +1,10 @@
 """The Django admin, open to administrators only (anyone else signed in gets 403)."""
 
+from functools import wraps
+
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.utils.decorators import method_decorator
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -16,6 +20,20 @@ class RaaAdminSite(admin.AdminSite):
     def has_permission(self, request) -> bool:
         return request.user.is_active and access.is_administrator(request.user)
 
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def refuse_other_roles(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+            if not self.has_permission(request):
+                raise PermissionDenied("The administration pages are for administrators.")
+            return inner(request, *args, **kwargs)
+
+        return refuse_other_roles
+
+    @method_decorator(login_not_required)
     def login(self, request, extra_context=None):
         # One sign-in page for the whole site; a signed-in person without the role gets 403.
         if request.user.is_authenticated:

@@ -10,7 +10,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-LA_CODE_VALIDATOR = RegexValidator(r"^[0-9]{3}$", "A DfE LA code is three digits, e.g. 301.")
+LA_CODE_VALIDATOR = RegexValidator(
+    r"^[0-9]{3}\Z", "A DfE LA code is three digits, e.g. 301.", code="la_code"
+)
 
 
 class Region(models.Model):

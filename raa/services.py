@@ -1,9 +1,19 @@
 """Writes to the organisation: councils, people, memberships, and the audit log."""
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from raa.models import AuditAction, AuditEvent, Council, Membership, Region, Role, User
+from raa.models import (
+    LA_CODE_VALIDATOR,
+    AuditAction,
+    AuditEvent,
+    Council,
+    Membership,
+    Region,
+    Role,
+    User,
+)
 
 DEFAULT_REGION_NAME = "Regional Adoption Agency"
 
@@ -51,6 +61,9 @@ def council_add_or_rename(
     *, la_code: str, name: str, region: Region | None = None
 ) -> tuple[Council, str]:
     """Add a partner council, or rename it if the LA code is known. Returns (council, outcome)."""
+    LA_CODE_VALIDATOR(la_code)
+    if not name.strip():
+        raise ValidationError("A council needs a name.")
     council = Council.objects.select_for_update().filter(la_code=la_code).first()
     if council is None:
         council = Council(la_code=la_code, name=name, region=region or region_get_or_create())
