@@ -25,8 +25,8 @@ class RaaAdminSite(admin.AdminSite):
 
         @wraps(view)
         def refuse_other_roles(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+            # Anonymous people never get here: LoginRequiredMiddleware sends them to the admin
+            # login view, which sends them on to the one sign-in page.
             if not self.has_permission(request):
                 raise PermissionDenied("The administration pages are for administrators.")
             return inner(request, *args, **kwargs)
