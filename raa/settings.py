@@ -27,6 +27,8 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
+# Kept apart from DEBUG (which the test runner turns off) so commands can tell production apart.
+PRODUCTION = not DEBUG
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:

@@ -30,23 +30,21 @@ class Command(BaseCommand):
         )
 
     def handle(self, seed, size, force, today, **options):
-        if not settings.DEBUG and not force:
+        if settings.PRODUCTION and not force:
             raise CommandError(
                 "seed_demo refuses to run in production (DJANGO_DEBUG=false): it would add "
                 "invented children to a live system. Use --force if this really is a test system."
             )
         today = today or date.today()
-        existing = Child.objects.count()
+        region = demo_data.Region.objects.filter(name=demo_data.DEMO_REGION_NAME).first()
+        existing = Child.objects.filter(council__region=region).count() if region else 0
         if existing:
-            region = demo_data.Region.objects.filter(name=demo_data.DEMO_REGION_NAME).first()
-            if region:
-                councils = list(
-                    region.councils.filter(
-                        la_code__in=[c for c, _ in demo_data.DEMO_COUNCILS]
-                    ).order_by("la_code")
-                )
-                if len(councils) == len(demo_data.DEMO_COUNCILS):
-                    demo_data.ensure_demo_logins(region, councils)
+            councils = list(
+                region.councils.filter(
+                    la_code__in=[code for code, _ in demo_data.DEMO_COUNCILS]
+                ).order_by("la_code")
+            )
+            demo_data.ensure_demo_logins(region, councils)
             self.stdout.write(
                 f"Demo data already loaded ({existing} children); nothing added, demo logins "
                 "checked."

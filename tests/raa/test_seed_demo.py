@@ -1,0 +1,128 @@
+"""seed_demo: the demo region, its logins, realistic journeys, determinism, production refusal."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count
+
+from adopters.models import Household
+from children.models import Child, EventKind, JourneyEvent
+from raa import access, demo_data
+from raa.models import Council, Region, Role, User
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed once for the module, inside a transaction that is rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command("seed_demo", "--seed", "7", "--today", TODAY.isoformat(), stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(seeded, db):
+    return seeded
+
+
+def test_demo_region_has_five_councils_about_1500_children_and_households(demo):
+    assert demo.startswith("Seeded region: 5 councils")
+    region = Region.objects.get(name=demo_data.DEMO_REGION_NAME)
+    assert region.councils.count() == 5
+    children = Child.objects.filter(council__region=region)
+    assert 1400 <= children.count() <= 1600
+    households = Household.objects.filter(region=region)
+    assert 250 <= households.count() <= 700
+    # Every stage of the adopter pipeline is represented.
+    assert {h.stage for h in households.with_progress()} >= {
+        "Enquiry", "Stage 1", "Stage 2", "Approved, waiting", "Matched", "Child placed",
+        "Adopted", "Left the process",
+    }
+
+
+def test_demo_journeys_look_real(demo):
+    events = JourneyEvent.objects.filter(child__council__region__name=demo_data.DEMO_REGION_NAME)
+    by_kind = dict(events.values_list("kind").annotate(n=Count("id")))
+    adopted = by_kind[EventKind.ADOPTION_ORDER]
+    assert adopted > 800
+    assert by_kind[EventKind.PLAN_CEASED] > 50  # changes of plan
+    assert 0 < by_kind[EventKind.DISRUPTION] < 0.06 * by_kind[EventKind.PLACED]
+    assert by_kind[EventKind.FFA_PLACEMENT] > 50
+    assert events.filter(kind=EventKind.PLACED, foster_carer_adoption=True).count() > 100
+    assert events.filter(date__gt=TODAY).count() == 0  # nothing in the future
+    # Adoption orders in each of the ten financial years 2016-17 .. 2025-26.
+    for year in range(2016, 2026):
+        assert events.filter(
+            kind=EventKind.ADOPTION_ORDER, date__gte=date(year, 4, 1), date__lte=date(year + 1, 3, 31)
+        ).count() >= 20, year
+    # Children still waiting: ADM decision, not placed, plan not reversed, not adopted.
+    waiting = Child.objects.filter(events__kind=EventKind.ADM_DECISION).exclude(
+        events__kind__in=[EventKind.PLACED, EventKind.PLAN_CEASED, EventKind.ADOPTION_ORDER]
+    )
+    assert waiting.count() > 30
+    assert Child.objects.filter(sibling_group__isnull=False).count() > 100
+    assert Child.objects.exclude(ethnicity="WBRI").count() > 200
+    # Each event's order is right for each child: entered care <= ADM <= match <= placed <= order.
+    for child in Child.objects.filter(events__kind=EventKind.ADOPTION_ORDER)[:200]:
+        dates = {e.kind: e.date for e in child.events.all()}
+        entered = child.periods_of_care.get().entered_care
+        assert entered <= dates["adm_decision"] <= dates["matched"] <= dates["placed"]
+        assert dates["placed"] < dates["adoption_order"]
+
+
+def test_demo_logins_have_the_roles_and_scopes_of_the_interface(demo):
+    councils = list(Council.objects.filter(region__name=demo_data.DEMO_REGION_NAME).order_by("la_code"))
+    expected = {
+        "worker": (Role.SOCIAL_WORKER, councils[0]),
+        "worker2": (Role.SOCIAL_WORKER, councils[1]),
+        "adoption": (Role.SOCIAL_WORKER, None),
+        "manager": (Role.TEAM_MANAGER, councils[0]),
+        "regional": (Role.MANAGER, None),
+        "board": (Role.BOARD_MEMBER, None),
+        "data": (Role.DATA_OFFICER, None),
+        "admin": (Role.ADMINISTRATOR, None),
+    }
+    for username, (role, council) in expected.items():
+        user = User.objects.get(username=username)
+        assert user.check_password("adoption-demo")
+        assert [(m.role, m.council) for m in access.memberships(user)] == [(role, council)]
+    worker = User.objects.get(username="worker")
+    assert set(Child.objects.visible_to(worker).values_list("council", flat=True)) == {councils[0].pk}
+    assert Child.objects.filter(allocated_social_worker=worker).exists()
+
+
+def test_running_it_again_adds_nothing(demo):
+    children = Child.objects.count()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "already loaded" in out.getvalue()
+    assert Child.objects.count() == children
+
+
+def test_same_seed_same_journeys_other_seed_other_journeys(world):
+    council = world.councils["C"]
+    worker = world.user(Role.SOCIAL_WORKER, "C")
+
+    def fingerprint(seed):
+        rows = demo_data.Generator(seed=seed, today=TODAY, region=world.region, history=False)
+        rows = rows.journeys(council, [worker], 60)
+        return [(c.first_name, c.last_name, c.date_of_birth) for c in rows.children], [
+            (i, e.kind, e.date) for i, e, _ in rows.events
+        ]
+
+    assert fingerprint(3) == fingerprint(3)
+    assert fingerprint(3) != fingerprint(4)
+
+
+def test_seed_demo_refuses_production_without_force(settings, world):
+    settings.PRODUCTION = True
+    before = (Child.objects.count(), User.objects.count())
+    with pytest.raises(CommandError, match="refuses to run in production"):
+        call_command("seed_demo", "--seed", "99")
+    assert (Child.objects.count(), User.objects.count()) == before
