@@ -3,11 +3,11 @@
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
-from django.utils.decorators import method_decorator
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.decorators import method_decorator
 
 from raa import access
 

@@ -12,7 +12,10 @@ def test_opening_a_childs_record_is_logged_with_who_and_which(client_for, world)
     event = AuditEvent.objects.order_by("-id").first()
     assert AuditEvent.objects.count() == before + 1
     assert (event.user, event.action, event.object_type, event.object_id) == (
-        worker, AuditAction.VIEWED, "child", str(world.child_a.pk)
+        worker,
+        AuditAction.VIEWED,
+        "child",
+        str(world.child_a.pk),
     )
     assert event.council == world.councils["A"]
     # The log holds identifiers only, never the child's name.
@@ -24,7 +27,9 @@ def test_opening_a_household_is_logged(client_for, world):
     client_for(person).get(f"/adopters/{world.household_a.pk}/")
     event = AuditEvent.objects.order_by("-id").first()
     assert (event.user, event.object_type, event.object_id) == (
-        person, "household", str(world.household_a.pk)
+        person,
+        "household",
+        str(world.household_a.pk),
     )
 
 
@@ -124,6 +129,8 @@ def test_the_admin_offers_no_delete_for_case_records(client_for, world):
     admin = world.user(Role.ADMINISTRATOR, "region")
     client = client_for(admin)
     assert client.get(f"/admin/children/child/{world.child_a.pk}/delete/").status_code == 403
-    assert client.get(f"/admin/adopters/household/{world.household_a.pk}/delete/").status_code == 403
+    assert (
+        client.get(f"/admin/adopters/household/{world.household_a.pk}/delete/").status_code == 403
+    )
     page = client.get(f"/admin/children/child/{world.child_a.pk}/change/").content.decode()
     assert "deletelink" not in page

@@ -41,8 +41,14 @@ def test_demo_region_has_five_councils_about_1500_children_and_households(demo):
     assert 250 <= households.count() <= 700
     # Every stage of the adopter pipeline is represented.
     assert {h.stage for h in households.with_progress()} >= {
-        "Enquiry", "Stage 1", "Stage 2", "Approved, waiting", "Matched", "Child placed",
-        "Adopted", "Left the process",
+        "Enquiry",
+        "Stage 1",
+        "Stage 2",
+        "Approved, waiting",
+        "Matched",
+        "Child placed",
+        "Adopted",
+        "Left the process",
     }
 
 
@@ -58,9 +64,14 @@ def test_demo_journeys_look_real(demo):
     assert events.filter(date__gt=TODAY).count() == 0  # nothing in the future
     # Adoption orders in each of the ten financial years 2016-17 .. 2025-26.
     for year in range(2016, 2026):
-        assert events.filter(
-            kind=EventKind.ADOPTION_ORDER, date__gte=date(year, 4, 1), date__lte=date(year + 1, 3, 31)
-        ).count() >= 20, year
+        assert (
+            events.filter(
+                kind=EventKind.ADOPTION_ORDER,
+                date__gte=date(year, 4, 1),
+                date__lte=date(year + 1, 3, 31),
+            ).count()
+            >= 20
+        ), year
     # Children still waiting: ADM decision, not placed, plan not reversed, not adopted.
     waiting = Child.objects.filter(events__kind=EventKind.ADM_DECISION).exclude(
         events__kind__in=[EventKind.PLACED, EventKind.PLAN_CEASED, EventKind.ADOPTION_ORDER]
@@ -77,7 +88,9 @@ def test_demo_journeys_look_real(demo):
 
 
 def test_demo_logins_have_the_roles_and_scopes_of_the_interface(demo):
-    councils = list(Council.objects.filter(region__name=demo_data.DEMO_REGION_NAME).order_by("la_code"))
+    councils = list(
+        Council.objects.filter(region__name=demo_data.DEMO_REGION_NAME).order_by("la_code")
+    )
     expected = {
         "worker": (Role.SOCIAL_WORKER, councils[0]),
         "worker2": (Role.SOCIAL_WORKER, councils[1]),
@@ -93,7 +106,9 @@ def test_demo_logins_have_the_roles_and_scopes_of_the_interface(demo):
         assert user.check_password("adoption-demo")
         assert [(m.role, m.council) for m in access.memberships(user)] == [(role, council)]
     worker = User.objects.get(username="worker")
-    assert set(Child.objects.visible_to(worker).values_list("council", flat=True)) == {councils[0].pk}
+    assert set(Child.objects.visible_to(worker).values_list("council", flat=True)) == {
+        councils[0].pk
+    }
     assert Child.objects.filter(allocated_social_worker=worker).exists()
 
 
