@@ -493,9 +493,11 @@ class Generator:
         elif foster_carer:
             living_since = entered + self.skewed_days(0, 20, 300)
 
-        if not add(EventKind.PERMANENCE_DECISION, entered + self.days(95, 150)):
+        permanence = entered + self.days(95, 150)
+        if not add(EventKind.PERMANENCE_DECISION, permanence):
             return self._store(rows, indexes, entered, left_care, events, worker, council)
-        adm = entered + self.skewed_days(110, 200, 520)
+        # The plan for adoption is made at the second review; the ADM decides after it.
+        adm = max(entered + self.skewed_days(110, 200, 520), permanence + self.days(7, 40))
         if not add(EventKind.ADM_DECISION, adm):
             return self._store(rows, indexes, entered, left_care, events, worker, council)
 

@@ -83,7 +83,8 @@ def test_demo_journeys_look_real(demo):
     for child in Child.objects.filter(events__kind=EventKind.ADOPTION_ORDER)[:200]:
         dates = {e.kind: e.date for e in child.events.all()}
         entered = child.periods_of_care.get().entered_care
-        assert entered <= dates["adm_decision"] <= dates["matched"] <= dates["placed"]
+        assert entered <= dates["permanence_decision"] <= dates["adm_decision"]
+        assert dates["adm_decision"] <= dates["matched"] <= dates["placed"]
         assert dates["placed"] < dates["adoption_order"]
 
 
