@@ -34,7 +34,7 @@ demo: install
 	@echo "    adoption  adoption social worker, region     manager  team manager, Northbrook"
 	@echo "    regional  head of service, region            board    board member (reports only)"
 	@echo "    data      data officer, region               admin    administrator"
-	@if [ -n "$$REDIS_URL" ]; then echo "  Database: $${DATABASE_URL:-SQLite}; Celery worker and beat running on $$REDIS_URL"; \
+	@if [ -n "$$REDIS_URL" ]; then echo "  Database: DATABASE_URL; Celery worker and beat running, broker from REDIS_URL"; \
 	  else echo "  Database: SQLite (db.sqlite3); background tasks run in-process (no REDIS_URL)"; fi
 	@echo
 	@set -m; trap 'kill 0' EXIT; \

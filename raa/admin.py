@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from raa.models import AuditEvent, Council, Membership, Region, User
@@ -34,8 +35,20 @@ class MembershipInline(admin.TabularInline):
         return False
 
 
+class PersonCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+
+
+class PersonChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, NoDeleteAdmin):
+    add_form = PersonCreationForm
+    form = PersonChangeForm
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "is_active", "roles"]
 
