@@ -64,8 +64,11 @@ class HouseholdForm(forms.ModelForm):
                 self.add_error(
                     name, f"{self.fields[name].label} ({value:%d/%m/%Y}) is in the future."
                 )
+        # Read every date first: add_error() drops a field from cleaned_data, and each rule
+        # broken should be reported at once.
+        dates = {name: cleaned.get(name) for name in DATE_FIELDS}
         for earlier, later in STAGE_ORDER:
-            a, b = cleaned.get(earlier), cleaned.get(later)
+            a, b = dates[earlier], dates[later]
             if a and b and b < a:
                 self.add_error(
                     later,

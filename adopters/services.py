@@ -3,8 +3,8 @@
 from django.db import transaction
 
 from adopters.models import Household
-from raa.models import AuditAction, Region
-from raa.services import audit_record
+from raa.models import Region
+from raa.services import case_record_create, case_record_update, check_fields
 
 HOUSEHOLD_FIELDS = (
     "first_applicant",
@@ -32,40 +32,15 @@ def next_reference() -> str:
 
 @transaction.atomic
 def household_create(*, region: Region, acting_user, **fields) -> Household:
-    unknown = set(fields) - set(HOUSEHOLD_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown household fields: {', '.join(sorted(unknown))}")
+    """Add a household to the region. Raises ValidationError if a field is wrong."""
+    check_fields(fields, HOUSEHOLD_FIELDS, "household")
     household = Household(region=region, reference=next_reference(), **fields)
-    household.full_clean()
-    household._history_user = acting_user
-    household.save()
-    audit_record(
-        user=acting_user,
-        action=AuditAction.CREATED,
-        object_type="household",
-        object_id=household.pk,
-    )
-    return household
+    return case_record_create(record=household, acting_user=acting_user)
 
 
 @transaction.atomic
 def household_update(*, household: Household, acting_user, **fields) -> list[str]:
-    unknown = set(fields) - set(HOUSEHOLD_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown household fields: {', '.join(sorted(unknown))}")
-    changed = [name for name, value in fields.items() if getattr(household, name) != value]
-    if not changed:
-        return []
-    for name in changed:
-        setattr(household, name, fields[name])
-    household.full_clean()
-    household._history_user = acting_user
-    household.save()
-    audit_record(
-        user=acting_user,
-        action=AuditAction.CHANGED,
-        object_type="household",
-        object_id=household.pk,
-        detail="changed: " + ", ".join(changed),
+    """Change a household's details; returns the names of the fields that changed."""
+    return case_record_update(
+        record=household, acting_user=acting_user, fields=fields, allowed=HOUSEHOLD_FIELDS
     )
-    return changed

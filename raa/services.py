@@ -131,3 +131,58 @@ def user_add_or_update(
     user._raa_memberships = None
     outcome = "added" if created else ("updated" if changed or added else "unchanged")
     return user, outcome
+
+
+def check_fields(fields: dict, allowed: tuple[str, ...], what: str) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown {what} fields: {', '.join(sorted(unknown))}")
+
+
+def case_record_create(
+    *, record: models.Model, acting_user: User, council: Council | None = None
+) -> models.Model:
+    """Validate and save a new case record, with its history row and an audit row, in the
+    caller's transaction. Raises ValidationError with a message per field."""
+    record.full_clean()
+    record._history_user = acting_user
+    record.save()
+    audit_record(
+        user=acting_user,
+        action=AuditAction.CREATED,
+        object_type=record._meta.model_name,
+        object_id=record.pk,
+        council=council,
+    )
+    return record
+
+
+def case_record_update(
+    *,
+    record: models.Model,
+    acting_user: User,
+    fields: dict,
+    allowed: tuple[str, ...],
+    council: Council | None = None,
+) -> list[str]:
+    """Change a case record; returns the names of the fields that changed. The audit row names
+    the fields, not their values: the values are in the record's history, which only managers
+    read."""
+    check_fields(fields, allowed, record._meta.verbose_name)
+    changed = [name for name, value in fields.items() if getattr(record, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(record, name, fields[name])
+    record.full_clean()
+    record._history_user = acting_user
+    record.save()
+    audit_record(
+        user=acting_user,
+        action=AuditAction.CHANGED,
+        object_type=record._meta.model_name,
+        object_id=record.pk,
+        council=council,
+        detail="changed: " + ", ".join(changed),
+    )
+    return changed

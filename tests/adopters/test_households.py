@@ -1,0 +1,46 @@
+"""Adding and changing a household: stage dates in order, history and audit."""
+
+from adopters.models import Household
+from raa.models import AuditAction, AuditEvent, Role
+
+
+def form(**overrides) -> dict:
+    data = {
+        "first_applicant": "Quinn Example",
+        "second_applicant": "",
+        "children_wanted": "1",
+        "enquiry_date": "2025-01-06",
+        "registration_date": "2025-02-03",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_region_adoption_team_adds_a_household_which_is_logged(client_for, world):
+    worker = world.user(Role.SOCIAL_WORKER, "region")
+    response = client_for(worker).post("/adopters/new/", form())
+    assert response.status_code == 302
+    household = Household.objects.get(first_applicant="Quinn Example")
+    assert household.stage == "Stage 1"
+    assert household.history.first().history_user == worker
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CREATED, object_type="household", object_id=str(household.pk)
+    ).exists()
+
+
+def test_stage_dates_out_of_order_are_refused_with_a_message_that_names_them(client_for, world):
+    worker = world.user(Role.SOCIAL_WORKER, "region")
+    response = client_for(worker).post(
+        "/adopters/new/", form(registration_date="2025-01-01", stage1_end_date="2024-12-01")
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Stage 1 ends (01/12/2024) is before registration of interest" in page
+    assert "(01/01/2025) is before enquiry date (06/01/2025)" in page
+    assert not Household.objects.filter(first_applicant="Quinn Example").exists()
+
+
+def test_leaving_needs_a_reason(client_for, world):
+    worker = world.user(Role.SOCIAL_WORKER, "region")
+    response = client_for(worker).post("/adopters/new/", form(left_date="2025-03-01"))
+    assert "Say why the household left the process." in response.content.decode()
