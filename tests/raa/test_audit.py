@@ -5,6 +5,20 @@ from datetime import date
 from raa.models import AuditAction, AuditEvent, Role
 
 
+def new_child_form(world, **overrides) -> dict:
+    data = {
+        "council": world.councils["A"].pk,
+        "child_id": "A9999",
+        "first_name": "Newchild",
+        "last_name": "Formtest",
+        "date_of_birth": "2022-01-01",
+        "sex": "F",
+        "ethnicity": "WBRI",
+    }
+    data.update(overrides)
+    return data
+
+
 def test_opening_a_childs_record_is_logged_with_who_and_which(client_for, world):
     worker = world.user(Role.SOCIAL_WORKER, "A")
     before = AuditEvent.objects.count()
@@ -75,16 +89,7 @@ def test_a_change_keeps_old_and_new_values_which_a_manager_reads_on_the_history_
 def test_a_date_of_birth_in_the_future_is_refused_with_a_message(client_for, world):
     worker = world.user(Role.SOCIAL_WORKER, "A")
     response = client_for(worker).post(
-        "/children/new/",
-        {
-            "council": world.councils["A"].pk,
-            "child_id": "A9999",
-            "first_name": "Future",
-            "last_name": "Child",
-            "date_of_birth": "2099-01-01",
-            "sex": "F",
-            "ethnicity": "WBRI",
-        },
+        "/children/new/", new_child_form(world, date_of_birth="2099-01-01")
     )
     assert response.status_code == 200
     assert "The date of birth (01/01/2099) is in the future" in response.content.decode()
@@ -93,16 +98,7 @@ def test_a_date_of_birth_in_the_future_is_refused_with_a_message(client_for, wor
 def test_adding_a_child_to_a_council_outside_your_scope_is_refused(client_for, world):
     worker = world.user(Role.SOCIAL_WORKER, "A")
     response = client_for(worker).post(
-        "/children/new/",
-        {
-            "council": world.councils["B"].pk,
-            "child_id": "B7777",
-            "first_name": "Other",
-            "last_name": "Council",
-            "date_of_birth": "2022-01-01",
-            "sex": "M",
-            "ethnicity": "WBRI",
-        },
+        "/children/new/", new_child_form(world, council=world.councils["B"].pk)
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
@@ -110,18 +106,7 @@ def test_adding_a_child_to_a_council_outside_your_scope_is_refused(client_for, w
 
 def test_a_duplicate_child_id_names_the_council_and_the_rule(client_for, world):
     worker = world.user(Role.SOCIAL_WORKER, "A")
-    response = client_for(worker).post(
-        "/children/new/",
-        {
-            "council": world.councils["A"].pk,
-            "child_id": "A0001",
-            "first_name": "Twin",
-            "last_name": "Id",
-            "date_of_birth": "2022-01-01",
-            "sex": "M",
-            "ethnicity": "WBRI",
-        },
-    )
+    response = client_for(worker).post("/children/new/", new_child_form(world, child_id="A0001"))
     assert "Council A already has a child with ID A0001" in response.content.decode()
 
 
@@ -134,3 +119,17 @@ def test_the_admin_offers_no_delete_for_case_records(client_for, world):
     )
     page = client.get(f"/admin/children/child/{world.child_a.pk}/change/").content.decode()
     assert "deletelink" not in page
+
+
+def test_a_social_worker_adds_a_child_which_is_created_with_history_and_logged(client_for, world):
+    worker = world.user(Role.SOCIAL_WORKER, "A")
+    response = client_for(worker).post("/children/new/", new_child_form(world))
+    assert response.status_code == 302
+    from children.models import Child
+
+    child = Child.objects.get(council=world.councils["A"], child_id="A9999")
+    assert response["Location"] == f"/children/{child.pk}/"
+    assert child.history.get().history_user == worker
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CREATED, object_type="child", object_id=str(child.pk), user=worker
+    ).exists()
