@@ -1,5 +1,7 @@
 """Readable change history of a case record, from django-simple-history's tables."""
 
+from django.core.exceptions import ObjectDoesNotExist
+
 
 def history_rows(*history_querysets) -> list[dict]:
     """Each save of the given records as a row: when, who, what kind of record, and each changed
@@ -51,7 +53,7 @@ def _display(record, field) -> str:
             return ""
         try:
             return str(getattr(record, field.name))
-        except Exception:  # the related row is in another table we did not fetch
+        except ObjectDoesNotExist:  # the related row no longer exists under that id
             return f"#{related_id}"
     if field.choices:
         value = getattr(record, field.attname)

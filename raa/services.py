@@ -139,20 +139,35 @@ def check_fields(fields: dict, allowed: tuple[str, ...], what: str) -> None:
         raise TypeError(f"Unknown {what} fields: {', '.join(sorted(unknown))}")
 
 
-def case_record_create(
-    *, record: models.Model, acting_user: User, council: Council | None = None
-) -> models.Model:
-    """Validate and save a new case record, with its history row and an audit row, in the
+def _save_and_log(
+    *,
+    record: models.Model,
+    acting_user: User,
+    action: str,
+    council: Council | None,
+    detail: str = "",
+) -> None:
+    """Validate and save, with the history row (simple-history) and the audit row, in the
     caller's transaction. Raises ValidationError with a message per field."""
     record.full_clean()
     record._history_user = acting_user
     record.save()
     audit_record(
         user=acting_user,
-        action=AuditAction.CREATED,
+        action=action,
         object_type=record._meta.model_name,
         object_id=record.pk,
         council=council,
+        detail=detail,
+    )
+
+
+def case_record_create(
+    *, record: models.Model, acting_user: User, council: Council | None = None
+) -> models.Model:
+    """Save a new case record with its history and audit rows."""
+    _save_and_log(
+        record=record, acting_user=acting_user, action=AuditAction.CREATED, council=council
     )
     return record
 
@@ -174,14 +189,10 @@ def case_record_update(
         return []
     for name in changed:
         setattr(record, name, fields[name])
-    record.full_clean()
-    record._history_user = acting_user
-    record.save()
-    audit_record(
-        user=acting_user,
+    _save_and_log(
+        record=record,
+        acting_user=acting_user,
         action=AuditAction.CHANGED,
-        object_type=record._meta.model_name,
-        object_id=record.pk,
         council=council,
         detail="changed: " + ", ".join(changed),
     )

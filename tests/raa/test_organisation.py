@@ -32,31 +32,10 @@ def test_add_council_refuses_a_code_that_is_not_three_digits(world, code):
 
 def test_add_user_gives_a_role_over_councils_and_is_idempotent(world, monkeypatch):
     monkeypatch.setenv("NEW_PW", "a-quite-long-pass-phrase-77")
-    out = run(
-        "add_user",
-        "newworker",
-        "--role",
-        "social_worker",
-        "--council",
-        "801",
-        "--council",
-        "802",
-        "--password-env",
-        "NEW_PW",
-    )
-    assert "added" in out
-    assert "unchanged" in run(
-        "add_user",
-        "newworker",
-        "--role",
-        "social_worker",
-        "--council",
-        "801",
-        "--council",
-        "802",
-        "--password-env",
-        "NEW_PW",
-    )
+    command = ["add_user", "newworker", "--role", "social_worker", "--council", "801"]
+    command += ["--council", "802", "--password-env", "NEW_PW"]
+    assert "added" in run(*command)
+    assert "unchanged" in run(*command)
     user = User.objects.get(username="newworker")
     assert user.check_password("a-quite-long-pass-phrase-77")
     assert sorted(m.council.la_code for m in user.memberships.active()) == ["801", "802"]
