@@ -24,6 +24,7 @@ class HouseholdQuerySet(models.QuerySet):
         linked = Q(
             child_events__kind__in=LINKING_EVENT_KINDS,
             child_events__child__council_id__in=council_ids,
+            child_events__entered_in_error=False,
         )
         if not region_ids and not council_ids:
             return self.none()
@@ -50,7 +51,9 @@ class HouseholdQuerySet(models.QuerySet):
         2 months, Stage 2 over 4 months, approved over 3 months without a match."""
         today = today or date.today()
         horizon = today + DUE_SOON
-        matched = Q(child_events__kind__in=("matched", "placed"))
+        matched = Q(
+            child_events__kind__in=("matched", "placed"), child_events__entered_in_error=False
+        )
         matched_ids = self.model.objects.filter(matched).values("id")
         stage1 = Q(
             registration_date__lte=add_months(horizon, -2),

@@ -1,34 +1,47 @@
+"""Children in the admin are read-only: case records change only through the application's
+forms, which apply the date rules, write the history and mark the scorecard for recompute."""
+
 from django.contrib import admin
 
 from children.models import Child, JourneyEvent, PeriodOfCare, SiblingGroup
 from raa.admin import NoDeleteAdmin
 
 
-class PeriodOfCareInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PeriodOfCareInline(ReadOnlyInline):
     model = PeriodOfCare
-    extra = 0
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    fields = ["entered_care", "legal_status", "left_care", "left_care_reason"]
 
 
-class JourneyEventInline(admin.TabularInline):
+class JourneyEventInline(ReadOnlyInline):
     model = JourneyEvent
-    extra = 0
-    fields = ["kind", "date", "household", "reason", "authority", "recorded_by"]
-    raw_id_fields = ["household", "recorded_by"]
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    fields = ["kind", "date", "household", "ceased_reason", "authority", "recorded_by"]
 
 
 @admin.register(Child)
 class ChildAdmin(NoDeleteAdmin):
-    list_display = ["child_id", "first_name", "last_name", "council", "date_of_birth"]
-    list_filter = ["council"]
+    list_display = ["child_id", "first_name", "last_name", "council", "stage", "closed_on"]
+    list_filter = ["council", "stage"]
     search_fields = ["child_id", "first_name", "last_name"]
-    raw_id_fields = ["allocated_social_worker", "sibling_group"]
     inlines = [PeriodOfCareInline, JourneyEventInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(SiblingGroup)

@@ -1,13 +1,30 @@
+"""Forms for a child's record and journey. Each one checks the same date rules as the service
+that saves it (children.services), so a person sees every broken rule beside its field."""
+
 from datetime import date
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from children.models import Child
+from adopters.models import Household
+from children import services
+from children.date_rules import Finding
+from children.models import (
+    ADOPTED_REASONS,
+    Child,
+    ClosedReason,
+    EventKind,
+    JourneyEvent,
+    LeftCareReason,
+    PeriodOfCare,
+)
 from raa import access
 from raa.models import Council, Membership, Role, User
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def social_workers_for(councils) -> QuerySet[User]:
@@ -24,8 +41,37 @@ def social_workers_for(councils) -> QuerySet[User]:
     return User.objects.filter(id__in=member_ids, is_active=True).order_by("last_name", "username")
 
 
-class ChildForm(forms.ModelForm):
+class VersionedForm(forms.Form):
+    """Carries the version of the child's record the form was opened at, so a save over
+    somebody else's newer change is refused (children.services.RecordChanged)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    def set_version(self, child: Child) -> None:
+        self.fields["version"].initial = child.version
+        self.fields["loaded_at"].initial = timezone.now().isoformat()
+
+    def add_findings(self, findings: list[Finding]) -> None:
+        for finding in findings:
+            self.add_error(finding.field if finding.field in self.fields else None, finding.message)
+
+
+def _helper(label: str = "Save") -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("save", label))
+    return helper
+
+
+class ChildForm(VersionedForm, forms.ModelForm):
     council = forms.ModelChoiceField(queryset=Council.objects.none())
+    sibling_group_reference = forms.CharField(
+        label="Sibling group",
+        required=False,
+        max_length=20,
+        help_text="Brothers and sisters to be placed together share a reference, e.g. SG-0042. "
+        "Leave empty if the child is not in a sibling group.",
+    )
 
     class Meta:
         model = Child
@@ -40,8 +86,11 @@ class ChildForm(forms.ModelForm):
             "disabled",
             "upn",
             "allocated_social_worker",
+            "sibling_group_reference",
+            "siblings_placed_together",
+            "siblings_placed_apart",
         ]
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"date_of_birth": DATE_INPUT}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,6 +100,11 @@ class ChildForm(forms.ModelForm):
             # A child stays with its council; moving councils is not an edit.
             del self.fields["council"]
             scope = [self.instance.council]
+            self.set_version(self.instance)
+            if self.instance.sibling_group:
+                self.fields[
+                    "sibling_group_reference"
+                ].initial = self.instance.sibling_group.reference
         else:
             scope = list(councils)
             if len(scope) == 1:
@@ -59,16 +113,18 @@ class ChildForm(forms.ModelForm):
         self.fields["allocated_social_worker"].label_from_instance = lambda u: (
             u.get_full_name() or u.username
         )
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("save", "Save"))
+        self.helper = _helper()
 
     def clean_date_of_birth(self) -> date:
         dob = self.cleaned_data["date_of_birth"]
-        if dob > date.today():
+        if dob > timezone.localdate():
             raise forms.ValidationError(
                 f"The date of birth ({dob:%d/%m/%Y}) is in the future. Enter the date the child "
                 "was born."
             )
+        if self.instance.pk and dob != self.instance.date_of_birth:
+            for finding in services.new_hard_findings(self.instance, date_of_birth=dob):
+                self.add_error("date_of_birth", finding.message)
         return dob
 
     def clean(self):
@@ -90,3 +146,207 @@ class ChildForm(forms.ModelForm):
     def validate_unique(self):
         # Uniqueness of (council, child_id) is checked in clean() with a message for people.
         pass
+
+    def service_fields(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k in services.CHILD_FIELDS}
+        data["sibling_group_reference"] = self.cleaned_data.get("sibling_group_reference", "")
+        return data
+
+
+class PeriodOfCareForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = PeriodOfCare
+        fields = ["entered_care", "legal_status", "left_care", "left_care_reason"]
+        widgets = {"entered_care": DATE_INPUT, "left_care": DATE_INPUT}
+        labels = {"entered_care": "Date the child entered care", "left_care": "Date they left care"}
+
+    def __init__(self, *args, child: Child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.child = child
+        self.set_version(child)
+        self.helper = _helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            values = {k: cleaned.get(k) for k in services.PERIOD_FIELDS}
+            values = {k: ("" if v is None and k != "left_care" else v) for k, v in values.items()}
+            self.add_findings(
+                services.period_findings(
+                    self.child, values=values, period=self.instance if self.instance.pk else None
+                )
+            )
+        return cleaned
+
+    def _post_clean(self):
+        # The date rules in clean() say what the model's constraints say, in people's words;
+        # the service saves a fresh copy of the record, so the form's instance is not needed.
+        pass
+
+    def service_fields(self) -> dict:
+        return {
+            k: (
+                self.cleaned_data[k] if self.cleaned_data[k] is not None or k == "left_care" else ""
+            )
+            for k in services.PERIOD_FIELDS
+        }
+
+
+class JourneyEventForm(VersionedForm, forms.ModelForm):
+    """The form for one kind of step: its date and the details that kind holds."""
+
+    left_care_reason = forms.ChoiceField(
+        label="The child left care by",
+        choices=[(c, LeftCareReason(c).label) for c in ADOPTED_REASONS],
+        initial=LeftCareReason.E11,
+        help_text="The adoption order ends the child's period of care on its date.",
+    )
+
+    class Meta:
+        model = JourneyEvent
+        fields = [
+            "date",
+            "ceased_reason",
+            "authority",
+            "household",
+            "panel_date",
+            "placement_provider",
+            "foster_carer_adoption",
+            "living_with_carers_since",
+            "disruption_reason",
+        ]
+        widgets = {
+            "date": DATE_INPUT,
+            "panel_date": DATE_INPUT,
+            "living_with_carers_since": DATE_INPUT,
+        }
+
+    def __init__(self, *args, child: Child, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.child = child
+        self.kind = kind
+        self.set_version(child)
+        wanted = {"date", "version", "loaded_at", *services.EVENT_FIELDS[kind]}
+        if kind == EventKind.ADOPTION_ORDER and not self.instance.pk:
+            wanted.add("left_care_reason")
+        for name in list(self.fields):
+            if name not in wanted:
+                del self.fields[name]
+        self.fields["date"].label = DATE_LABELS.get(kind, "Date")
+        for name in ("ceased_reason", "authority", "placement_provider", "disruption_reason"):
+            if name in self.fields:
+                self.fields[name].required = True
+        if "household" in self.fields:
+            self.fields["household"].queryset = households_for_child(child, self.instance)
+            self.fields["household"].label_from_instance = household_label
+            self.fields["household"].required = kind in services.HOUSEHOLD_REQUIRED and (
+                self.instance.pk is None or self.instance.household_id is not None
+            )
+            self.fields["household"].initial = self.instance.household_id or latest_household(child)
+        if "panel_date" in self.fields:
+            self.fields["panel_date"].required = True
+        self.helper = _helper("Save" if self.instance.pk else "Record")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            values = {k: v for k, v in cleaned.items() if k in self._meta.fields}
+            self.add_findings(
+                services.event_findings(
+                    self.child,
+                    kind=self.kind,
+                    values={
+                        k: ("" if v is None and k in BLANK_TEXT else v) for k, v in values.items()
+                    },
+                    event=self.instance if self.instance.pk else None,
+                    left_care_reason=cleaned.get("left_care_reason", ""),
+                )
+            )
+        return cleaned
+
+    _post_clean = PeriodOfCareForm._post_clean
+
+    def service_fields(self) -> dict:
+        return {
+            k: ("" if v is None and k in BLANK_TEXT else v)
+            for k, v in self.cleaned_data.items()
+            if k in self._meta.fields and k in self.fields
+        }
+
+
+BLANK_TEXT = {"ceased_reason", "authority", "placement_provider", "disruption_reason"}
+
+DATE_LABELS = {
+    EventKind.PERMANENCE_DECISION: "Date of the second review",
+    EventKind.ADM_DECISION: "Date of the ADM decision that the child should be placed",
+    EventKind.PLAN_CEASED: "Date of the decision that the child should no longer be placed",
+    EventKind.FFA_DECISION: "Date of the FfA / concurrent planning decision",
+    EventKind.FFA_PLACEMENT: "Date the child moved to the FfA / concurrent planning carers",
+    EventKind.PLACEMENT_ORDER: "Date of the placement order (or consent)",
+    EventKind.LINKED: "Date linked",
+    EventKind.MATCHED: "Date of the ADM match decision",
+    EventKind.PLACED: "Date the child moved in",
+    EventKind.DISRUPTION: "Date the placement ended",
+    EventKind.ADOPTION_APPLICATION: "Date of the adoption application",
+    EventKind.ADOPTION_ORDER: "Date of the adoption order",
+}
+
+
+def households_for_child(child: Child, event: JourneyEvent | None = None) -> QuerySet[Household]:
+    """Households a step may name: approved households of the child's region still in the
+    process, and any already linked with this child."""
+    linked = JourneyEvent.objects.filter(child=child, household__isnull=False).values(
+        "household_id"
+    )
+    choices = Q(approval_date__isnull=False, left_date__isnull=True) | Q(id__in=linked)
+    if event is not None and event.household_id:
+        choices |= Q(id=event.household_id)
+    return Household.objects.filter(Q(region_id=child.council.region_id) & choices).order_by(
+        "reference"
+    )
+
+
+def household_label(household: Household) -> str:
+    """A household by reference and approval date: no names for people who may not see them."""
+    approved = (
+        f"approved {household.approval_date:%d/%m/%Y}"
+        if household.approval_date
+        else "not approved"
+    )
+    return f"{household.reference} ({approved})"
+
+
+def latest_household(child: Child) -> int | None:
+    return (
+        JourneyEvent.objects.filter(child=child, household__isnull=False)
+        .order_by("-date", "-id")
+        .values_list("household_id", flat=True)
+        .first()
+    )
+
+
+class WithdrawEventForm(VersionedForm):
+    reason = forms.CharField(
+        label="Why was this step recorded in error?",
+        max_length=200,
+        help_text="For example: recorded on the wrong child, or the decision was not made. "
+        "Do not write names.",
+    )
+
+    def __init__(self, *args, child: Child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_version(child)
+        self.helper = _helper("Withdraw this step")
+        self.helper.inputs[0].field_classes = "btn btn-danger"
+
+
+class CloseChildForm(VersionedForm):
+    reason = forms.ChoiceField(
+        label="Why is the record being closed?", choices=ClosedReason.choices
+    )
+
+    def __init__(self, *args, child: Child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_version(child)
+        self.helper = _helper("Close the record")
+        self.helper.inputs[0].field_classes = "btn btn-warning"

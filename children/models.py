@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from children.querysets import ChildQuerySet, JourneyEventQuerySet
+from children.querysets import ChildQuerySet, JourneyEventManager, JourneyEventQuerySet
 from raa.models import Council
 
 
@@ -44,6 +44,82 @@ class Ethnicity(models.TextChoices):
     NOBT = "NOBT", "Information not yet obtained"
 
 
+class LegalStatus(models.TextChoices):
+    """SSDA903 legal status (LS) codes."""
+
+    C1 = "C1", "C1: interim care order"
+    C2 = "C2", "C2: full care order"
+    D1 = "D1", "D1: freeing order granted"
+    E1 = "E1", "E1: placement order granted"
+    J1 = "J1", "J1: remanded to local authority accommodation"
+    J2 = "J2", "J2: placed under police protection in LA accommodation"
+    J3 = "J3", "J3: sentenced to CYPA 1969 supervision order with residence requirement"
+    L1 = "L1", "L1: under police protection in LA accommodation"
+    L2 = "L2", "L2: emergency protection order"
+    L3 = "L3", "L3: under child assessment order, away from home"
+    V2 = "V2", "V2: accommodated under section 20 (single period)"
+    V3 = "V3", "V3: accommodated under an agreed series of short breaks"
+    V4 = "V4", "V4: accommodated under an agreed series of short breaks (other)"
+
+
+class LeftCareReason(models.TextChoices):
+    """SSDA903 reason episode ceased (REC) codes that end a period of care."""
+
+    E11 = "E11", "E11: adopted, application unopposed"
+    E12 = "E12", "E12: adopted, consent dispensed with by the court"
+    E13 = "E13", "E13: left care to live with parents or relatives"
+    E2 = "E2", "E2: died"
+    E3 = "E3", "E3: care taken over by another local authority"
+    E41 = "E41", "E41: child arrangements (residence) order"
+    E45 = "E45", "E45: special guardianship order, former foster carers"
+    E46 = "E46", "E46: special guardianship order, carers other than former foster carers"
+    E47 = "E47", "E47: special guardianship order, relatives or friends"
+    E48 = "E48", "E48: special guardianship order, other"
+    E4A = "E4A", "E4A: returned home to parents as part of the care plan"
+    E4B = "E4B", "E4B: returned home to parents not as part of the care plan"
+    E5 = "E5", "E5: moved to independent living with supportive accommodation"
+    E6 = "E6", "E6: moved to independent living with no formal support"
+    E7 = "E7", "E7: transferred to residential care funded by adult social care"
+    E8 = "E8", "E8: period of being looked after ended for any other reason"
+    E9 = "E9", "E9: sentenced to custody"
+    E14 = "E14", "E14: accommodation on remand ended"
+    E15 = "E15", "E15: age assessment found the child to be 18 or over"
+    E16 = "E16", "E16: child moved abroad"
+    E17 = "E17", "E17: aged 18, stayed with current carers (staying put)"
+
+
+ADOPTED_REASONS = (LeftCareReason.E11, LeftCareReason.E12)
+
+
+class ClosedReason(models.TextChoices):
+    ADOPTED = "adopted", "Adopted: the adoption order is made and the case is closed"
+    PLAN_CHANGED = "plan_changed", "The plan is no longer adoption"
+    TRANSFERRED = "transferred", "Moved to another council"
+    DUPLICATE = "duplicate", "Duplicate record (the child has another record)"
+    OTHER = "other", "Other"
+
+
+class Stage(models.TextChoices):
+    """Where a child is on the journey, derived from the milestones (never typed)."""
+
+    NO_DECISION = "no_decision", "In care, no adoption decision yet"
+    WAITING = "waiting", "Waiting: ADM decision made"
+    WAITING_PO = "waiting_po", "Waiting: placement order made"
+    LINKED = "linked", "Linked with a family"
+    MATCHED = "matched", "Matched"
+    PLACED = "placed", "Placed for adoption"
+    ADOPTED = "adopted", "Adopted"
+    PLAN_CHANGED = "plan_changed", "Plan changed from adoption"
+    LEFT_CARE = "left_care", "Left care"
+
+
+#: Stages in which a child counts as waiting (DOMAIN A.5: ADM decision made, not placed, plan
+#: not reversed, not adopted).
+WAITING_STAGES = (Stage.WAITING, Stage.WAITING_PO, Stage.LINKED, Stage.MATCHED)
+#: Stages in which a child is in the adoption process (tracking lists, alerts).
+IN_PROCESS_STAGES = (*WAITING_STAGES, Stage.PLACED)
+
+
 class SiblingGroup(models.Model):
     """Brothers and sisters the plan says should be placed together."""
 
@@ -59,6 +135,21 @@ class SiblingGroup(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+SUMMARY_FIELDS = [
+    "stage",
+    "entered_care_date",
+    "left_care_date",
+    "adm_decision_date",
+    "plan_ceased_date",
+    "placement_order_date",
+    "linked_date",
+    "matched_date",
+    "placed_date",
+    "disruption_date",
+    "adoption_order_date",
+]
 
 
 class Child(models.Model):
@@ -83,9 +174,42 @@ class Child(models.Model):
     sibling_group = models.ForeignKey(
         SiblingGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
+    siblings_placed_together = models.PositiveSmallIntegerField(
+        "children placed together (including this child)",
+        null=True,
+        blank=True,
+        help_text="For a child in a sibling group, once placed: how many of the group were "
+        "placed together, counting this child.",
+    )
+    siblings_placed_apart = models.PositiveSmallIntegerField(
+        "brothers and sisters placed apart",
+        null=True,
+        blank=True,
+        help_text="How many of the group were placed elsewhere.",
+    )
+    closed_on = models.DateField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=20, choices=ClosedReason.choices, blank=True)
+
+    # The journey summary: derived from the periods of care and journey events by
+    # children.services.refresh_journey_summaries, never typed.
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.NO_DECISION)
+    entered_care_date = models.DateField(null=True, blank=True, editable=False)
+    left_care_date = models.DateField(null=True, blank=True, editable=False)
+    adm_decision_date = models.DateField(null=True, blank=True, editable=False)
+    plan_ceased_date = models.DateField(null=True, blank=True, editable=False)
+    placement_order_date = models.DateField(null=True, blank=True, editable=False)
+    linked_date = models.DateField(null=True, blank=True, editable=False)
+    matched_date = models.DateField(null=True, blank=True, editable=False)
+    placed_date = models.DateField(null=True, blank=True, editable=False)
+    disruption_date = models.DateField(null=True, blank=True, editable=False)
+    adoption_order_date = models.DateField(null=True, blank=True, editable=False)
+
+    #: Bumped by every change to the child's record or journey; a form that was opened at an
+    #: older version is refused (two people editing the same child at once).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version", *SUMMARY_FIELDS])
 
     objects = ChildQuerySet.as_manager()
 
@@ -97,10 +221,21 @@ class Child(models.Model):
                 fields=["council", "child_id"], name="child_id_unique_in_council"
             )
         ]
-        indexes = [models.Index(fields=["council", "last_name"])]
+        indexes = [
+            models.Index(fields=["council", "last_name"]),
+            models.Index(fields=["council", "stage"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name} ({self.child_id})"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.stage in WAITING_STAGES
 
     @property
     def full_name(self) -> str:
@@ -112,7 +247,13 @@ class PeriodOfCare(models.Model):
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="periods_of_care")
     entered_care = models.DateField()
+    legal_status = models.CharField(
+        "legal status on entering care", max_length=2, choices=LegalStatus.choices, blank=True
+    )
     left_care = models.DateField(null=True, blank=True)
+    left_care_reason = models.CharField(
+        "reason for leaving care", max_length=3, choices=LeftCareReason.choices, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -121,7 +262,16 @@ class PeriodOfCare(models.Model):
             models.CheckConstraint(
                 condition=Q(left_care__isnull=True) | Q(left_care__gte=F("entered_care")),
                 name="period_of_care_dates_in_order",
-            )
+                violation_error_message="The date the child left care is before the date they "
+                "entered care.",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_care__isnull=True, left_care_reason="")
+                | Q(left_care__isnull=False) & ~Q(left_care_reason=""),
+                name="period_of_care_left_with_reason",
+                violation_error_message="Give both the date the child left care and the reason, "
+                "or neither.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,6 +307,19 @@ class Authority(models.TextChoices):
     FREEING_ORDER = "freeing_order", "Freeing order (before 30 Dec 2005)"
 
 
+class DisruptionReason(models.TextChoices):
+    """SSDA903 reason for placement change (REASON_PLACE_CHANGE) codes."""
+
+    CARPL = "CARPL", "Change to or implementation of the care plan"
+    CLOSE = "CLOSE", "Carers asked for the placement to end because of the child's behaviour"
+    CREQB = "CREQB", "Carers asked for the placement to end for other reasons"
+    CHILD = "CHILD", "The child asked for the placement to end"
+    LAREQ = "LAREQ", "The council ended the placement to protect the child"
+    STAND = "STAND", "Concerns about the standard of care"
+    ALLEG = "ALLEG", "An allegation against the carers"
+    OTHER = "OTHER", "Other reason"
+
+
 class PlacementProvider(models.TextChoices):
     OWN_COUNCIL = "PR1", "Own council (or RAA hosted by it)"
     OTHER_COUNCIL = "PR2", "Another council (or RAA hosted by it)"
@@ -177,25 +340,86 @@ class JourneyEvent(models.Model):
         blank=True,
         related_name="child_events",
     )
-    reason = models.CharField(max_length=200, blank=True, help_text="RD1–RD4 or disruption reason")
-    authority = models.CharField(max_length=20, choices=Authority.choices, blank=True)
+    ceased_reason = models.CharField(
+        "reason the plan changed", max_length=3, choices=CeasedReason.choices, blank=True
+    )
+    disruption_reason = models.CharField(
+        "reason the placement ended", max_length=5, choices=DisruptionReason.choices, blank=True
+    )
+    authority = models.CharField(
+        "authority to place", max_length=20, choices=Authority.choices, blank=True
+    )
     placement_provider = models.CharField(
         max_length=3, choices=PlacementProvider.choices, blank=True
     )
-    foster_carer_adoption = models.BooleanField(default=False)
-    living_with_carers_since = models.DateField(null=True, blank=True)
-    panel_date = models.DateField(null=True, blank=True)
+    foster_carer_adoption = models.BooleanField(
+        "adopted by their foster carers",
+        default=False,
+        help_text="The family were already the child's foster carers (including FfA or "
+        "concurrent planning carers).",
+    )
+    living_with_carers_since = models.DateField(
+        "living with those carers since", null=True, blank=True
+    )
+    panel_date = models.DateField("matching panel date", null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    #: A step recorded by mistake is withdrawn, never deleted: it stays in the history and is
+    #: left out of every journey, list and measure.
+    entered_in_error = models.BooleanField(default=False)
+    withdrawn_reason = models.CharField("why it was withdrawn", max_length=200, blank=True)
     history = HistoricalRecords()
 
-    objects = JourneyEventQuerySet.as_manager()
+    objects = JourneyEventManager()
+    all_objects = JourneyEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "id"]
+        base_manager_name = "all_objects"
         indexes = [models.Index(fields=["kind", "date"]), models.Index(fields=["child", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="plan_ceased")
+                | Q(ceased_reason__in=["RD1", "RD2", "RD3", "RD4"]),
+                name="plan_ceased_has_reason",
+                violation_error_message="Give the reason (RD1 to RD4) the child should no longer "
+                "be placed for adoption.",
+            ),
+            models.CheckConstraint(
+                condition=Q(living_with_carers_since__isnull=True)
+                | Q(living_with_carers_since__lte=F("date")),
+                name="living_with_carers_before_placed",
+                violation_error_message="The date the child started living with the carers is "
+                "after the date placed for adoption.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+
+class DataQualityFlag(models.Model):
+    """A date rule a child's journey breaks, as found the last time the journey changed.
+
+    Derived from the record (children.date_rules), replaced whole on every change: soft rules
+    save with a flag; hard rules can only be here for records that came from an import or
+    from before a rule existed.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="quality_flags")
+    event = models.ForeignKey(
+        JourneyEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    rule = models.CharField(max_length=40)
+    hard = models.BooleanField(default=False)
+    message = models.CharField(max_length=400)
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["child_id", "id"]
+        indexes = [models.Index(fields=["rule"])]
+
+    def __str__(self) -> str:
+        return self.message

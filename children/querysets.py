@@ -25,3 +25,11 @@ class JourneyEventQuerySet(models.QuerySet):
         return self.filter(
             child__council_id__in=access.council_ids_for(user, access.CASE_VIEW_ROLES)
         )
+
+
+class JourneyEventManager(models.Manager.from_queryset(JourneyEventQuerySet)):
+    """Journey events that stand: withdrawn ones (recorded in error) are left out everywhere.
+    ``JourneyEvent.all_objects`` still reaches them."""
+
+    def get_queryset(self) -> JourneyEventQuerySet:
+        return super().get_queryset().filter(entered_in_error=False)

@@ -1,80 +1,217 @@
 """Reads of children for lists and pages. Every entry point takes the person and scopes."""
 
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, Q, QuerySet
 
-from children.models import Child, EventKind, JourneyEvent, PeriodOfCare
+from children.date_rules import KIND_ORDER
+from children.models import (
+    WAITING_STAGES,
+    Authority,
+    Child,
+    DataQualityFlag,
+    EventKind,
+    JourneyEvent,
+    PeriodOfCare,
+    Stage,
+)
+from raa.dates import add_months
+from raa.history import history_rows
+from scorecard import tracking
 
-STAGE_BY_LATEST_EVENT = {
-    None: "In care",
-    EventKind.PERMANENCE_DECISION: "Permanence decision",
-    EventKind.ADM_DECISION: "Waiting (ADM decision)",
-    EventKind.FFA_DECISION: "Early permanence decision",
-    EventKind.FFA_PLACEMENT: "In FfA / concurrent placement",
-    EventKind.PLACEMENT_ORDER: "Waiting (placement order)",
-    EventKind.LINKED: "Linked",
-    EventKind.MATCHED: "Matched",
-    EventKind.PLACED: "Placed for adoption",
-    EventKind.ADOPTION_APPLICATION: "Placed (application made)",
-    EventKind.DISRUPTION: "Waiting (after disruption)",
-    EventKind.PLAN_CEASED: "Plan changed from adoption",
-    EventKind.ADOPTION_ORDER: "Adopted",
+#: Sort orders of the children list: the key in the address, its label, the ordering.
+SORTS = {
+    "name": ("Name", ["last_name", "first_name", "id"]),
+    "child_id": ("Child ID", ["child_id", "id"]),
+    "entered_care": ("Longest in care first", [F("entered_care_date").asc(nulls_last=True), "id"]),
+    "decision": (
+        "Longest since ADM decision first",
+        [F("adm_decision_date").asc(nulls_last=True), "id"],
+    ),
+    "recent": ("Most recently changed first", ["-updated_at", "-id"]),
 }
+WHITE_CODES = ("WBRI", "WIRI", "WOTH", "WIRT", "WROM")
+NOT_STATED = ("REFU", "NOBT")
 
 
-def stage_label(latest_event_kind: str | None) -> str:
-    return STAGE_BY_LATEST_EVENT.get(latest_event_kind, "In care")
-
-
-def with_journey_summary(children: QuerySet[Child]) -> QuerySet[Child]:
-    """Annotate each child with the latest entry into care and the latest journey event.
-
-    One query for the whole page, however many children it holds.
-    """
-    latest_event = JourneyEvent.objects.filter(child=OuterRef("pk")).order_by("-date", "-id")
-    latest_period = PeriodOfCare.objects.filter(child=OuterRef("pk")).order_by("-entered_care")
-    return children.annotate(
-        latest_event_kind=Subquery(latest_event.values("kind")[:1]),
-        latest_event_date=Subquery(latest_event.values("date")[:1]),
-        entered_care=Subquery(latest_period.values("entered_care")[:1]),
+def harder_to_place(today: date) -> Q:
+    """DOMAIN A.5: aged 5 or over at the date, ethnic minority (not a White code, and not
+    refused or not obtained), disabled, or in a sibling group to be placed together."""
+    return (
+        Q(date_of_birth__lte=add_months(today, -60))
+        | ~Q(ethnicity__in=WHITE_CODES + NOT_STATED)
+        | Q(disabled=True)
+        | Q(sibling_group__to_be_placed_together=True)
     )
 
 
-def children_list(user, *, search: str = "", council_id: int | None = None) -> QuerySet[Child]:
-    children = Child.objects.visible_to(user).search(search)
-    if council_id:
-        children = children.filter(council_id=council_id)
-    return with_journey_summary(children.select_related("council", "allocated_social_worker"))
+@dataclass
+class ChildFilters:
+    search: str = ""
+    council_id: int | None = None
+    stage: str = ""
+    social_worker_id: int | None = None
+    waiting: bool = False
+    harder_to_place: bool = False
+    include_closed: bool = False
+    sort: str = "name"
+
+    @classmethod
+    def from_query(cls, query) -> "ChildFilters":
+        def number(name: str) -> int | None:
+            value = query.get(name, "")
+            return int(value) if value.isdigit() else None
+
+        stage = query.get("stage", "")
+        sort = query.get("sort", "name")
+        return cls(
+            search=query.get("q", "").strip()[:100],
+            council_id=number("council"),
+            stage=stage if stage in Stage.values else "",
+            social_worker_id=number("worker"),
+            waiting=query.get("waiting") == "1",
+            harder_to_place=query.get("harder") == "1",
+            include_closed=query.get("closed") == "1",
+            sort=sort if sort in SORTS else "name",
+        )
+
+
+def children_list(user, filters: ChildFilters, *, today: date) -> QuerySet[Child]:
+    """The children the person may see, filtered and sorted: one query per page."""
+    children = Child.objects.visible_to(user).search(filters.search)
+    if filters.council_id:
+        children = children.filter(council_id=filters.council_id)
+    if filters.stage:
+        children = children.filter(stage=filters.stage)
+    if filters.social_worker_id:
+        children = children.filter(allocated_social_worker_id=filters.social_worker_id)
+    if filters.waiting:
+        children = children.filter(stage__in=WAITING_STAGES)
+    if filters.harder_to_place:
+        children = children.filter(harder_to_place(today))
+    if not filters.include_closed:
+        children = children.filter(closed_on__isnull=True)
+    return children.select_related("council", "allocated_social_worker").order_by(
+        *SORTS[filters.sort][1]
+    )
 
 
 def children_for_home(user, *, today: date) -> list[Child]:
-    """The person's allocated children still in the process (not adopted, plan not changed)."""
-    children = with_journey_summary(
+    """The person's allocated children in the process (ADM decision in force, not adopted)."""
+    children = (
         Child.objects.visible_to(user)
-        .filter(allocated_social_worker=user)
+        .filter(allocated_social_worker=user, closed_on__isnull=True)
+        .exclude(stage__in=[Stage.ADOPTED, Stage.PLAN_CHANGED, Stage.LEFT_CARE])
         .select_related("council")
-    ).exclude(latest_event_kind__in=[EventKind.ADOPTION_ORDER, EventKind.PLAN_CEASED])
-    result = list(children.order_by("entered_care")[:50])
+        .order_by(F("entered_care_date").asc(nulls_last=True), "id")
+    )
+    result = list(children[:50])
     for child in result:
-        child.stage = stage_label(child.latest_event_kind)
-        child.days_in_care = (today - child.entered_care).days if child.entered_care else None
+        child.days_in_care = (
+            (today - child.entered_care_date).days if child.entered_care_date else None
+        )
     return result
 
 
-def child_timeline(child: Child) -> list[dict]:
-    """Every period-of-care start and journey event, in date order, with days since entering care
-    (counted from the start of the period of care the event falls in)."""
+@dataclass
+class TimelineRow:
+    date: date
+    label: str
+    event: object = None
+    period: object = None
+    days_in_care: int | None = None
+    checks: list = field(default_factory=list)
+
+
+def child_timeline(child: Child, *, today: date, table: dict) -> list[TimelineRow]:
+    """Every entry into and exit from care and every journey step, in date order, with the days
+    since entering care (counted from the start of the period of care the date falls in), and
+    for the match and the placement, how they compared with the tracking thresholds."""
     periods = list(child.periods_of_care.all())
-    rows: list[dict] = []
+    events = sorted(
+        child.events.select_related("household", "recorded_by"),
+        key=lambda e: (e.date, KIND_ORDER[e.kind], e.pk),
+    )
+    rows: list[TimelineRow] = []
     for period in periods:
-        rows.append({"date": period.entered_care, "label": "Entered care", "event": None})
+        rows.append(TimelineRow(period.entered_care, "Entered care", period=period))
         if period.left_care:
-            rows.append({"date": period.left_care, "label": "Left care", "event": None})
-    for event in child.events.select_related("household", "recorded_by"):
-        rows.append({"date": event.date, "label": event.get_kind_display(), "event": event})
-    rows.sort(key=lambda r: r["date"])
+            rows.append(TimelineRow(period.left_care, "Left care", period=period))
+    for event in events:
+        rows.append(TimelineRow(event.date, event.get_kind_display(), event=event))
+    rows.sort(key=lambda r: (r.date, r.event is not None, r.label != "Left care"))
+    due = table["due_soon"].amount
+    decision = order = None
     for row in rows:
-        starts = [p.entered_care for p in periods if p.entered_care <= row["date"]]
-        row["days_in_care"] = (row["date"] - max(starts)).days if starts else None
+        starts = [p.entered_care for p in periods if p.entered_care <= row.date]
+        row.days_in_care = (row.date - max(starts)).days if starts else None
+        event = row.event
+        if event is None:
+            continue
+        if event.kind == EventKind.ADM_DECISION:
+            decision = event
+        elif event.kind == EventKind.PLAN_CEASED:
+            decision = None
+        elif event.kind == EventKind.PLACEMENT_ORDER and event.authority != Authority.CONSENT:
+            order = event
+        elif event.kind == EventKind.MATCHED:
+            if order is not None:
+                row.checks.append(
+                    tracking.check(
+                        table["child_order_to_match"],
+                        start=order.date,
+                        end=event.date,
+                        today=today,
+                        due_days=due,
+                    )
+                )
+            if decision is not None:
+                row.checks.append(
+                    tracking.check(
+                        table["child_decision_to_match"],
+                        start=decision.date,
+                        end=event.date,
+                        today=today,
+                        due_days=due,
+                    )
+                )
+        elif event.kind == EventKind.PLACED and starts:
+            row.checks.append(
+                tracking.check(
+                    table["child_care_to_placed"],
+                    start=max(starts),
+                    end=event.date,
+                    today=today,
+                    due_days=due,
+                )
+            )
     return rows
+
+
+def child_history_rows(child: Child) -> list[dict]:
+    """Every saved change to the child's record, periods of care and journey, newest first."""
+    return history_rows(
+        child.history.all(),
+        PeriodOfCare.history.filter(child_id=child.pk),
+        JourneyEvent.history.filter(child_id=child.pk),
+    )
+
+
+def quality_flags_list(user, *, council_id: int | None = None) -> QuerySet[DataQualityFlag]:
+    """Data-quality flags on the children the person may see (open records), newest
+    children's problems grouped by child."""
+    flags = DataQualityFlag.objects.filter(
+        child__in=Child.objects.visible_to(user).filter(closed_on__isnull=True)
+    )
+    if council_id:
+        flags = flags.filter(child__council_id=council_id)
+    return flags.select_related("child", "child__council", "event").order_by(
+        "child__council__name", "child__last_name", "child__first_name", "child_id", "id"
+    )
+
+
+def quality_rule_counts(flags: QuerySet[DataQualityFlag]) -> list[dict]:
+    return list(
+        flags.order_by().values("rule", "hard").annotate(count=Count("id")).order_by("-count")
+    )

@@ -1,44 +1,155 @@
 """Children pages: thin views that scope, validate and call a service."""
 
+from collections.abc import Callable
+from datetime import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
-from children.forms import ChildForm
-from children.models import Child, JourneyEvent, PeriodOfCare
-from children.selectors import child_timeline, children_list, stage_label
-from children.services import CHILD_FIELDS, child_create, child_update
+from children import services
+from children.forms import (
+    ChildForm,
+    CloseChildForm,
+    JourneyEventForm,
+    PeriodOfCareForm,
+    WithdrawEventForm,
+    social_workers_for,
+)
+from children.models import (
+    Child,
+    DataQualityFlag,
+    EventKind,
+    JourneyEvent,
+    PeriodOfCare,
+    Stage,
+)
+from children.selectors import (
+    SORTS,
+    ChildFilters,
+    child_history_rows,
+    child_timeline,
+    children_list,
+    quality_flags_list,
+    quality_rule_counts,
+)
 from raa import access
-from raa.history import history_rows
 from raa.services import audit_view
+from scorecard import tracking
+
+#: The steps a social worker most likely records next, by stage.
+NEXT_STEPS = {
+    Stage.NO_DECISION: [
+        EventKind.PERMANENCE_DECISION,
+        EventKind.ADM_DECISION,
+        EventKind.FFA_DECISION,
+    ],
+    Stage.WAITING: [EventKind.PLACEMENT_ORDER, EventKind.LINKED, EventKind.PLAN_CEASED],
+    Stage.WAITING_PO: [EventKind.LINKED, EventKind.MATCHED, EventKind.PLAN_CEASED],
+    Stage.LINKED: [EventKind.MATCHED, EventKind.PLAN_CEASED],
+    Stage.MATCHED: [EventKind.PLACED, EventKind.PLAN_CEASED],
+    Stage.PLACED: [
+        EventKind.ADOPTION_APPLICATION,
+        EventKind.ADOPTION_ORDER,
+        EventKind.DISRUPTION,
+    ],
+    Stage.PLAN_CHANGED: [EventKind.ADM_DECISION],
+}
 
 
 def get_visible_child(user, pk: int) -> Child:
     """The child if the person may see children at all (else 403) and this one is in their
     scope (else 404, so another council's child does not leak)."""
     access.require_role(user, access.CASE_VIEW_ROLES)
-    return get_object_or_404(Child.objects.visible_to(user).select_related("council"), pk=pk)
+    return get_object_or_404(
+        Child.objects.visible_to(user).select_related(
+            "council", "allocated_social_worker", "sibling_group"
+        ),
+        pk=pk,
+    )
+
+
+def get_editable_child(user, pk: int) -> Child:
+    """As :func:`get_visible_child`, and 403 unless the person may change this council's
+    children."""
+    child = get_visible_child(user, pk)
+    access.require_edit(user, child.council_id)
+    return child
+
+
+def changes_since(child: Child, loaded_at: datetime | None) -> list[dict]:
+    """What was saved to the child's record and journey after the form was opened."""
+    rows = child_history_rows(child)
+    if loaded_at is None:
+        return rows[:5]
+    return [row for row in rows if row["at"] > loaded_at]
+
+
+def save_with(request, form, child: Child, call: Callable[[], object]) -> bool:
+    """Run the service; put what it refuses on the form. True when it saved.
+
+    When someone else saved the child after the form was opened, nothing is saved: the form is
+    shown again with what the person typed, what the other person changed, and the newer version
+    so that a second save goes through.
+    """
+    try:
+        call()
+    except services.RecordChanged as changed:
+        form.conflict = changes_since(child, form.cleaned_data.get("loaded_at"))
+        form.data = form.data.copy()
+        form.data["version"] = changed.child.version
+        form.data["loaded_at"] = timezone.now().isoformat()
+        form.add_error(
+            None,
+            "Someone else saved a change to this child's record while you had this form open, "
+            "so your entry has not been saved. Their change is shown below; check your entry "
+            "still holds and save again.",
+        )
+        return False
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return False
+    return True
+
+
+def expected_version(form) -> int | None:
+    return form.cleaned_data.get("version")
+
+
+# -- list and record ----------------------------------------------------------------------------
 
 
 def child_list(request):
     access.require_role(request.user, access.CASE_VIEW_ROLES)
-    councils = access.councils_for(request.user, access.CASE_VIEW_ROLES)
-    council_id = request.GET.get("council")
-    council_id = int(council_id) if council_id and council_id.isdigit() else None
-    search = request.GET.get("q", "")
-    children = children_list(request.user, search=search, council_id=council_id)
-    page = Paginator(children, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    filters = ChildFilters.from_query(request.GET)
+    councils = access.councils_for(request.user, access.CASE_VIEW_ROLES).order_by("name")
+    page = Paginator(children_list(request.user, filters, today=today), 50).get_page(
+        request.GET.get("page")
+    )
     for child in page:
-        child.stage = stage_label(child.latest_event_kind)
+        child.days_in_care = (
+            (today - child.entered_care_date).days
+            if child.entered_care_date and child.stage in (*NEXT_STEPS, Stage.PLACED)
+            else None
+        )
     return render(
         request,
         "children/child_list.html",
         {
             "page": page,
-            "search": search,
+            "filters": filters,
             "councils": councils,
-            "council_id": council_id,
+            "stages": Stage.choices,
+            "social_workers": social_workers_for(councils),
+            "sorts": [(key, label) for key, (label, _) in SORTS.items()],
             "may_add": access.has_role(request.user, access.CASE_EDIT_ROLES),
         },
     )
@@ -47,14 +158,27 @@ def child_list(request):
 def child_detail(request, pk: int):
     child = get_visible_child(request.user, pk)
     audit_view(user=request.user, obj=child, council=child.council)
+    today = timezone.localdate()
+    table = tracking.thresholds()
+    may_edit = access.may_edit_council_records(request.user, child.council_id) and not (
+        child.is_closed
+    )
     return render(
         request,
         "children/child_detail.html",
         {
             "child": child,
-            "timeline": child_timeline(child),
-            "may_edit": access.may_edit_council_records(request.user, child.council_id),
+            "timeline": child_timeline(child, today=today, table=table),
+            "checks": tracking.child_checks(child, today=today, table=table),
+            "periods": child.periods_of_care.all(),
+            "flags": DataQualityFlag.objects.filter(child=child).order_by("-hard", "id"),
+            "may_edit": may_edit,
+            "may_reopen": child.is_closed
+            and access.may_edit_council_records(request.user, child.council_id)
+            and access.has_role(request.user, access.REOPEN_ROLES),
             "may_see_history": access.has_role(request.user, access.HISTORY_ROLES),
+            "next_steps": [(k, EventKind(k).label) for k in NEXT_STEPS.get(child.stage, [])],
+            "all_steps": EventKind.choices,
             "tab": "record",
         },
     )
@@ -64,15 +188,15 @@ def child_history(request, pk: int):
     child = get_visible_child(request.user, pk)
     access.require_role(request.user, access.HISTORY_ROLES)
     audit_view(user=request.user, obj=child, council=child.council)
-    rows = history_rows(
-        child.history.all(),
-        PeriodOfCare.history.filter(child_id=child.pk),
-        JourneyEvent.history.filter(child_id=child.pk),
-    )
     return render(
         request,
         "children/child_history.html",
-        {"child": child, "rows": rows, "may_see_history": True, "tab": "history"},
+        {
+            "child": child,
+            "rows": child_history_rows(child),
+            "may_see_history": True,
+            "tab": "history",
+        },
     )
 
 
@@ -80,33 +204,44 @@ def child_create_view(request):
     access.require_role(request.user, access.CASE_EDIT_ROLES)
     form = ChildForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k in CHILD_FIELDS}
-        try:
-            child = child_create(
-                council=form.cleaned_data["council"], acting_user=request.user, **data
+        created = {}
+
+        def create():
+            created["child"] = services.child_create(
+                council=form.cleaned_data["council"],
+                acting_user=request.user,
+                **form.service_fields(),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+
+        if save_with(request, form, Child(), create):
+            child = created["child"]
             messages.success(request, f"{child.full_name} was added.")
             return redirect("children:detail", pk=child.pk)
     return render(request, "children/child_form.html", {"form": form, "title": "Add a child"})
 
 
 def child_edit_view(request, pk: int):
-    child = get_visible_child(request.user, pk)
-    access.require_edit(request.user, child.council_id)
+    child = get_editable_child(request.user, pk)
+    if child.is_closed:
+        return closed(request, child)
     # The form edits its own copy, so the service can see what changed against the stored row.
     form = ChildForm(
         request.POST or None, instance=get_visible_child(request.user, pk), user=request.user
     )
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k in CHILD_FIELDS}
-        try:
-            changed = child_update(child=child, acting_user=request.user, **data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        changed: list[str] = []
+
+        def update():
+            changed.extend(
+                services.child_update(
+                    child=child,
+                    acting_user=request.user,
+                    expected_version=expected_version(form),
+                    **form.service_fields(),
+                )
+            )
+
+        if save_with(request, form, child, update):
             messages.success(
                 request, "Saved." if changed else "Nothing had changed, so nothing was saved."
             )
@@ -115,4 +250,238 @@ def child_edit_view(request, pk: int):
         request,
         "children/child_form.html",
         {"form": form, "title": f"Change {child.full_name}'s details", "child": child},
+    )
+
+
+def closed(request, child: Child):
+    messages.warning(
+        request,
+        f"This record was closed on {child.closed_on:%d/%m/%Y}, so it cannot be changed. "
+        "A team manager can reopen it.",
+    )
+    return redirect("children:detail", pk=child.pk)
+
+
+def saved_message(request, child: Child, what: str) -> None:
+    """Say it saved, and say so louder if the journey now breaks a soft rule."""
+    flags = list(DataQualityFlag.objects.filter(child=child, hard=False))
+    if flags:
+        messages.warning(
+            request,
+            f"{what} Please check: " + " ".join(flag.message for flag in flags),
+        )
+    else:
+        messages.success(request, what)
+
+
+# -- periods of care -----------------------------------------------------------------------------
+
+
+def period_form_view(request, pk: int, period_pk: int | None = None):
+    child = get_editable_child(request.user, pk)
+    if child.is_closed:
+        return closed(request, child)
+    period = get_object_or_404(PeriodOfCare, pk=period_pk, child=child) if period_pk else None
+    form = PeriodOfCareForm(request.POST or None, instance=period, child=child)
+    if request.method == "POST" and form.is_valid():
+        if period is None:
+
+            def call():
+                services.period_of_care_add(
+                    child=child,
+                    acting_user=request.user,
+                    expected_version=expected_version(form),
+                    **form.service_fields(),
+                )
+        else:
+
+            def call():
+                services.period_of_care_update(
+                    period=period,
+                    acting_user=request.user,
+                    expected_version=expected_version(form),
+                    **form.service_fields(),
+                )
+
+        if save_with(request, form, child, call):
+            saved_message(request, child, "The period of care was saved.")
+            return redirect("children:detail", pk=child.pk)
+    title = "Correct a period of care" if period else "Record that the child entered care"
+    return render(
+        request, "children/child_form.html", {"form": form, "title": title, "child": child}
+    )
+
+
+# -- journey steps -------------------------------------------------------------------------------
+
+
+def event_add_view(request, pk: int, kind: str):
+    child = get_editable_child(request.user, pk)
+    if kind not in EventKind.values:
+        raise Http404("No such journey step.")
+    if child.is_closed:
+        return closed(request, child)
+    form = JourneyEventForm(request.POST or None, child=child, kind=kind)
+    if request.method == "POST" and form.is_valid():
+
+        def record():
+            services.child_record_milestone(
+                child=child,
+                kind=kind,
+                acting_user=request.user,
+                expected_version=expected_version(form),
+                left_care_reason=form.cleaned_data.get("left_care_reason", ""),
+                **form.service_fields(),
+            )
+
+        if save_with(request, form, child, record):
+            saved_message(request, child, f"{EventKind(kind).label} recorded.")
+            return redirect("children:detail", pk=child.pk)
+    return render(
+        request,
+        "children/child_form.html",
+        {"form": form, "title": f"{EventKind(kind).label}", "child": child},
+    )
+
+
+def get_event(child: Child, event_pk: int) -> JourneyEvent:
+    return get_object_or_404(JourneyEvent.objects.filter(child=child), pk=event_pk)
+
+
+def event_edit_view(request, pk: int, event_pk: int):
+    child = get_editable_child(request.user, pk)
+    event = get_event(child, event_pk)
+    if child.is_closed:
+        return closed(request, child)
+    form = JourneyEventForm(request.POST or None, instance=event, child=child, kind=event.kind)
+    if request.method == "POST" and form.is_valid():
+        changed: list[str] = []
+
+        def correct():
+            changed.extend(
+                services.journey_event_correct(
+                    event=event,
+                    acting_user=request.user,
+                    expected_version=expected_version(form),
+                    **form.service_fields(),
+                )
+            )
+
+        if save_with(request, form, child, correct):
+            if changed:
+                saved_message(request, child, "The correction was saved.")
+            else:
+                messages.info(request, "Nothing had changed, so nothing was saved.")
+            return redirect("children:detail", pk=child.pk)
+    return render(
+        request,
+        "children/child_form.html",
+        {"form": form, "title": f"Correct: {event.get_kind_display()}", "child": child},
+    )
+
+
+def event_withdraw_view(request, pk: int, event_pk: int):
+    child = get_editable_child(request.user, pk)
+    event = get_event(child, event_pk)
+    if child.is_closed:
+        return closed(request, child)
+    form = WithdrawEventForm(request.POST or None, child=child)
+    if request.method == "POST" and form.is_valid():
+
+        def withdraw():
+            services.journey_event_withdraw(
+                event=event,
+                acting_user=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=expected_version(form),
+            )
+
+        if save_with(request, form, child, withdraw):
+            messages.success(
+                request,
+                f"The {event.get_kind_display().lower()} of {event.date:%d/%m/%Y} was withdrawn. "
+                "It stays in the record's history.",
+            )
+            return redirect("children:detail", pk=child.pk)
+    return render(
+        request,
+        "children/child_form.html",
+        {
+            "form": form,
+            "title": f"Withdraw: {event.get_kind_display()} of {event.date:%d/%m/%Y}",
+            "child": child,
+            "lead": "Withdraw a step only if it was recorded by mistake. It is kept in the "
+            "record's history but no longer counts anywhere. To change its date or details, "
+            "correct it instead.",
+        },
+    )
+
+
+# -- closing -------------------------------------------------------------------------------------
+
+
+def child_close_view(request, pk: int):
+    child = get_editable_child(request.user, pk)
+    if child.is_closed:
+        return closed(request, child)
+    form = CloseChildForm(request.POST or None, child=child)
+    if request.method == "POST" and form.is_valid():
+
+        def close():
+            services.child_close(
+                child=child,
+                acting_user=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=expected_version(form),
+            )
+
+        if save_with(request, form, child, close):
+            messages.success(request, "The record was closed. It stays for reporting and history.")
+            return redirect("children:detail", pk=child.pk)
+    return render(
+        request,
+        "children/child_form.html",
+        {
+            "form": form,
+            "title": f"Close {child.full_name}'s record",
+            "child": child,
+            "lead": "A closed record is never deleted: it stays in the figures and its history, "
+            "and can no longer be changed unless a team manager reopens it.",
+        },
+    )
+
+
+def child_reopen_view(request, pk: int):
+    child = get_editable_child(request.user, pk)
+    access.require_role(request.user, access.REOPEN_ROLES)
+    if request.method == "POST":
+        try:
+            services.child_reopen(child=child, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "The record was reopened.")
+        return redirect("children:detail", pk=child.pk)
+    return render(request, "children/child_reopen.html", {"child": child})
+
+
+# -- data quality --------------------------------------------------------------------------------
+
+
+def data_quality(request):
+    access.require_role(request.user, access.CASE_VIEW_ROLES)
+    councils = access.councils_for(request.user, access.CASE_VIEW_ROLES).order_by("name")
+    council_id = request.GET.get("council", "")
+    council_id = int(council_id) if council_id.isdigit() else None
+    flags = quality_flags_list(request.user, council_id=council_id)
+    page = Paginator(flags, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "children/data_quality.html",
+        {
+            "page": page,
+            "rule_counts": quality_rule_counts(flags),
+            "councils": councils,
+            "council_id": council_id,
+        },
     )

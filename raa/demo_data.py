@@ -25,16 +25,21 @@ from children.models import (
     Authority,
     CeasedReason,
     Child,
+    DisruptionReason,
     Ethnicity,
     EventKind,
     JourneyEvent,
+    LeftCareReason,
+    LegalStatus,
     PeriodOfCare,
     PlacementProvider,
     Sex,
     SiblingGroup,
 )
+from children.services import refresh_journey_summaries, refresh_quality_flags
 from raa.models import Council, Region, Role, User
 from raa.services import council_add_or_rename, user_add_or_update
+from scorecard.services import mark_council_pending
 
 DEMO_PASSWORD = "adoption-demo"
 DEMO_REGION_NAME = "Heartwood Regional Adoption Agency"
@@ -240,6 +245,16 @@ ETHNICITY_WEIGHTS = {
 }
 
 FIRST_YEAR = 2016  # financial year 2016-17 is the first of the ten years of adoptions
+
+
+LEGAL_STATUS_ON_ENTRY = [LegalStatus.C1, LegalStatus.V2, LegalStatus.L2, LegalStatus.C2]
+LEFT_CARE_OTHERWISE = [
+    LeftCareReason.E45,
+    LeftCareReason.E46,
+    LeftCareReason.E41,
+    LeftCareReason.E4A,
+    LeftCareReason.E13,
+]
 
 
 @dataclass
@@ -507,7 +522,7 @@ class Generator:
             reason = rng.choices(list(CeasedReason.values), [30, 20, 35, 15])[0]
             if reason != CeasedReason.RD2 and authority_date < ceased:
                 add(EventKind.PLACEMENT_ORDER, authority_date, authority=Authority.PLACEMENT_ORDER)
-            if add(EventKind.PLAN_CEASED, ceased, reason=reason):
+            if add(EventKind.PLAN_CEASED, ceased, ceased_reason=reason):
                 left_care = ceased + self.days(30, 400)
                 left_care = left_care if left_care <= today else None
             return self._store(rows, indexes, entered, left_care, events, worker, council)
@@ -528,11 +543,15 @@ class Generator:
             if outside
             else PlacementProvider.OWN_COUNCIL
         )
-        if ffa or foster_carer:
+        if ffa:
             # The carers are known: matching follows the order quickly, sometimes precedes it.
             match = max(
                 adm + self.days(7, 30), authority_date + timedelta(days=rng.randint(-40, 90))
             )
+            link = max(adm, match - self.days(10, 40))
+        elif foster_carer:
+            # The foster carers are known: the match follows the order quickly.
+            match = authority_date + self.skewed_days(7, 30, 120)
             link = max(adm, match - self.days(10, 40))
         else:
             wait = self.skewed_days(10, 80 if not harder else 200, 500 if not harder else 900)
@@ -564,12 +583,8 @@ class Generator:
                 EventKind.DISRUPTION,
                 disruption,
                 household=household,
-                reason=rng.choice(
-                    [
-                        "Placement could not meet the child's needs",
-                        "Adopters' circumstances changed",
-                        "Relationship between child and adopters broke down",
-                    ]
+                disruption_reason=rng.choice(
+                    [DisruptionReason.CLOSE, DisruptionReason.CARPL, DisruptionReason.CREQB]
                 ),
             ):
                 return self._store(rows, indexes, entered, left_care, events, worker, council)
@@ -614,8 +629,25 @@ class Generator:
         worker: User,
         council: Council,
     ) -> None:
+        adopted = any(kind == EventKind.ADOPTION_ORDER for kind, _, _ in events)
+        left_reason = ""
+        if left_care and adopted:
+            left_reason = LeftCareReason.E11 if self.rng.random() < 0.9 else LeftCareReason.E12
+        elif left_care:
+            left_reason = self.rng.choice(LEFT_CARE_OTHERWISE)
+        legal_status = self.rng.choices(LEGAL_STATUS_ON_ENTRY, [50, 30, 10, 10])[0]
         for index in indexes:
-            rows.periods.append((index, PeriodOfCare(entered_care=entered, left_care=left_care)))
+            rows.periods.append(
+                (
+                    index,
+                    PeriodOfCare(
+                        entered_care=entered,
+                        legal_status=legal_status,
+                        left_care=left_care,
+                        left_care_reason=left_reason,
+                    ),
+                )
+            )
             for kind, when, extra in events:
                 event = JourneyEvent(
                     kind=kind,
@@ -627,7 +659,7 @@ class Generator:
                 rows.events.append((index, event, household))
 
     # -- writing ---------------------------------------------------------------------------------
-    def write(self, rows: CouncilRows, by: User) -> None:
+    def write(self, rows: CouncilRows, council: Council, by: User) -> None:
         """Insert one council's rows: a handful of bulk inserts, in one transaction."""
         with transaction.atomic():
             create = self._create
@@ -647,6 +679,10 @@ class Generator:
                 event.household = household
                 events.append(event)
             create(events, JourneyEvent, by)
+            # Derived data, as the services would have left it after each step.
+            refresh_journey_summaries(Child.objects.filter(council=council))
+            refresh_quality_flags([c.pk for c in rows.children], today=self.today)
+            mark_council_pending(council.pk)
 
     def _create(self, objects: list, model, by: User) -> None:
         if not objects:
@@ -758,7 +794,7 @@ def build(
             generator.pipeline_households(rows, council, 20)
         elif size == "region":
             generator.pipeline_households(rows, council, 16)
-        generator.write(rows, admin_user)
+        generator.write(rows, council, admin_user)
         totals["children"] += len(rows.children)
         totals["events"] += len(rows.events)
         totals["households"] += len(rows.households)

@@ -15,10 +15,12 @@ def history_rows(*history_querysets) -> list[dict]:
             object_pk = record.instance.pk
             previous = previous_by_object.get(object_pk)
             if previous is None:
+                tracked = {f.attname for f in record._meta.fields}
                 changes = [
                     {"field": f.verbose_name, "old": "", "new": _display(record, f)}
                     for f in model._meta.fields
                     if f.name not in ("id", "created_at", "updated_at", "recorded_at")
+                    and f.attname in tracked
                     and getattr(record, f.attname) not in (None, "")
                 ]
             else:

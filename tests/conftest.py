@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 
 from adopters.models import Household
 from children.models import Child, EventKind, JourneyEvent
+from children.services import refresh_journey_summaries
 from raa.models import Council, Region, Role, User
 from raa.services import council_add_or_rename, user_add_or_update
 
@@ -112,6 +113,8 @@ def build_world() -> World:
             household=world.household_a,
             recorded_by=worker_a,
         )
+        refresh_journey_summaries(Child.objects.filter(pk=world.child_a.pk))
+        world.child_a.refresh_from_db()
     return world
 
 

@@ -1,0 +1,128 @@
+"""Where a child or household stands against the tracking thresholds of DOMAIN.md A.8.
+
+Each check is **on track**, **due within 30 days** (the ``due_soon`` threshold) or **over**; a
+step that has happened is **met** or **over**. Thresholds are data (:class:`TrackingThreshold`),
+read once per page.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from raa.dates import add_months
+from scorecard.models import ThresholdUnit, TrackingThreshold
+
+ON_TRACK = "on_track"
+DUE = "due"
+OVER = "over"
+MET = "met"
+STATUS_LABELS = {ON_TRACK: "On track", DUE: "Due within {due} days", OVER: "Over", MET: "Met"}
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    label: str
+    start: date
+    end: date  # the date the step happened, or today while waiting
+    done: bool
+    days: int
+    limit: str  # "426 days", "3 months"
+    over_from: date  # the first day that counts as over
+    status: str
+    status_label: str
+
+    @property
+    def days_left(self) -> int:
+        return (self.over_from - self.end).days
+
+
+def thresholds() -> dict[str, TrackingThreshold]:
+    """All tracking thresholds by code: one query."""
+    return {t.code: t for t in TrackingThreshold.objects.all()}
+
+
+def over_from(start: date, threshold: TrackingThreshold) -> date:
+    """The first day past the threshold. A days threshold is met up to and including
+    ``start + amount`` days (A1 passes "at or below"); a months threshold is met only *less than*
+    N months after the start (A.1), so the day N months on is already over."""
+    if threshold.unit == ThresholdUnit.MONTHS:
+        return add_months(start, threshold.amount)
+    return start + timedelta(days=threshold.amount + 1)
+
+
+def check(
+    threshold: TrackingThreshold,
+    *,
+    start: date,
+    end: date | None,
+    today: date,
+    due_days: int,
+) -> Check:
+    """How the time from ``start`` to ``end`` (not happened yet: ``None``, counted to today)
+    compares with ``threshold``."""
+    done = end is not None
+    stop = end if done else today
+    first_over = over_from(start, threshold)
+    if stop >= first_over:
+        status = OVER
+    elif done:
+        status = MET
+    elif (first_over - stop).days <= due_days:
+        status = DUE
+    else:
+        status = ON_TRACK
+    return Check(
+        code=threshold.code,
+        label=threshold.label,
+        start=start,
+        end=stop,
+        done=done,
+        days=(stop - start).days,
+        limit=f"{threshold.amount} {threshold.unit}",
+        over_from=first_over,
+        status=status,
+        status_label=STATUS_LABELS[status].format(due=due_days),
+    )
+
+
+def child_checks(child, *, today: date, table: dict[str, TrackingThreshold]) -> list[Check]:
+    """The A.8 checks for a child in the adoption process (ADM decision in force, not adopted),
+    from the child's journey summary. Empty for anyone else."""
+    from children.models import IN_PROCESS_STAGES
+
+    if child.stage not in IN_PROCESS_STAGES or child.adm_decision_date is None:
+        return []
+    due = table["due_soon"].amount
+    matched = child.matched_date if child.stage in ("matched", "placed") else None
+    placed = child.placed_date if child.stage == "placed" else None
+    checks = []
+    if child.entered_care_date:
+        checks.append(
+            check(
+                table["child_care_to_placed"],
+                start=child.entered_care_date,
+                end=placed,
+                today=today,
+                due_days=due,
+            )
+        )
+    if child.placement_order_date:
+        checks.append(
+            check(
+                table["child_order_to_match"],
+                start=child.placement_order_date,
+                end=max(matched, child.placement_order_date) if matched else None,
+                today=today,
+                due_days=due,
+            )
+        )
+    checks.append(
+        check(
+            table["child_decision_to_match"],
+            start=child.adm_decision_date,
+            end=matched,
+            today=today,
+            due_days=due,
+        )
+    )
+    return checks
