@@ -54,7 +54,7 @@ NAMES = {
     EventKind.PLACEMENT_ORDER: "placement order",
     EventKind.LINKED: "link",
     EventKind.MATCHED: "match",
-    EventKind.PLACED: "placed for adoption",
+    EventKind.PLACED: "placement for adoption",
     EventKind.DISRUPTION: "disruption",
     EventKind.ADOPTION_APPLICATION: "adoption application",
     EventKind.ADOPTION_ORDER: "adoption order",
@@ -607,13 +607,6 @@ def _order_rules(dob: date | None, periods: list, events: list) -> list[Finding]
                     "ao-without-application",
                     f"No adoption application is recorded before the adoption order "
                     f"({d(event.date)}).",
-                    event,
-                )
-            elif event.date < state.application.date:
-                hard(
-                    "order-before-application",
-                    f"The adoption order ({d(event.date)}) is before the adoption application "
-                    f"({d(state.application.date)}).",
                     event,
                 )
             if dob and event.date >= _eighteenth_birthday(dob):

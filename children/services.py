@@ -71,9 +71,9 @@ EVENT_FIELDS: dict[str, tuple[str, ...]] = {
         "foster_carer_adoption",
         "living_with_carers_since",
     ),
-    EventKind.DISRUPTION: ("disruption_reason",),
-    EventKind.ADOPTION_APPLICATION: (),
-    EventKind.ADOPTION_ORDER: (),
+    EventKind.DISRUPTION: ("household", "disruption_reason"),
+    EventKind.ADOPTION_APPLICATION: ("household",),
+    EventKind.ADOPTION_ORDER: ("household",),
 }
 HOUSEHOLD_REQUIRED = (EventKind.LINKED, EventKind.MATCHED, EventKind.PLACED)
 
