@@ -21,7 +21,7 @@ def history_rows(*history_querysets) -> list[dict]:
                     for f in model._meta.fields
                     if f.name not in ("id", "created_at", "updated_at", "recorded_at")
                     and f.attname in tracked
-                    and getattr(record, f.attname) not in (None, "")
+                    and _worth_showing(getattr(record, f.attname))
                 ]
             else:
                 delta = record.diff_against(previous)
@@ -46,6 +46,11 @@ def history_rows(*history_querysets) -> list[dict]:
             )
     rows.sort(key=lambda r: r["at"], reverse=True)
     return rows
+
+
+def _worth_showing(value) -> bool:
+    """A new record's field is listed unless it is empty or an unticked box."""
+    return value is not None and value != "" and value is not False
 
 
 def _display(record, field) -> str:
