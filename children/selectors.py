@@ -129,10 +129,7 @@ def child_timeline(child: Child, *, today: date, table: dict) -> list[TimelineRo
     since entering care (counted from the start of the period of care the date falls in), and
     for the match and the placement, how they compared with the tracking thresholds."""
     periods = list(child.periods_of_care.all())
-    events = sorted(
-        child.events.select_related("household", "recorded_by"),
-        key=lambda e: (e.date, KIND_ORDER[e.kind], e.pk),
-    )
+    events = child.events.select_related("household", "recorded_by")
     rows: list[TimelineRow] = []
     for period in periods:
         rows.append(TimelineRow(period.entered_care, "Entered care", period=period))
@@ -140,7 +137,14 @@ def child_timeline(child: Child, *, today: date, table: dict) -> list[TimelineRo
             rows.append(TimelineRow(period.left_care, "Left care", period=period))
     for event in events:
         rows.append(TimelineRow(event.date, event.get_kind_display(), event=event))
-    rows.sort(key=lambda r: (r.date, r.event is not None, r.label != "Left care"))
+    # On one day: entering care, then the steps in journey order, then leaving care.
+    rows.sort(
+        key=lambda r: (
+            r.date,
+            1 if r.event else (2 if r.label == "Left care" else 0),
+            KIND_ORDER[r.event.kind] if r.event else 0,
+        )
+    )
     due = table["due_soon"].amount
     decision = order = None
     for row in rows:

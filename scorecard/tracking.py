@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from raa.dates import add_months
 from scorecard.models import ThresholdUnit, TrackingThreshold
+from scorecard.reference import TRACKING_THRESHOLDS
 
 ON_TRACK = "on_track"
 DUE = "due"
@@ -37,8 +38,12 @@ class Check:
 
 
 def thresholds() -> dict[str, TrackingThreshold]:
-    """All tracking thresholds by code: one query."""
-    return {t.code: t for t in TrackingThreshold.objects.all()}
+    """All tracking thresholds by code: one query. A threshold missing from the table takes its
+    shipped value, so a page never fails for want of a row."""
+    table = {t.code: t for t in TrackingThreshold.objects.all()}
+    for code, label, amount, unit in TRACKING_THRESHOLDS:
+        table.setdefault(code, TrackingThreshold(code=code, label=label, amount=amount, unit=unit))
+    return table
 
 
 def over_from(start: date, threshold: TrackingThreshold) -> date:
