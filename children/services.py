@@ -32,10 +32,10 @@ from children.models import (
 )
 from raa.models import AuditAction, Council, User
 from raa.services import (
-    audit_record,
     case_record_create,
     case_record_update,
     check_fields,
+    save_with_history,
 )
 from scorecard.services import mark_council_pending
 
@@ -298,7 +298,13 @@ def child_close(
         raise ValidationError({"reason": "Choose why the record is being closed."})
     child.closed_on = closed_on or timezone.localdate()
     child.closed_reason = reason
-    _save(child, acting_user, AuditAction.CHANGED, "closed")
+    save_with_history(
+        record=child,
+        acting_user=acting_user,
+        action=AuditAction.CHANGED,
+        council=child.council,
+        detail="closed",
+    )
     _after_change(child)
     return child
 
@@ -310,23 +316,15 @@ def child_reopen(*, child: Child, acting_user: User, expected_version: int | Non
         raise ValidationError("This record is open.")
     child.closed_on = None
     child.closed_reason = ""
-    _save(child, acting_user, AuditAction.CHANGED, "reopened")
+    save_with_history(
+        record=child,
+        acting_user=acting_user,
+        action=AuditAction.CHANGED,
+        council=child.council,
+        detail="reopened",
+    )
     _after_change(child)
     return child
-
-
-def _save(record, acting_user: User, action: str, detail: str) -> None:
-    record.full_clean()
-    record._history_user = acting_user
-    record.save()
-    audit_record(
-        user=acting_user,
-        action=action,
-        object_type=record._meta.model_name,
-        object_id=record.pk,
-        council=getattr(record, "council", None) or record.child.council,
-        detail=detail,
-    )
 
 
 # -- periods of care ------------------------------------------------------------------------------
@@ -518,7 +516,13 @@ def journey_event_withdraw(
         )
     event.entered_in_error = True
     event.withdrawn_reason = reason.strip()
-    _save(event, acting_user, AuditAction.CHANGED, "withdrawn as recorded in error")
+    save_with_history(
+        record=event,
+        acting_user=acting_user,
+        action=AuditAction.CHANGED,
+        council=child.council,
+        detail="withdrawn as recorded in error",
+    )
     _after_change(child)
     return event
 

@@ -200,56 +200,37 @@ def child_history(request, pk: int):
     )
 
 
-def child_create_view(request):
-    access.require_role(request.user, access.CASE_EDIT_ROLES)
-    form = ChildForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        created = {}
+def run_change(request, form, child: Child | None, save: Callable[[int | None], object]):
+    """On a valid POST, call ``save(expected_version)`` through :func:`save_with`. Returns
+    ``(saved, what the service returned)``."""
+    if request.method != "POST" or not form.is_valid():
+        return False, None
+    result = []
+    saved = save_with(request, form, child, lambda: result.append(save(expected_version(form))))
+    return saved, (result[0] if result else None)
 
-        def create():
-            created["child"] = services.child_create(
-                council=form.cleaned_data["council"],
-                acting_user=request.user,
-                **form.service_fields(),
+
+def done(request, child: Child, message: str | None):
+    """Back to the record, saying what was saved (``None``: nothing had changed) and any
+    data-quality warning the journey now carries."""
+    if message is None:
+        messages.info(request, "Nothing had changed, so nothing was saved.")
+    else:
+        flags = list(DataQualityFlag.objects.filter(child=child, hard=False))
+        if flags:
+            messages.warning(
+                request, f"{message} Please check: " + " ".join(flag.message for flag in flags)
             )
-
-        if save_with(request, form, Child(), create):
-            child = created["child"]
-            messages.success(request, f"{child.full_name} was added.")
-            return redirect("children:detail", pk=child.pk)
-    return render(request, "children/child_form.html", {"form": form, "title": "Add a child"})
+        else:
+            messages.success(request, message)
+    return redirect("children:detail", pk=child.pk)
 
 
-def child_edit_view(request, pk: int):
-    child = get_editable_child(request.user, pk)
-    if child.is_closed:
-        return closed(request, child)
-    # The form edits its own copy, so the service can see what changed against the stored row.
-    form = ChildForm(
-        request.POST or None, instance=get_visible_child(request.user, pk), user=request.user
-    )
-    if request.method == "POST" and form.is_valid():
-        changed: list[str] = []
-
-        def update():
-            changed.extend(
-                services.child_update(
-                    child=child,
-                    acting_user=request.user,
-                    expected_version=expected_version(form),
-                    **form.service_fields(),
-                )
-            )
-
-        if save_with(request, form, child, update):
-            messages.success(
-                request, "Saved." if changed else "Nothing had changed, so nothing was saved."
-            )
-            return redirect("children:detail", pk=child.pk)
+def form_page(request, form, title: str, child: Child | None = None, lead: str = ""):
     return render(
         request,
         "children/child_form.html",
-        {"form": form, "title": f"Change {child.full_name}'s details", "child": child},
+        {"form": form, "title": title, "child": child, "lead": lead},
     )
 
 
@@ -262,16 +243,43 @@ def closed(request, child: Child):
     return redirect("children:detail", pk=child.pk)
 
 
-def saved_message(request, child: Child, what: str) -> None:
-    """Say it saved, and say so louder if the journey now breaks a soft rule."""
-    flags = list(DataQualityFlag.objects.filter(child=child, hard=False))
-    if flags:
-        messages.warning(
-            request,
-            f"{what} Please check: " + " ".join(flag.message for flag in flags),
-        )
-    else:
-        messages.success(request, what)
+def child_create_view(request):
+    access.require_role(request.user, access.CASE_EDIT_ROLES)
+    form = ChildForm(request.POST or None, user=request.user)
+    saved, child = run_change(
+        request,
+        form,
+        None,
+        lambda version: services.child_create(
+            council=form.cleaned_data["council"],
+            acting_user=request.user,
+            **form.service_fields(),
+        ),
+    )
+    if saved:
+        return done(request, child, f"{child.full_name} was added.")
+    return form_page(request, form, "Add a child")
+
+
+def child_edit_view(request, pk: int):
+    child = get_editable_child(request.user, pk)
+    if child.is_closed:
+        return closed(request, child)
+    # The form edits its own copy, so the service can see what changed against the stored row.
+    form = ChildForm(
+        request.POST or None, instance=get_visible_child(request.user, pk), user=request.user
+    )
+    saved, changed = run_change(
+        request,
+        form,
+        child,
+        lambda version: services.child_update(
+            child=child, acting_user=request.user, expected_version=version, **form.service_fields()
+        ),
+    )
+    if saved:
+        return done(request, child, "Saved." if changed else None)
+    return form_page(request, form, f"Change {child.full_name}'s details", child)
 
 
 # -- periods of care -----------------------------------------------------------------------------
@@ -283,33 +291,27 @@ def period_form_view(request, pk: int, period_pk: int | None = None):
         return closed(request, child)
     period = get_object_or_404(PeriodOfCare, pk=period_pk, child=child) if period_pk else None
     form = PeriodOfCareForm(request.POST or None, instance=period, child=child)
-    if request.method == "POST" and form.is_valid():
+
+    def save(version):
         if period is None:
+            return services.period_of_care_add(
+                child=child,
+                acting_user=request.user,
+                expected_version=version,
+                **form.service_fields(),
+            )
+        return services.period_of_care_update(
+            period=period,
+            acting_user=request.user,
+            expected_version=version,
+            **form.service_fields(),
+        )
 
-            def call():
-                services.period_of_care_add(
-                    child=child,
-                    acting_user=request.user,
-                    expected_version=expected_version(form),
-                    **form.service_fields(),
-                )
-        else:
-
-            def call():
-                services.period_of_care_update(
-                    period=period,
-                    acting_user=request.user,
-                    expected_version=expected_version(form),
-                    **form.service_fields(),
-                )
-
-        if save_with(request, form, child, call):
-            saved_message(request, child, "The period of care was saved.")
-            return redirect("children:detail", pk=child.pk)
+    saved, result = run_change(request, form, child, save)
+    if saved:
+        return done(request, child, "The period of care was saved." if result else None)
     title = "Correct a period of care" if period else "Record that the child entered care"
-    return render(
-        request, "children/child_form.html", {"form": form, "title": title, "child": child}
-    )
+    return form_page(request, form, title, child)
 
 
 # -- journey steps -------------------------------------------------------------------------------
@@ -322,26 +324,22 @@ def event_add_view(request, pk: int, kind: str):
     if child.is_closed:
         return closed(request, child)
     form = JourneyEventForm(request.POST or None, child=child, kind=kind)
-    if request.method == "POST" and form.is_valid():
-
-        def record():
-            services.child_record_milestone(
-                child=child,
-                kind=kind,
-                acting_user=request.user,
-                expected_version=expected_version(form),
-                left_care_reason=form.cleaned_data.get("left_care_reason", ""),
-                **form.service_fields(),
-            )
-
-        if save_with(request, form, child, record):
-            saved_message(request, child, f"{EventKind(kind).label} recorded.")
-            return redirect("children:detail", pk=child.pk)
-    return render(
+    saved, _ = run_change(
         request,
-        "children/child_form.html",
-        {"form": form, "title": f"{EventKind(kind).label}", "child": child},
+        form,
+        child,
+        lambda version: services.child_record_milestone(
+            child=child,
+            kind=kind,
+            acting_user=request.user,
+            expected_version=version,
+            left_care_reason=form.cleaned_data.get("left_care_reason", ""),
+            **form.service_fields(),
+        ),
     )
+    if saved:
+        return done(request, child, f"{EventKind(kind).label} recorded.")
+    return form_page(request, form, EventKind(kind).label, child)
 
 
 def get_event(child: Child, event_pk: int) -> JourneyEvent:
@@ -354,30 +352,17 @@ def event_edit_view(request, pk: int, event_pk: int):
     if child.is_closed:
         return closed(request, child)
     form = JourneyEventForm(request.POST or None, instance=event, child=child, kind=event.kind)
-    if request.method == "POST" and form.is_valid():
-        changed: list[str] = []
-
-        def correct():
-            changed.extend(
-                services.journey_event_correct(
-                    event=event,
-                    acting_user=request.user,
-                    expected_version=expected_version(form),
-                    **form.service_fields(),
-                )
-            )
-
-        if save_with(request, form, child, correct):
-            if changed:
-                saved_message(request, child, "The correction was saved.")
-            else:
-                messages.info(request, "Nothing had changed, so nothing was saved.")
-            return redirect("children:detail", pk=child.pk)
-    return render(
+    saved, changed = run_change(
         request,
-        "children/child_form.html",
-        {"form": form, "title": f"Correct: {event.get_kind_display()}", "child": child},
+        form,
+        child,
+        lambda version: services.journey_event_correct(
+            event=event, acting_user=request.user, expected_version=version, **form.service_fields()
+        ),
     )
+    if saved:
+        return done(request, child, "The correction was saved." if changed else None)
+    return form_page(request, form, f"Correct: {event.get_kind_display()}", child)
 
 
 def event_withdraw_view(request, pk: int, event_pk: int):
@@ -386,34 +371,28 @@ def event_withdraw_view(request, pk: int, event_pk: int):
     if child.is_closed:
         return closed(request, child)
     form = WithdrawEventForm(request.POST or None, child=child)
-    if request.method == "POST" and form.is_valid():
-
-        def withdraw():
-            services.journey_event_withdraw(
-                event=event,
-                acting_user=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_version=expected_version(form),
-            )
-
-        if save_with(request, form, child, withdraw):
-            messages.success(
-                request,
-                f"The {event.get_kind_display().lower()} of {event.date:%d/%m/%Y} was withdrawn. "
-                "It stays in the record's history.",
-            )
-            return redirect("children:detail", pk=child.pk)
-    return render(
+    saved, _ = run_change(
         request,
-        "children/child_form.html",
-        {
-            "form": form,
-            "title": f"Withdraw: {event.get_kind_display()} of {event.date:%d/%m/%Y}",
-            "child": child,
-            "lead": "Withdraw a step only if it was recorded by mistake. It is kept in the "
-            "record's history but no longer counts anywhere. To change its date or details, "
-            "correct it instead.",
-        },
+        form,
+        child,
+        lambda version: services.journey_event_withdraw(
+            event=event,
+            acting_user=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=version,
+        ),
+    )
+    what = f"{event.get_kind_display().lower()} of {event.date:%d/%m/%Y}"
+    if saved:
+        return done(request, child, f"The {what} was withdrawn. It stays in the record's history.")
+    return form_page(
+        request,
+        form,
+        f"Withdraw the {what}",
+        child,
+        lead="Withdraw a step only if it was recorded by mistake. It is kept in the record's "
+        "history but no longer counts anywhere. To change its date or details, correct it "
+        "instead.",
     )
 
 
@@ -425,29 +404,26 @@ def child_close_view(request, pk: int):
     if child.is_closed:
         return closed(request, child)
     form = CloseChildForm(request.POST or None, child=child)
-    if request.method == "POST" and form.is_valid():
-
-        def close():
-            services.child_close(
-                child=child,
-                acting_user=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_version=expected_version(form),
-            )
-
-        if save_with(request, form, child, close):
-            messages.success(request, "The record was closed. It stays for reporting and history.")
-            return redirect("children:detail", pk=child.pk)
-    return render(
+    saved, _ = run_change(
         request,
-        "children/child_form.html",
-        {
-            "form": form,
-            "title": f"Close {child.full_name}'s record",
-            "child": child,
-            "lead": "A closed record is never deleted: it stays in the figures and its history, "
-            "and can no longer be changed unless a team manager reopens it.",
-        },
+        form,
+        child,
+        lambda version: services.child_close(
+            child=child,
+            acting_user=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=version,
+        ),
+    )
+    if saved:
+        return done(request, child, "The record was closed. It stays for reporting and history.")
+    return form_page(
+        request,
+        form,
+        f"Close {child.full_name}'s record",
+        child,
+        lead="A closed record is never deleted: it stays in the figures and its history, and "
+        "can no longer be changed unless a team manager reopens it.",
     )
 
 

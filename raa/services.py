@@ -139,7 +139,7 @@ def check_fields(fields: dict, allowed: tuple[str, ...], what: str) -> None:
         raise TypeError(f"Unknown {what} fields: {', '.join(sorted(unknown))}")
 
 
-def _save_and_log(
+def save_with_history(
     *,
     record: models.Model,
     acting_user: User,
@@ -166,7 +166,7 @@ def case_record_create(
     *, record: models.Model, acting_user: User, council: Council | None = None
 ) -> models.Model:
     """Save a new case record with its history and audit rows."""
-    _save_and_log(
+    save_with_history(
         record=record, acting_user=acting_user, action=AuditAction.CREATED, council=council
     )
     return record
@@ -189,7 +189,7 @@ def case_record_update(
         return []
     for name in changed:
         setattr(record, name, fields[name])
-    _save_and_log(
+    save_with_history(
         record=record,
         acting_user=acting_user,
         action=AuditAction.CHANGED,
