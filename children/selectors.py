@@ -145,7 +145,6 @@ def child_timeline(child: Child, *, today: date, table: dict) -> list[TimelineRo
             KIND_ORDER[r.event.kind] if r.event else 0,
         )
     )
-    due = table["due_soon"].amount
     decision = order = None
     for row in rows:
         starts = [p.entered_care for p in periods if p.entered_care <= row.date]
@@ -162,32 +161,32 @@ def child_timeline(child: Child, *, today: date, table: dict) -> list[TimelineRo
         elif event.kind == EventKind.MATCHED:
             if order is not None:
                 row.checks.append(
-                    tracking.check(
-                        table["child_order_to_match"],
+                    tracking.check_against(
+                        table,
+                        "child_order_to_match",
                         start=order.date,
                         end=event.date,
                         today=today,
-                        due_days=due,
                     )
                 )
             if decision is not None:
                 row.checks.append(
-                    tracking.check(
-                        table["child_decision_to_match"],
+                    tracking.check_against(
+                        table,
+                        "child_decision_to_match",
                         start=decision.date,
                         end=event.date,
                         today=today,
-                        due_days=due,
                     )
                 )
         elif event.kind == EventKind.PLACED and starts:
             row.checks.append(
-                tracking.check(
-                    table["child_care_to_placed"],
+                tracking.check_against(
+                    table,
+                    "child_care_to_placed",
                     start=max(starts),
                     end=event.date,
                     today=today,
-                    due_days=due,
                 )
             )
     return rows

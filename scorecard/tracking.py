@@ -90,6 +90,13 @@ def check(
     )
 
 
+def check_against(
+    table: dict[str, TrackingThreshold], code: str, *, start: date, end: date | None, today: date
+) -> Check:
+    """:func:`check` against the threshold ``code`` of ``table``, warning ``due_soon`` ahead."""
+    return check(table[code], start=start, end=end, today=today, due_days=table["due_soon"].amount)
+
+
 def child_checks(child, *, today: date, table: dict[str, TrackingThreshold]) -> list[Check]:
     """The A.8 checks for a child in the adoption process (ADM decision in force, not adopted),
     from the child's journey summary. Empty for anyone else."""
@@ -97,37 +104,36 @@ def child_checks(child, *, today: date, table: dict[str, TrackingThreshold]) -> 
 
     if child.stage not in IN_PROCESS_STAGES or child.adm_decision_date is None:
         return []
-    due = table["due_soon"].amount
     matched = child.matched_date if child.stage in ("matched", "placed") else None
     placed = child.placed_date if child.stage == "placed" else None
     checks = []
     if child.entered_care_date:
         checks.append(
-            check(
-                table["child_care_to_placed"],
+            check_against(
+                table,
+                "child_care_to_placed",
                 start=child.entered_care_date,
                 end=placed,
                 today=today,
-                due_days=due,
             )
         )
     if child.placement_order_date:
         checks.append(
-            check(
-                table["child_order_to_match"],
+            check_against(
+                table,
+                "child_order_to_match",
                 start=child.placement_order_date,
                 end=max(matched, child.placement_order_date) if matched else None,
                 today=today,
-                due_days=due,
             )
         )
     checks.append(
-        check(
-            table["child_decision_to_match"],
+        check_against(
+            table,
+            "child_decision_to_match",
             start=child.adm_decision_date,
             end=matched,
             today=today,
-            due_days=due,
         )
     )
     return checks
