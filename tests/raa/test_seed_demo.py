@@ -142,3 +142,26 @@ def test_seed_demo_refuses_production_without_force(settings, world):
     with pytest.raises(CommandError, match="refuses to run in production"):
         call_command("seed_demo", "--seed", "99")
     assert (Child.objects.count(), User.objects.count()) == before
+
+
+def test_demo_journeys_keep_the_date_rules_and_show_some_data_quality_warnings(demo):
+    from children.models import DataQualityFlag, Stage
+
+    region = Region.objects.get(name=demo_data.DEMO_REGION_NAME)
+    flags = DataQualityFlag.objects.filter(child__council__region=region)
+    assert not flags.filter(hard=True).exists()
+    assert flags.filter(hard=False).count() > 10  # the data-quality list has something to show
+    # Each child's stage is derived, and every stage of the journey is represented.
+    stages = set(
+        Child.objects.filter(council__region=region).values_list("stage", flat=True).distinct()
+    )
+    assert stages >= {
+        Stage.NO_DECISION,
+        Stage.WAITING,
+        Stage.WAITING_PO,
+        Stage.LINKED,
+        Stage.MATCHED,
+        Stage.PLACED,
+        Stage.ADOPTED,
+        Stage.PLAN_CHANGED,
+    }
