@@ -175,8 +175,8 @@ def event_findings(
         return []
     periods, events = _journey(child)
     ending = None
-    if kind == EventKind.ADOPTION_ORDER and event is None:
-        ending = _period_ended_by_adoption(periods, proposed.date, left_care_reason)
+    if kind == EventKind.ADOPTION_ORDER:
+        ending = _period_ended_by_adoption(periods, proposed.date, left_care_reason, order=event)
     return new_hard_findings(
         child,
         events=replaced(events, proposed),
@@ -423,28 +423,45 @@ def child_record_milestone(
     if kind == EventKind.ADOPTION_ORDER:
         ending = _period_ended_by_adoption(_journey(child)[0], date, left_care_reason)
     case_record_create(record=event, acting_user=acting_user, council=child.council)
-    if ending is not None:
-        stored = PeriodOfCare.objects.get(pk=ending.pk)
-        case_record_update(
-            record=stored,
-            acting_user=acting_user,
-            fields={"left_care": ending.left_care, "left_care_reason": ending.left_care_reason},
-            allowed=PERIOD_FIELDS,
-            council=child.council,
-        )
+    _end_care(ending, acting_user, child)
     _after_change(child)
     return event
 
 
+def _end_care(ending: PeriodOfCare | None, acting_user: User, child: Child) -> None:
+    """Save the end of care an adoption order brings (or moves, when the order is corrected)."""
+    if ending is None:
+        return
+    case_record_update(
+        record=PeriodOfCare.objects.get(pk=ending.pk),
+        acting_user=acting_user,
+        fields={"left_care": ending.left_care, "left_care_reason": ending.left_care_reason},
+        allowed=PERIOD_FIELDS,
+        council=child.council,
+    )
+
+
 def _period_ended_by_adoption(
-    periods: list[PeriodOfCare], order_date: date, reason: str
+    periods: list[PeriodOfCare],
+    order_date: date,
+    reason: str,
+    *,
+    order: JourneyEvent | None = None,
 ) -> PeriodOfCare | None:
-    """The open period of care the adoption order ends, as it would be after the order."""
-    open_periods = [p for p in periods if p.left_care is None and p.entered_care <= order_date]
-    if not open_periods:
+    """The period of care the adoption order ends, as it would be after the order: the open
+    one for a new order; for a correction of ``order``, the one it ended (on its old date)."""
+    if order is None:
+        ending = [p for p in periods if p.left_care is None and p.entered_care <= order_date]
+    else:
+        ending = [
+            p
+            for p in periods
+            if p.left_care == order.date and p.left_care_reason in ADOPTED_REASONS
+        ]
+    if not ending:
         return None
-    period = open_periods[-1]
-    reason = reason or LeftCareReason.E11
+    period = ending[-1]
+    reason = reason or period.left_care_reason or LeftCareReason.E11
     if reason not in ADOPTED_REASONS:
         raise ValidationError({"left_care_reason": "An adoption order ends care with E11 or E12."})
     return PeriodOfCare(
@@ -479,6 +496,12 @@ def journey_event_correct(
         household_required=event.household_id is not None,
     )
     refuse(event_findings(child, kind=event.kind, values=fields, event=event), allowed)
+    if event.kind == EventKind.ADOPTION_ORDER and fields.get("date", event.date) != event.date:
+        _end_care(
+            _period_ended_by_adoption(_journey(child)[0], fields["date"], "", order=event),
+            acting_user,
+            child,
+        )
     changed = case_record_update(
         record=event, acting_user=acting_user, fields=fields, allowed=allowed, council=child.council
     )

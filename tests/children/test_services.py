@@ -192,6 +192,26 @@ def test_correcting_a_date_keeps_the_old_value_in_history(child, worker):
     assert Child.objects.get(pk=child.pk).adm_decision_date == date(2020, 6, 1)
 
 
+def test_correcting_the_adoption_order_date_moves_the_end_of_care_with_it(child, worker, household):
+    record(child, worker, K.ADM_DECISION, date(2020, 6, 1))
+    record(child, worker, K.PLACEMENT_ORDER, date(2020, 9, 1), authority=Authority.PLACEMENT_ORDER)
+    record(
+        child,
+        worker,
+        K.MATCHED,
+        date(2021, 1, 10),
+        household=household,
+        panel_date=date(2021, 1, 5),
+    )
+    record(child, worker, K.PLACED, date(2021, 2, 1), household=household, placement_provider="PR1")
+    record(child, worker, K.ADOPTION_APPLICATION, date(2021, 5, 1))
+    order = record(child, worker, K.ADOPTION_ORDER, date(2021, 8, 1), left_care_reason="E12")
+    services.journey_event_correct(event=order, acting_user=worker, date=date(2021, 8, 9))
+    period = PeriodOfCare.objects.get(child=child)
+    assert (period.left_care, period.left_care_reason) == (date(2021, 8, 9), "E12")
+    assert not DataQualityFlag.objects.filter(child=child).exists()
+
+
 def test_a_correction_that_breaks_a_rule_is_refused(child, worker):
     decision = record(child, worker, K.ADM_DECISION, date(2020, 6, 1))
     record(child, worker, K.PLACEMENT_ORDER, date(2020, 9, 1), authority=Authority.PLACEMENT_ORDER)
