@@ -564,7 +564,10 @@ class Generator:
         if not add(EventKind.LINKED, link, household=household):
             return self._store(rows, indexes, entered, left_care, events, worker, council)
         if not add(
-            EventKind.MATCHED, match, household=household, panel_date=match - self.days(1, 14)
+            EventKind.MATCHED,
+            match,
+            household=household,
+            panel_date=max(match - self.days(1, 14), adm),  # the panel follows the decision
         ):
             return self._store(rows, indexes, entered, left_care, events, worker, council)
         placed = max(match, authority_date) + self.skewed_days(3, 14, 60)
