@@ -6,6 +6,12 @@ from django.utils import timezone
 from scorecard.models import RecomputeMarker
 
 
+def mark_councils_pending(council_ids) -> None:
+    """:func:`mark_council_pending` for several councils at once."""
+    for council_id in sorted(set(council_ids)):
+        mark_council_pending(council_id)
+
+
 def mark_council_pending(council_id: int) -> None:
     """Record that a council's stored figures are out of date.
 

@@ -44,3 +44,21 @@ def test_leaving_needs_a_reason(client_for, world):
     worker = world.user(Role.SOCIAL_WORKER, "region")
     response = client_for(worker).post("/adopters/new/", form(left_date="2025-03-01"))
     assert "Say why the household left the process." in response.content.decode()
+
+
+def test_a_household_change_marks_the_figures_pending_for_its_councils(client_for, world):
+    from scorecard.models import RecomputeMarker
+
+    RecomputeMarker.objects.all().delete()
+    worker = world.user(Role.SOCIAL_WORKER, "region")
+    client_for(worker).post("/adopters/new/", form())
+    # Recruited by none of the partner councils: every council of the region is marked.
+    marked = set(RecomputeMarker.objects.values_list("council__la_code", flat=True))
+    assert marked >= {"801", "802", "803"}
+    RecomputeMarker.objects.all().delete()
+    household = Household.objects.get(first_applicant="Quinn Example")
+    client_for(worker).post(
+        f"/adopters/{household.pk}/edit/",
+        form(recruiting_council=world.councils["B"].pk, stage1_end_date="2025-03-20"),
+    )
+    assert set(RecomputeMarker.objects.values_list("council__la_code", flat=True)) == {"802"}
