@@ -57,6 +57,22 @@ def record(child, worker, kind, day, **details):
     )
 
 
+def placed_with(child, worker, household) -> None:
+    """ADM decision 01/06/2020, placement order 01/09/2020, matched 10/01/2021 (panel 05/01),
+    placed 01/02/2021."""
+    record(child, worker, K.ADM_DECISION, date(2020, 6, 1))
+    record(child, worker, K.PLACEMENT_ORDER, date(2020, 9, 1), authority=Authority.PLACEMENT_ORDER)
+    record(
+        child,
+        worker,
+        K.MATCHED,
+        date(2021, 1, 10),
+        household=household,
+        panel_date=date(2021, 1, 5),
+    )
+    record(child, worker, K.PLACED, date(2021, 2, 1), household=household, placement_provider="PR1")
+
+
 def stage_of(child) -> str:
     return Child.objects.get(pk=child.pk).stage
 
@@ -193,17 +209,7 @@ def test_correcting_a_date_keeps_the_old_value_in_history(child, worker):
 
 
 def test_correcting_the_adoption_order_date_moves_the_end_of_care_with_it(child, worker, household):
-    record(child, worker, K.ADM_DECISION, date(2020, 6, 1))
-    record(child, worker, K.PLACEMENT_ORDER, date(2020, 9, 1), authority=Authority.PLACEMENT_ORDER)
-    record(
-        child,
-        worker,
-        K.MATCHED,
-        date(2021, 1, 10),
-        household=household,
-        panel_date=date(2021, 1, 5),
-    )
-    record(child, worker, K.PLACED, date(2021, 2, 1), household=household, placement_provider="PR1")
+    placed_with(child, worker, household)
     record(child, worker, K.ADOPTION_APPLICATION, date(2021, 5, 1))
     order = record(child, worker, K.ADOPTION_ORDER, date(2021, 8, 1), left_care_reason="E12")
     services.journey_event_correct(event=order, acting_user=worker, date=date(2021, 8, 9))
@@ -266,17 +272,7 @@ def test_leaving_care_while_the_plan_is_adoption_needs_the_change_of_plan_first(
 
 def test_a_disruption_sends_the_child_back_to_waiting_until_placed_again(child, worker, household):
     other = HouseholdFactory(region=household.region, approval_date=date(2021, 1, 1))
-    record(child, worker, K.ADM_DECISION, date(2020, 6, 1))
-    record(child, worker, K.PLACEMENT_ORDER, date(2020, 9, 1), authority=Authority.PLACEMENT_ORDER)
-    record(
-        child,
-        worker,
-        K.MATCHED,
-        date(2021, 1, 10),
-        household=household,
-        panel_date=date(2021, 1, 5),
-    )
-    record(child, worker, K.PLACED, date(2021, 2, 1), household=household, placement_provider="PR1")
+    placed_with(child, worker, household)
     record(child, worker, K.DISRUPTION, date(2021, 4, 1), disruption_reason="CLOSE")
     assert stage_of(child) == Stage.WAITING_PO
     record(
