@@ -8,8 +8,11 @@ PORT ?= 8000
 # The tests run against the real PostgreSQL and Redis. The test database's name carries a hash of
 # the migrations, so `--reuse-db` keeps it between runs but never reuses one of an older schema.
 MIGRATIONS_HASH := $(shell cat */migrations/0*.py 2>/dev/null | sha1sum | cut -c1-10)
-TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/raa_$(MIGRATIONS_HASH)
-TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+# TEST_DB_PREFIX and TEST_REDIS_DB let several checkouts on one machine test side by side.
+TEST_DB_PREFIX ?= raa
+TEST_REDIS_DB ?= 1
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(TEST_DB_PREFIX)_$(MIGRATIONS_HASH)
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/$(TEST_REDIS_DB)
 
 .PHONY: install demo test lint format check-deploy worker clean
 
