@@ -94,3 +94,13 @@ def adopted_by_new_family(child="C1"):
         "ad1_rows": [ad1(child, "10/06/2019", "01/11/2019")],
         "placed_rows": [placed(child, "10/06/2019")],
     }
+
+
+#: A foster-carer adoption (child F1) for the returns tests: placed 01/12/2019 (A5, PR2), living
+#: with the carers since 01/03/2019, adopted 10/06/2020.
+FOSTER_CARER_EPISODES_FOR_RETURNS = [
+    ep("F1", "01/03/2019", "S", "C2", "U5", "01/09/2019", "X1"),
+    ep("F1", "01/09/2019", "L", "E1", "U5", "01/12/2019", "X1"),
+    ep("F1", "01/12/2019", "U", "E1", "A5", "01/02/2020", "X1", provider="PR2"),
+    ep("F1", "01/02/2020", "L", "E1", "A5", "10/06/2020", "E12", provider="PR2"),
+]
