@@ -20,8 +20,11 @@ def _visible_runs(user):
 
 def import_page(request):
     access.require_role(request.user, access.IMPORT_ROLES)
-    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ImportForm(
+        request.POST if posted else None, request.FILES if posted else None, user=request.user
+    )
+    if posted and form.is_valid():
         run = import_run_start(
             council=form.cleaned_data["council"],
             files=form.files_by_name(),
