@@ -12,6 +12,7 @@ nothing; an updated set changes what changed and never duplicates a child (child
 matched on the council's CHILD ID).
 """
 
+import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
@@ -62,6 +63,8 @@ BATCH = 2000
 CHANGE_REASON = "SSDA903 import"
 
 EXIT_OK, EXIT_SKIPPED, EXIT_REFUSED = 0, 1, 2
+
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, str], None]
 
@@ -145,6 +148,21 @@ def import_903(
     except _DryRun:
         for finding in report["findings"]:
             finding["pk"] = None
+    except Exception as error:  # whatever the files hold, the import ends with a report
+        logger.exception("903 import for council %s stopped: %s", council.la_code, type(error))
+        report.update(created=0, updated=0, unchanged=0, findings=[], finding_counts={})
+        report["refusals"].append(
+            Problem(
+                "",
+                None,
+                "",
+                "",
+                "internal-error",
+                "The import stopped on an unexpected problem and nothing was imported. The "
+                "technical team has the details.",
+            ).as_dict()
+        )
+        return _finish(report, EXIT_REFUSED, started)
     code = EXIT_SKIPPED if report["skipped"] else EXIT_OK
     return _finish(report, code, started)
 

@@ -238,3 +238,35 @@ def test_the_peer_validator_set_imports_every_child_without_a_hard_error(council
     # Importing it again changes nothing.
     again = import_903(files, council=council, acting_user=user)
     assert (again["created"], again["updated"]) == (0, 0)
+
+
+LIIA = PEER_SET.parents[2] / "liia-tools"
+
+
+def test_the_liia_pipeline_samples_are_reported_not_crashed_on(council, world):
+    """A header with one CHILD on several rows (with different birth dates) and an unknown
+    ethnicity code, and episodes with an extra column and '*DUMMY*' values."""
+    samples = LIIA / "branch-school_census_pipeline/liiatools/ssda903_pipeline/spec/samples"
+    files = csv_set()
+    files["header.csv"] = (samples / "SSDA903_2020_header.csv").read_bytes()
+    files["episodes.csv"] = (samples / "SSDA903_2020_episodes.csv").read_bytes()
+    report = import_903(files, council=council, acting_user=world.user(Role.DATA_OFFICER, "C"))
+    assert report["exit_code"] == 1
+    rules = {p["rule"] for s in report["skipped_children"] for p in s["problems"]}
+    assert {"child-duplicated", "code-unknown", "value-missing"} <= rules
+    messages = [p["message"] for s in report["skipped_children"] for p in s["problems"]]
+    assert any("RNE '*DUMMY*' is not a reason for new episode code" in m for m in messages)
+    assert not Child.objects.filter(council=council, child_id__in=["689661", "249901"]).exists()
+
+
+def test_iso_dates_and_extra_columns_of_the_liia_fixes_sample_import(council, world):
+    episodes = LIIA / "liiatools/spec/s903/samples/SSDA903_episodes_for_testing_fixes_INPUT.csv"
+    children = sorted({line.split(",")[0] for line in episodes.read_text().splitlines()[1:]})
+    files = csv_set(header=[head(child, dob="01/01/2010") for child in children])
+    files["episodes.csv"] = episodes.read_bytes()
+    report = import_903(files, council=council, acting_user=world.user(Role.DATA_OFFICER, "C"))
+    assert report["exit_code"] in (0, 1), report["refusals"]
+    landed = Child.objects.filter(council=council, child_id__in=children)
+    assert landed.count() == len(children) - report["skipped"] > 0
+    norule = landed.get(child_id="NORULE_BAD").periods_of_care.first()
+    assert norule.entered_care == date(2015, 6, 19)
