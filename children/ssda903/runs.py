@@ -3,6 +3,7 @@ in the background with progress a page can poll."""
 
 import base64
 import logging
+from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
@@ -60,7 +61,7 @@ def import_run_execute(run_id: int) -> None:
     """Run a queued import once (a second delivery of the job finds it claimed and does
     nothing). Never raises: an unexpected error is recorded on the run."""
     claimed = ImportRun.objects.filter(pk=run_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING, stage_label="Starting"
+        status=ImportStatus.RUNNING, stage_label="Starting", started_at=timezone.now()
     )
     if not claimed:
         return
@@ -103,3 +104,28 @@ def import_run_execute(run_id: int) -> None:
         finished_at=timezone.now(),
     )
     cache.delete(_progress_key(run_id))
+
+
+#: A queued run not started after this long lost its job message (a broker outage); a running
+#: run older than this lost its worker (its transaction rolled back, so nothing was written).
+QUEUED_TOO_LONG = timedelta(minutes=2)
+RUNNING_TOO_LONG = timedelta(minutes=20)
+
+
+def import_runs_sweep() -> int:
+    """Start again the runs a broker outage or a killed worker left behind (the database, not
+    the broker, says what is pending). Returns how many were sent again."""
+    from children.tasks import run_ssda903_import
+
+    now = timezone.now()
+    ImportRun.objects.filter(
+        status=ImportStatus.RUNNING, started_at__lt=now - RUNNING_TOO_LONG
+    ).update(status=ImportStatus.QUEUED, stage_label="Started again after an interruption")
+    stale = list(
+        ImportRun.objects.filter(
+            status=ImportStatus.QUEUED, created_at__lt=now - QUEUED_TOO_LONG
+        ).values_list("pk", flat=True)
+    )
+    for run_id in stale:
+        run_ssda903_import.delay(run_id)
+    return len(stale)

@@ -2,6 +2,7 @@
 journey of a data officer: upload, read the report, open a flagged child, download Annex A and
 the ASGLB return."""
 
+import base64
 import io
 
 import pytest
@@ -160,3 +161,33 @@ def test_a_failed_job_still_ends_with_a_report(world):
     run.refresh_from_db()
     assert run.status == ImportStatus.FAILED and "unexpected error" in run.report["summary"]
     import_run_execute(run.pk)  # a second delivery does nothing
+
+
+def test_the_sweep_starts_again_runs_whose_job_was_lost(world, eager_tasks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from children.ssda903.runs import import_runs_sweep
+    from children.tasks import sweep_ssda903_imports
+
+    officer = world.user(Role.DATA_OFFICER, "A")
+    files = {name: base64.b64encode(data).decode() for name, data in a_set().items()}
+    lost = ImportRun.objects.create(council=world.councils["A"], started_by=officer, files=files)
+    killed = ImportRun.objects.create(
+        council=world.councils["A"],
+        started_by=officer,
+        files=files,
+        status=ImportStatus.RUNNING,
+        started_at=timezone.now() - timedelta(hours=1),
+    )
+    fresh = ImportRun.objects.create(council=world.councils["A"], started_by=officer)
+    long_ago = timezone.now() - timedelta(minutes=10)
+    ImportRun.objects.filter(pk__in=[lost.pk, killed.pk]).update(created_at=long_ago)
+    assert sweep_ssda903_imports.apply().get() == 2
+    for run in (lost, killed):
+        run.refresh_from_db()
+        assert run.status == ImportStatus.DONE and run.exit_code == 1
+    fresh.refresh_from_db()
+    assert fresh.status == ImportStatus.QUEUED  # its job may still be on its way
+    assert import_runs_sweep() == 0
