@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -356,9 +356,7 @@ def _write(
 
     tell(50, "Saving children")
     history = {"default_user": acting_user, "default_change_reason": CHANGE_REASON}
-    created = bulk_create_with_history(plan.new_children, Child, batch_size=BATCH, **history)
-    for child, saved in zip(plan.new_children, created, strict=True):
-        child.pk = saved.pk
+    _create_with_history(plan.new_children, Child, acting_user)
     for record in (*plan.new_periods, *plan.new_events):
         record.child_id = record.child.pk
     if plan.changed_children:
@@ -376,12 +374,12 @@ def _write(
                 **history,
             )
     tell(65, "Saving periods of care and journey steps")
-    bulk_create_with_history(plan.new_periods, PeriodOfCare, batch_size=BATCH, **history)
+    _create_with_history(plan.new_periods, PeriodOfCare, acting_user)
     if plan.changed_periods:
         bulk_update_with_history(
             plan.changed_periods, PeriodOfCare, PERIOD_FIELDS, batch_size=BATCH, **history
         )
-    bulk_create_with_history(plan.new_events, JourneyEvent, batch_size=BATCH, **history)
+    _create_with_history(plan.new_events, JourneyEvent, acting_user)
     changed_events = plan.changed_events + plan.withdrawn_events
     if changed_events:
         bulk_update_with_history(
@@ -443,6 +441,53 @@ def _write(
         council=council,
         detail=f"{label}: " + _counts(report),
     )
+
+
+#: The columns django-simple-history adds to a history table (the rest mirror the record's).
+HISTORY_COLUMNS = (
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user_id",
+)
+
+
+def _create_with_history(records: list, model, acting_user: User) -> None:
+    """Insert new records (their pks are set) and their "created" history rows.
+
+    On PostgreSQL the history rows are copied from the inserted rows by one INSERT ... SELECT,
+    which is what makes a council's whole history quick to load; elsewhere (SQLite for the
+    demo) django-simple-history's bulk helper does the same row by row.
+    """
+    if not records:
+        return
+    if connection.vendor != "postgresql":
+        created = bulk_create_with_history(
+            records,
+            model,
+            batch_size=BATCH,
+            default_user=acting_user,
+            default_change_reason=CHANGE_REASON,
+        )
+        for record, saved in zip(records, created, strict=True):
+            record.pk = saved.pk
+        return
+    model._default_manager.bulk_create(records, batch_size=BATCH)
+    history = model.history.model
+    qn = connection.ops.quote_name
+    columns = ", ".join(
+        qn(f.column) for f in history._meta.concrete_fields if f.column not in HISTORY_COLUMNS
+    )
+    extra = ", ".join(qn(c) for c in HISTORY_COLUMNS[1:])
+    sql = (
+        f"INSERT INTO {qn(history._meta.db_table)} ({columns}, {extra}) "  # noqa: S608
+        f"SELECT {columns}, %s, %s, '+', %s FROM {qn(model._meta.db_table)} WHERE id = ANY(%s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [timezone.now(), CHANGE_REASON, acting_user.pk, [r.pk for r in records]]
+        )
 
 
 def _counts(report: dict) -> str:

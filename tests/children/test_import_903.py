@@ -270,3 +270,26 @@ def test_iso_dates_and_extra_columns_of_the_liia_fixes_sample_import(council, wo
     assert landed.count() == len(children) - report["skipped"] > 0
     norule = landed.get(child_id="NORULE_BAD").periods_of_care.first()
     assert norule.entered_care == date(2015, 6, 19)
+
+
+def test_every_record_an_import_creates_has_its_created_history_row(tmp_path, council, world):
+    run(
+        write_set(tmp_path, csv_set(**two_children())),
+        "--council",
+        "803",
+        "--user",
+        world.user(Role.DATA_OFFICER, "region").username,
+    )
+    officer = world.user(Role.DATA_OFFICER, "region")
+    k1 = Child.objects.get(council=council, child_id="K1")
+    for record in (k1, k1.periods_of_care.get(), *k1.events.all()):
+        (row,) = record.history.all()
+        assert (row.history_type, row.history_user_id) == ("+", officer.pk)
+        assert row.history_change_reason == "SSDA903 import"
+    (row,) = k1.events.get(kind=EventKind.PLACED).history.all()
+    assert (row.date, row.placement_provider, row.foster_carer_adoption) == (
+        date(2019, 11, 15),
+        "PR1",
+        False,
+    )
+    assert row.instance.child_id == k1.pk
