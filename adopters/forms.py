@@ -221,18 +221,19 @@ class HoldForm(forms.ModelForm):
 class NeedsForm(forms.Form):
     """The child's needs for ranking, given by the family finder (GET)."""
 
-    health_needs = forms.TypedChoiceField(
-        label="Health needs", choices=NeedLevel.choices, coerce=int, required=False
-    )
-    disability_needs = forms.TypedChoiceField(
-        label="Disability", choices=NeedLevel.choices, coerce=int, required=False
-    )
+    health_needs = forms.TypedChoiceField(label="Health needs", choices=NeedLevel.choices)
+    disability_needs = forms.TypedChoiceField(label="Disability", choices=NeedLevel.choices)
     developmental_uncertainty = forms.TypedChoiceField(
-        label="Developmental uncertainty", choices=NeedLevel.choices, coerce=int, required=False
+        label="Developmental uncertainty", choices=NeedLevel.choices
     )
-    contact = forms.TypedChoiceField(
-        label="Contact in the plan", choices=ContactLevel.choices, coerce=int, required=False
-    )
+    contact = forms.TypedChoiceField(label="Contact in the plan", choices=ContactLevel.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.coerce = int
+            field.required = False
+            field.widget.attrs["class"] = "form-select"
 
 
 class FamilyFindingForm(forms.Form):

@@ -254,9 +254,8 @@ def household_step_view(request, pk: int, step: str):
         except ValidationError as error:
             put_errors(form, error)
         else:
-            saved_message(
-                request, household, f"{form.title.replace('Record ', '').capitalize()}: recorded."
-            )
+            what = form.title.removeprefix("Record ")
+            saved_message(request, household, f"{what[0].upper()}{what[1:]}: recorded.")
             return redirect("adopters:detail", pk=household.pk)
     return form_page(request, form, form.title, household)
 

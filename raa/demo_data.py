@@ -387,7 +387,7 @@ class Generator:
         if ages is None:
             youngest = rng.choice([0, 0, 0, 1, 2, 3])
             ages = (youngest, youngest + rng.randint(1, 5))
-        wanted = children if children > 1 else rng.choice([1, 1, 1, 2])
+        wanted = children if children > 1 else rng.choice([1, 1, 1, 2, 2, 3])
         return {
             "children_wanted": wanted,
             "sibling_group": wanted > 1,

@@ -70,7 +70,8 @@ def test_the_stage_targets_are_the_tracking_thresholds_which_are_data(client_for
 
 def test_list_pages_cost_the_same_queries_with_more_households(client_for, world, team):
     client = client_for(team)
-    urls = ["/adopters/", "/adopters/?stage=stage1", "/"]
+    child = waiting_child(world, team, "QC001")
+    urls = ["/adopters/", "/adopters/?stage=stage1", "/", f"/adopters/family-finding/{child.pk}/"]
 
     def counts():
         result = []
