@@ -305,26 +305,19 @@ class Household(models.Model):
 
     @property
     def stage_code(self) -> str:
-        """The derived stage: from the ``with_progress()`` annotation when present, else worked
-        out here (which reads the household's hold periods and journey events)."""
+        """The derived stage: from the ``with_progress()`` annotation when present, else read
+        with that annotation in one query (so both ways agree)."""
         annotated = self.__dict__.get("derived_stage")
         if annotated:
             return annotated
-        if self.left_date:
-            return StageCode.LEFT
-        from children.models import JourneyEvent
-
-        latest = (
-            JourneyEvent.objects.filter(household=self, kind__in=PROGRESS_STAGES)
-            .order_by("-date", "-id")
-            .values_list("kind", flat=True)
-            .first()
+        if self.pk is None:
+            return StageCode.LEFT if self.left_date else self.date_stage()
+        return (
+            type(self)
+            .objects.with_progress()
+            .values_list("derived_stage", flat=True)
+            .get(pk=self.pk)
         )
-        if latest:
-            return PROGRESS_STAGES[latest]
-        if self.pk and self.hold_periods.filter(end_date__isnull=True).exists():
-            return StageCode.ON_HOLD
-        return self.date_stage()
 
     def date_stage(self) -> str:
         """The stage the stage dates alone give."""

@@ -37,9 +37,16 @@ class HouseholdQuerySet(models.QuerySet):
         from adopters.models import HoldPeriod, StageCode
         from children.models import JourneyEvent
 
-        latest = JourneyEvent.objects.filter(
-            household=OuterRef("pk"), kind__in=PROGRESS_EVENT_KINDS
-        ).order_by("-date", "-id")
+        # A link or match that the child has since moved on from (a later link, match or
+        # placement with another household) no longer holds the household.
+        superseded = JourneyEvent.objects.filter(
+            child=OuterRef("child"), kind__in=LINKING_EVENT_KINDS, date__gte=OuterRef("date")
+        ).exclude(household=OuterRef("household"))
+        latest = (
+            JourneyEvent.objects.filter(household=OuterRef("pk"), kind__in=PROGRESS_EVENT_KINDS)
+            .exclude(Exists(superseded))
+            .order_by("-date", "-id")
+        )
         on_hold = HoldPeriod.objects.filter(household=OuterRef("pk"), end_date__isnull=True)
         progress = [
             When(latest_child_event_kind=kind, then=Value(code))

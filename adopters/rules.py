@@ -111,6 +111,16 @@ def check_household(values: dict, *, today: date) -> list[Problem]:
                     f"({d(starts[0])}).",
                 )
             )
+        for name in ORDERED_DATES:
+            value = get(name)
+            if value and value > left:
+                problems.append(
+                    Problem(
+                        name,
+                        f"{LABELS[name]} ({d(value)}) is after the household left the process "
+                        f"({d(left)}).",
+                    )
+                )
     elif get("left_reason"):
         problems.append(Problem("left_date", "Give the date the household left the process."))
 

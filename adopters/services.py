@@ -180,13 +180,16 @@ def _check_hold(household: Household, hold: HoldPeriod) -> None:
 def children_placed_together(child):
     """The child and the brothers and sisters the plan says go with them: the child's sibling
     group (to be placed together) in the same council, open records only, the child first."""
-    from children.models import Child
+    from children.models import Child, Stage
 
     if child.sibling_group_id is None or not child.sibling_group.to_be_placed_together:
         return [child]
-    others = Child.objects.filter(
-        sibling_group_id=child.sibling_group_id, closed_on__isnull=True
-    ).exclude(pk=child.pk)
+    others = (
+        Child.objects.filter(sibling_group_id=child.sibling_group_id, closed_on__isnull=True)
+        .exclude(pk=child.pk)
+        # Brothers and sisters already adopted, or no longer to be adopted, are not moved.
+        .exclude(stage__in=[Stage.ADOPTED, Stage.PLAN_CHANGED, Stage.LEFT_CARE])
+    )
     return [child, *others.order_by("date_of_birth", "pk")]
 
 

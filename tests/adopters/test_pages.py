@@ -63,7 +63,14 @@ def test_the_stage_targets_are_the_tracking_thresholds_which_are_data(client_for
     client = client_for(team)
     attention = text(client.get("/adopters/")).split("Over or near a target")[1]
     assert "Sixty Days" in attention.split("Households")[0]  # due within 30 days of 2 months
-    TrackingThreshold.objects.filter(code="household_stage1").update(amount=6)
+    TrackingThreshold.objects.update_or_create(
+        code="household_stage1",
+        defaults={
+            "label": "Stage 1 (registration to end of Stage 1)",
+            "amount": 6,
+            "unit": "months",
+        },
+    )
     attention = text(client.get("/adopters/")).split("Over or near a target")[1]
     assert "Sixty Days" not in attention.split("Households")[0]
 

@@ -87,6 +87,11 @@ def test_a_household_with_every_date_in_order_breaks_no_rule():
             "Give the date the household left the process.",
         ),
         (
+            {"left_date": date(2025, 8, 5), "left_reason": "withdrew"},
+            "approval_date",
+            "The ADM's approval (08/08/2025) is after the household left the process (05/08/2025).",
+        ),
+        (
             {"left_date": date(2024, 12, 1), "left_reason": "withdrew"},
             "left_date",
             "Leaving the process (01/12/2024) is before the household's first step (06/01/2025).",

@@ -258,3 +258,38 @@ def test_a_household_from_outside_the_region_makes_an_inter_agency_placement(wor
 
 def test_household_values_cover_every_field_the_form_saves():
     assert set(APPROVED) <= set(services.HOUSEHOLD_FIELDS)
+
+
+def test_a_link_the_child_moved_on_from_no_longer_holds_the_household(world, team):
+    first = approved_household(world, team, first_applicant="First Link")
+    second = approved_household(world, team, first_applicant="Second Link")
+    child = waiting_child(world, team, "FF004")
+    services.family_finding_record(
+        household=first, child=child, kind="linked", date=date(2024, 9, 2), acting_user=team
+    )
+    assert stage(first) == StageCode.LINKED
+    services.family_finding_record(
+        household=second, child=child, kind="linked", date=date(2024, 10, 1), acting_user=team
+    )
+    # The first household is free again; the second holds the link.
+    assert (stage(first), stage(second)) == (StageCode.APPROVED, StageCode.LINKED)
+    assert first.stage == "Approved, waiting"
+
+
+def test_siblings_no_longer_to_be_adopted_are_not_moved_with_the_group(world, team):
+    from children.services import child_record_milestone
+
+    household = approved_household(world, team, children_wanted=2, sibling_group=True)
+    child = waiting_child(world, team, "SIB31", sibling_group="SG-T4")
+    changed = waiting_child(world, team, "SIB32", sibling_group="SG-T4")
+    child_record_milestone(
+        child=changed,
+        kind="plan_ceased",
+        date=date(2024, 6, 1),
+        acting_user=team,
+        ceased_reason="RD1",
+    )
+    events = services.family_finding_record(
+        household=household, child=child, kind="linked", date=date(2024, 9, 2), acting_user=team
+    )
+    assert [e.child_id for e in events] == [child.pk]
