@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from adopters import rules
-from adopters.models import ContactLevel, HoldPeriod, Household, NeedLevel
+from adopters.models import ChildNeeds, HoldPeriod, Household
 from adopters.services import HOUSEHOLD_FIELDS, household_values
 from raa.models import Council
 
@@ -218,22 +218,21 @@ class HoldForm(forms.ModelForm):
         pass
 
 
-class NeedsForm(forms.Form):
-    """The child's needs for ranking, given by the family finder (GET)."""
+class ChildNeedsForm(forms.ModelForm):
+    """What the child needs of a family, saved for ranking."""
 
-    health_needs = forms.TypedChoiceField(label="Health needs", choices=NeedLevel.choices)
-    disability_needs = forms.TypedChoiceField(label="Disability", choices=NeedLevel.choices)
-    developmental_uncertainty = forms.TypedChoiceField(
-        label="Developmental uncertainty", choices=NeedLevel.choices
-    )
-    contact = forms.TypedChoiceField(label="Contact in the plan", choices=ContactLevel.choices)
+    class Meta:
+        model = ChildNeeds
+        fields = ["health_needs", "disability_needs", "developmental_uncertainty", "contact"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.coerce = int
-            field.required = False
             field.widget.attrs["class"] = "form-select"
+        self.helper = _helper("Save the child's needs and rank again")
+
+    def _post_clean(self):
+        pass
 
 
 class FamilyFindingForm(forms.Form):

@@ -360,3 +360,27 @@ class HoldPeriod(models.Model):
     def __str__(self) -> str:
         until = f"{self.end_date:%d/%m/%Y}" if self.end_date else "now"
         return f"On hold {self.start_date:%d/%m/%Y} to {until}"
+
+
+class ChildNeeds(models.Model):
+    """What a family finder says a waiting child needs of a family, for ranking households.
+
+    Kept on the adopters side (the child's record holds only whether they are disabled); one
+    row per child, changed with history.
+    """
+
+    child = models.OneToOneField(
+        "children.Child", on_delete=models.PROTECT, related_name="family_finding_needs"
+    )
+    health_needs = models.PositiveSmallIntegerField(choices=NeedLevel.choices)
+    disability_needs = models.PositiveSmallIntegerField("disability", choices=NeedLevel.choices)
+    developmental_uncertainty = models.PositiveSmallIntegerField(choices=NeedLevel.choices)
+    contact = models.PositiveSmallIntegerField("contact in the plan", choices=ContactLevel.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "child's needs for family finding"
+        verbose_name_plural = "children's needs for family finding"
+
+    def __str__(self) -> str:
+        return f"Needs of child {self.child_id}"

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from adopters.models import (
+    ChildNeeds,
     ContactLevel,
     Household,
     NeedLevel,
@@ -140,10 +141,14 @@ NEED_NAMES = {
 }
 
 
+NEED_FIELDS = ("health_needs", "disability_needs", "developmental_uncertainty", "contact")
+
+
 @dataclass
-class ChildNeeds:
-    """What a family finder says the child needs, for ranking (the child's record holds only
-    whether they are disabled, so the rest is given on the family-finding page)."""
+class Needs:
+    """What the child needs of a family, for ranking: the needs the family finder saved for the
+    child (adopters.models.ChildNeeds), else a start from the child's record (a disabled child:
+    a moderate disability)."""
 
     health_needs: int = NeedLevel.NONE
     disability_needs: int = NeedLevel.NONE
@@ -151,13 +156,11 @@ class ChildNeeds:
     contact: int = ContactLevel.NONE
 
     @classmethod
-    def for_child(cls, child, data=None) -> "ChildNeeds":
-        needs = cls(disability_needs=NeedLevel.MODERATE if child.disabled else NeedLevel.NONE)
-        for name in ("health_needs", "disability_needs", "developmental_uncertainty", "contact"):
-            raw = (data or {}).get(name, "")
-            if str(raw).isdigit() and 0 <= int(raw) <= 3:
-                setattr(needs, name, int(raw))
-        return needs
+    def for_child(cls, child) -> "Needs":
+        stored = ChildNeeds.objects.filter(child=child).first()
+        if stored is not None:
+            return cls(**{name: getattr(stored, name) for name in NEED_FIELDS})
+        return cls(disability_needs=NeedLevel.MODERATE if child.disabled else NeedLevel.NONE)
 
 
 @dataclass
@@ -208,7 +211,7 @@ def family_finding_candidates(child) -> QuerySet[Household]:
 
 
 def rank_households(
-    child, *, needs: ChildNeeds, today: date, group_size: int = 1, ffa: bool = False
+    child, *, needs: Needs, today: date, group_size: int = 1, ffa: bool = False
 ) -> list[RankedHousehold]:
     """Every candidate household with the points it earns and loses for this child, best
     first; ties go to the household waiting longest since approval, then by reference.

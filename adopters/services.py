@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from adopters import rules
-from adopters.models import HoldPeriod, Household
+from adopters.models import ChildNeeds, HoldPeriod, Household
 from raa.models import Region, User
 from raa.services import case_record_create, case_record_update, check_fields
 from scorecard.services import mark_councils_pending
@@ -175,6 +175,35 @@ def _check_hold(household: Household, hold: HoldPeriod) -> None:
         ),
         HOLD_FIELDS,
     )
+
+
+NEED_FIELDS = ("health_needs", "disability_needs", "developmental_uncertainty", "contact")
+
+
+@transaction.atomic
+def child_needs_save(*, child, acting_user: User, **fields) -> list[str]:
+    """Save what the child needs of a family (for ranking households); returns the fields that
+    changed (all of them the first time)."""
+    from scorecard.services import mark_council_pending
+
+    check_fields(fields, NEED_FIELDS, "child's needs")
+    needs = ChildNeeds.objects.select_for_update().filter(child=child).first()
+    if needs is None:
+        case_record_create(
+            record=ChildNeeds(child=child, **fields), acting_user=acting_user, council=child.council
+        )
+        changed = list(fields)
+    else:
+        changed = case_record_update(
+            record=needs,
+            acting_user=acting_user,
+            fields=fields,
+            allowed=NEED_FIELDS,
+            council=child.council,
+        )
+    if changed:
+        mark_council_pending(child.council_id)
+    return changed
 
 
 def children_placed_together(child):

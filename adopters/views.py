@@ -12,13 +12,13 @@ from adopters import selectors, services
 from adopters.forms import (
     NEXT_STEPS,
     STEPS,
+    ChildNeedsForm,
     FamilyFindingForm,
     HoldForm,
     HouseholdForm,
-    NeedsForm,
     step_form_class,
 )
-from adopters.models import HoldPeriod, Household, StageCode
+from adopters.models import ContactLevel, HoldPeriod, Household, NeedLevel, StageCode
 from children.models import EventKind, JourneyEvent
 from raa import access
 from raa.history import history_rows
@@ -309,8 +309,10 @@ def get_family_finding_child(user, pk: int, *, edit: bool):
 def family_finding(request, pk: int):
     child = get_family_finding_child(request.user, pk, edit=False)
     today = timezone.localdate()
-    needs_form = NeedsForm(request.GET or None, initial=vars(selectors.ChildNeeds.for_child(child)))
-    needs = selectors.ChildNeeds.for_child(child, request.GET)
+    needs = selectors.Needs.for_child(child)
+    may_record = bool(access.region_ids_for(request.user, access.CASE_EDIT_ROLES)) and not (
+        child.is_closed
+    )
     group = services.children_placed_together(child)
     ffa = JourneyEvent.objects.filter(child=child, kind=EventKind.FFA_DECISION).exists()
     ranked = selectors.rank_households(
@@ -324,12 +326,38 @@ def family_finding(request, pk: int):
             "child": child,
             "age": selectors.age_in_years(child.date_of_birth, today),
             "group": group,
-            "needs_form": needs_form,
+            "needs": [
+                ("Health needs", NeedLevel(needs.health_needs).label),
+                ("Disability", NeedLevel(needs.disability_needs).label),
+                ("Developmental uncertainty", NeedLevel(needs.developmental_uncertainty).label),
+                ("Contact in the plan", ContactLevel(needs.contact).label),
+            ],
+            "needs_form": ChildNeedsForm(initial=vars(needs)) if may_record else None,
             "ranked": ranked,
             "ffa": ffa,
-            "may_record": access.region_ids_for(request.user, access.CASE_EDIT_ROLES)
-            and not child.is_closed,
+            "may_record": may_record,
         },
+    )
+
+
+def child_needs_view(request, pk: int):
+    """Save what the child needs of a family; the ranking then uses it."""
+    child = get_family_finding_child(request.user, pk, edit=True)
+    if child.is_closed:
+        raise PermissionDenied("This record is closed.")
+    form = ChildNeedsForm(request.POST or None, initial=vars(selectors.Needs.for_child(child)))
+    if request.method == "POST" and form.is_valid():
+        changed = services.child_needs_save(
+            child=child, acting_user=request.user, **form.cleaned_data
+        )
+        messages.success(
+            request, "The child's needs were saved." if changed else "Nothing had changed."
+        )
+        return redirect("adopters:family_finding", pk=child.pk)
+    return render(
+        request,
+        "adopters/family_finding_form.html",
+        {"form": form, "child": child, "title": "The child's needs for family finding"},
     )
 
 

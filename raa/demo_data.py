@@ -730,6 +730,10 @@ class Generator:
                 ),
             ):
                 return self._store(rows, indexes, entered, left_care, events, worker, council)
+            left_on = disruption + self.days(20, 120)
+            if household is not None and left_on <= today:
+                # Most families step back after a placement ends.
+                household.left_date, household.left_reason = left_on, LeftReason.CIRCUMSTANCES
             link = disruption + self.skewed_days(40, 120, 400)
             match = link + self.days(14, 60)
             if link > today:

@@ -259,3 +259,35 @@ def test_council_staff_do_not_find_families(client_for, world):
     assert client.get(f"/adopters/family-finding/{child.pk}/").status_code == 403
     worker_b = world.user(Role.SOCIAL_WORKER, "B")
     assert client_for(worker_b).get(f"/adopters/family-finding/{child.pk}/").status_code == 404
+
+
+def test_the_family_finder_saves_the_childs_needs_and_the_ranking_follows(client_for, world, team):
+    from adopters.models import ChildNeeds
+
+    approved_household(
+        world,
+        team,
+        first_applicant="Older Approval No Disability",
+        panel_date=date(2024, 8, 1),
+        approval_date=date(2024, 8, 2),
+    )
+    approved_household(world, team, first_applicant="Can Meet Disability", disability_needs=3)
+    child = waiting_child(world, team, "PG002")
+    client = client_for(team)
+    url = f"/adopters/family-finding/{child.pk}/"
+    page = text(client.get(url))
+    # No needs given: equal fits, the longer wait first.
+    assert page.index("Older Approval No Disability") < page.index("Can Meet Disability")
+    needs = {"health_needs": 0, "disability_needs": 3, "developmental_uncertainty": 0, "contact": 1}
+    response = client.post(f"{url}needs/", needs, follow=True)
+    page = text(response)
+    assert "The child's needs were saved." in page
+    # Now the household that can meet a significant disability comes first, and says so.
+    assert page.index("Can Meet Disability") < page.index("Older Approval No Disability")
+    assert "+10: Can meet significant disability." in page
+    assert "-30: The child has significant disability; they can meet none." in page
+    saved = ChildNeeds.objects.get(child=child)
+    assert (saved.disability_needs, saved.history.first().history_user) == (3, team)
+    # A region manager reads the ranking but does not change the needs.
+    manager = world.user(Role.MANAGER, "region")
+    assert client_for(manager).post(f"{url}needs/", needs).status_code == 403

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from adopters import services
-from adopters.selectors import ChildNeeds, rank_households
+from adopters.selectors import Needs, rank_households
 from raa.models import Role
 from tests.adopters.helpers import approved_household, waiting_child
 
@@ -24,7 +24,7 @@ def child(world, team):
 
 
 def ranking(child, **kwargs):
-    kwargs.setdefault("needs", ChildNeeds())
+    kwargs.setdefault("needs", Needs())
     return rank_households(child, today=TODAY, **kwargs)
 
 
@@ -99,15 +99,26 @@ def test_a_need_the_household_cannot_meet_counts_against_it(world, team, child):
         panel_date=date(2023, 12, 1),
         approval_date=date(2023, 12, 8),
     )
-    needs = ChildNeeds(disability_needs=2)
+    needs = Needs(disability_needs=2)
     ranked = ranking(child, needs=needs)
     # Can meet: 30 + 10 + 5 = 45. Cannot: 30 - 30 + 12 (a year waiting) = 12.
     assert order(ranked) == ["Can meet disability", "Cannot"]
     assert (-30, "The child has moderate disability; they can meet none.") in reasons(
         ranked, "Cannot"
     )
-    # The child's record says "disabled": ranking starts from a moderate disability.
-    assert ChildNeeds.for_child(type("C", (), {"disabled": True})()).disability_needs == 2
+    # The child's record says "disabled": ranking starts from a moderate disability, until the
+    # family finder saves the child's needs.
+    disabled = waiting_child(world, team, "RK002", disabled=True)
+    assert Needs.for_child(disabled) == Needs(disability_needs=2)
+    services.child_needs_save(
+        child=disabled,
+        acting_user=team,
+        health_needs=1,
+        disability_needs=3,
+        developmental_uncertainty=0,
+        contact=2,
+    )
+    assert Needs.for_child(disabled) == Needs(1, 3, 0, 2)
 
 
 def test_a_sibling_group_goes_to_a_household_that_can_take_them_together(world, team):

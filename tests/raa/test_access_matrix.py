@@ -96,6 +96,13 @@ POLICY = {
     # Family finding is the region's adoption team's work: council staff get 403 on their
     # own child, 404 on another council's.
     "adopters:family_finding": Rule(access.CASE_VIEW_ROLES, obj="child_a", region_only=True),
+    "adopters:child_needs": Rule(
+        access.CASE_EDIT_ROLES,
+        obj="child_a",
+        see=access.CASE_VIEW_ROLES,
+        region_only=True,
+        post=True,
+    ),
     "adopters:family_finding_record": Rule(
         access.CASE_EDIT_ROLES,
         obj="child_a",
