@@ -203,6 +203,13 @@ def check_offer(values: dict) -> list[Problem]:
     get = values.get
     problems = []
     young, old = get("youngest_age"), get("oldest_age")
+    if get("children_wanted") is not None and get("children_wanted") < 1:
+        problems.append(Problem("children_wanted", "A household takes at least one child."))
+    for name, value in (("youngest_age", young), ("oldest_age", old)):
+        if value is not None and value > 17:
+            problems.append(
+                Problem(name, f"Children are adopted before they are 18: {value} is too old.")
+            )
     if young is not None and old is not None and old < young:
         problems.append(
             Problem("oldest_age", f"The oldest age ({old}) is below the youngest age ({young}).")

@@ -131,20 +131,23 @@ def household_detail(request, pk: int):
         {
             "household": household,
             "events": events,
-            "timeline": timeline(household, holds, checks),
+            "timeline": timeline(household, holds, checks, first_match),
             "holds": holds,
             "open_hold": next((h for h in holds if h.end_date is None), None),
             "warnings": services.household_warnings(household, today=today),
             "next_steps": [(s, STEPS[s][1]) for s in next_steps],
-            "may_edit": may_edit and not household.left_date,
+            "may_edit": may_edit,
             "may_see_history": access.has_role(request.user, access.HISTORY_ROLES),
             "tab": "record",
         },
     )
 
 
-def timeline(household: Household, holds: list[HoldPeriod], checks: dict) -> list[dict]:
+def timeline(
+    household: Household, holds: list[HoldPeriod], checks: dict, first_match=None
+) -> list[dict]:
     """The household's steps in date order, each with the stage target it finished (if any)."""
+    matched = checks.get("household_approval_to_match")
     rows = [
         ("Enquiry", household.enquiry_date, None),
         ("Information event", household.information_event_date, None),
@@ -154,6 +157,7 @@ def timeline(household: Household, holds: list[HoldPeriod], checks: dict) -> lis
         ("Approval panel", household.panel_date, None),
         ("Approved by the ADM", household.approval_date, checks.get("household_stage2")),
         ("Left the process", household.left_date, None),
+        ("Matched with a child", first_match, matched if matched and matched.done else None),
     ]
     for hold in holds:
         rows.append((f"On hold: {hold.get_reason_display()}", hold.start_date, None))

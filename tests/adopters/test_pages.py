@@ -248,7 +248,10 @@ def test_family_finding_from_the_childs_record_to_the_placement(client_for, worl
         assert row in page
     assert f"{household.reference} Panel 03/10/2024" in page
     # The household's page lists the child and its stage follows the child's journey.
-    assert "Child placed" in page_of(client, household)
+    household_page = page_of(client, household)
+    assert "Child placed" in household_page
+    # Approved 08/08/2024, matched 10/10/2024: 63 days, inside the 3 months.
+    assert "10/10/2024 Matched with a child 63 days (3 months) Met" in household_page
 
 
 def test_council_staff_do_not_find_families(client_for, world):

@@ -170,6 +170,14 @@ def test_the_offer_and_the_inter_agency_flag_hold_together():
         youngest_age=3, oldest_age=2
     )
     assert any(f == "children_wanted" for f, _, _ in problems(sibling_group=True))
+    assert ("children_wanted", True, "A household takes at least one child.") in problems(
+        children_wanted=0
+    )
+    assert (
+        "oldest_age",
+        True,
+        "Children are adopted before they are 18: 18 is too old.",
+    ) in problems(oldest_age=18)
     assert ("outside_agency", True, "Say which agency approved this household.") in problems(
         recruited_outside_region=True
     )
