@@ -137,6 +137,8 @@ def household_detail(request, pk: int):
             "warnings": services.household_warnings(household, today=today),
             "next_steps": [(s, STEPS[s][1]) for s in next_steps],
             "may_edit": may_edit,
+            # A household caring for (or matched with) a child is not put on hold.
+            "may_hold": stage not in (StageCode.MATCHED, StageCode.PLACED, StageCode.ADOPTED),
             "may_see_history": access.has_role(request.user, access.HISTORY_ROLES),
             "tab": "record",
         },
