@@ -137,7 +137,34 @@ def check_household(values: dict, *, today: date) -> list[Problem]:
             )
         )
     problems += check_applicants(values)
+    problems += check_ages(values, today=today)
     problems += check_offer(values)
+    return problems
+
+
+#: Adoption and Children Act 2002 ss.50-51: each adopter is at least 21.
+ADOPTER_MIN_AGE = 21
+
+
+def check_ages(values: dict, *, today: date) -> list[Problem]:
+    problems = []
+    for which in ("first", "second"):
+        name = f"{which}_applicant_date_of_birth"
+        born = values.get(name)
+        if not born:
+            continue
+        if born > today:
+            problems.append(Problem(name, f"The date of birth ({d(born)}) is in the future."))
+            continue
+        approved = values.get("approval_date")
+        if approved and approved < add_months(born, 12 * ADOPTER_MIN_AGE):
+            problems.append(
+                Problem(
+                    name,
+                    f"The {which} applicant was under {ADOPTER_MIN_AGE} when approved "
+                    f"({d(approved)}): adopters must be {ADOPTER_MIN_AGE} or over.",
+                )
+            )
     return problems
 
 

@@ -354,7 +354,7 @@ class Generator:
         first, last = self.name()
         couple = rng.random() < 0.72
         sex1 = rng.choice([AdopterSex.MALE, AdopterSex.FEMALE])
-        born = self.today - self.days(28 * 365, 52 * 365)
+        born = self.today - self.days(32 * 365, 55 * 365)
         fields = {
             "first_applicant": f"{first} {last}",
             "first_applicant_date_of_birth": born,
@@ -369,7 +369,7 @@ class Generator:
             fields.update(
                 second_applicant=f"{rng.choice(FIRST_NAMES)} "
                 f"{rng.choice([last, *self.name()[1:]])}",
-                second_applicant_date_of_birth=born + self.days(-2500, 2500),
+                second_applicant_date_of_birth=born + self.days(-1800, 1800),
                 second_applicant_sex=sex2,
                 second_applicant_ethnicity=self.ethnicity(),
                 second_applicant_disabled=rng.random() < 0.04,

@@ -225,3 +225,19 @@ def test_a_child_is_matched_or_placed_only_with_an_approved_household_still_in_t
     assert check_child_step(household=household, kind="placed", on=date(2025, 9, 2))[0].message == (
         "Household H00001 left the process on 01/09/2025."
     )
+
+
+def test_applicants_are_born_and_21_or_over_when_approved():
+    assert problems(first_applicant_date_of_birth=date(2027, 1, 1)) == [
+        ("first_applicant_date_of_birth", True, "The date of birth (01/01/2027) is in the future.")
+    ]
+    # Approved 08/08/2025: born 09/08/2004 is a day short of 21.
+    assert problems(second_applicant_date_of_birth=date(2004, 8, 9)) == [
+        (
+            "second_applicant_date_of_birth",
+            True,
+            "The second applicant was under 21 when approved (08/08/2025): adopters must be 21 "
+            "or over.",
+        )
+    ]
+    assert problems(second_applicant_date_of_birth=date(2004, 8, 8)) == []
