@@ -289,8 +289,26 @@ def family_finding_record(
                 f"Not recorded for any of the group: for {each.first_name} {each.last_name} "
                 f"({each.child_id}): " + " ".join(error.messages)
             ) from error
+    if kind == "placed" and child.sibling_group_id:
+        _record_siblings_placed_together(child, children, acting_user)
     _mark_pending(household)
     return events
+
+
+def _record_siblings_placed_together(child, placed: list, acting_user: User) -> None:
+    """On each child placed, how many of the sibling group went together and how many are
+    placed apart (the child's record keeps both)."""
+    from children.models import Child
+    from children.services import child_update
+
+    group_size = Child.objects.filter(sibling_group_id=child.sibling_group_id).count()
+    for each in placed:
+        child_update(
+            child=each,
+            acting_user=acting_user,
+            siblings_placed_together=len(placed),
+            siblings_placed_apart=group_size - len(placed),
+        )
 
 
 def _mark_pending(household: Household, also: int | None = None) -> None:

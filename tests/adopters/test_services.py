@@ -165,6 +165,15 @@ def test_a_sibling_group_is_matched_with_one_household_in_one_step(world, team):
     assert set(
         Child.objects.filter(pk__in=[older.pk, younger.pk]).values_list("stage", flat=True)
     ) == {Stage.MATCHED}
+    services.family_finding_record(
+        household=household, child=older, kind="placed", date=date(2024, 11, 4), acting_user=team
+    )
+    # Both placed, together: each child's record says so.
+    assert set(
+        Child.objects.filter(pk__in=[older.pk, younger.pk]).values_list(
+            "stage", "siblings_placed_together", "siblings_placed_apart"
+        )
+    ) == {(Stage.PLACED, 2, 0)}
 
 
 def test_if_one_of_the_group_cannot_take_the_step_nothing_is_saved(world, team):
