@@ -366,9 +366,9 @@ class Generator:
         if couple:
             same_sex = rng.random() < 0.12
             sex2 = sex1 if same_sex else ({"M": "F", "F": "M"}[sex1])
+            other_first = rng.choice([n for n in FIRST_NAMES if n != first])
             fields.update(
-                second_applicant=f"{rng.choice(FIRST_NAMES)} "
-                f"{rng.choice([last, *self.name()[1:]])}",
+                second_applicant=f"{other_first} {rng.choice([last, *self.name()[1:]])}",
                 second_applicant_date_of_birth=born + self.days(-1800, 1800),
                 second_applicant_sex=sex2,
                 second_applicant_ethnicity=self.ethnicity(),
