@@ -294,3 +294,20 @@ def test_the_family_finder_saves_the_childs_needs_and_the_ranking_follows(client
     # A region manager reads the ranking but does not change the needs.
     manager = world.user(Role.MANAGER, "region")
     assert client_for(manager).post(f"{url}needs/", needs).status_code == 403
+
+
+def test_a_team_manager_reads_each_step_and_hold_in_the_history(client_for, world, team):
+    household = approved_household(world, team)
+    services.household_hold_start(
+        household=household, acting_user=team, start_date=date(2024, 9, 1), reason="health"
+    )
+    services.household_update(
+        household=household, acting_user=team, left_date=date(2024, 10, 1), left_reason="withdrew"
+    )
+    manager = world.user(Role.TEAM_MANAGER, "region")
+    page = text(client_for(manager).get(f"/adopters/{household.pk}/history/"))
+    assert "Created hold period" in page and "On hold from: 01/09/2024" in page
+    assert "Left the process: 01/10/2024" in page and "Left reason: Withdrew" in page
+    assert "Social Worker Scoperegion" in page  # who did it
+    # A social worker does not read the history.
+    assert client_for(team).get(f"/adopters/{household.pk}/history/").status_code == 403
