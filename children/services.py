@@ -383,12 +383,21 @@ def _values(record, names: Iterable[str]) -> dict:
 def _check_event_details(
     kind: str, details: dict, child: Child, *, household_required: bool
 ) -> None:
-    check_fields(details, EVENT_FIELDS[kind], f"{kind} event")
+    check_fields(
+        {k: v for k, v in details.items() if k != "date"}, EVENT_FIELDS[kind], f"{kind} event"
+    )
     household = details.get("household")
     if household_required and kind in HOUSEHOLD_REQUIRED and household is None:
         raise ValidationError({"household": "Choose the household."})
     if household is not None and household.region_id != child.council.region_id:
         raise ValidationError({"household": "That household belongs to another region."})
+    if household is not None and kind in HOUSEHOLD_REQUIRED and details.get("date"):
+        # The household's side of the step (in the process, approved by the match).
+        from adopters.rules import check_child_step
+
+        problems = check_child_step(household=household, kind=kind, on=details["date"])
+        if any(p.hard for p in problems):
+            raise ValidationError({"household": [p.message for p in problems if p.hard]})
 
 
 @transaction.atomic
@@ -411,7 +420,7 @@ def child_record_milestone(
     if kind not in EVENT_FIELDS:
         raise ValueError(f"Unknown journey step {kind!r}")
     child = _lock(child, expected_version)
-    _check_event_details(kind, details, child, household_required=True)
+    _check_event_details(kind, {**details, "date": date}, child, household_required=True)
     event = JourneyEvent(child=child, kind=kind, date=date, recorded_by=acting_user, **details)
     refuse(
         event_findings(
@@ -491,7 +500,11 @@ def journey_event_correct(
     # correction keeps the household a step named.
     _check_event_details(
         event.kind,
-        {k: v for k, v in fields.items() if k != "date"},
+        {
+            "date": event.date,
+            **({"household": event.household} if "household" in EVENT_FIELDS[event.kind] else {}),
+            **fields,
+        },
         child,
         household_required=event.household_id is not None,
     )

@@ -78,6 +78,39 @@ POLICY = {
         post=True,
     ),
     "adopters:history": Rule(access.HISTORY_ROLES, obj="household_a", see=access.CASE_VIEW_ROLES),
+    "adopters:step": Rule(
+        access.CASE_EDIT_ROLES,
+        obj="household_a",
+        see=access.CASE_VIEW_ROLES,
+        region_only=True,
+        post=True,
+        extra="step",
+    ),
+    "adopters:hold": Rule(
+        access.CASE_EDIT_ROLES,
+        obj="household_a",
+        see=access.CASE_VIEW_ROLES,
+        region_only=True,
+        post=True,
+    ),
+    # Family finding is the region's adoption team's work: council staff get 403 on their
+    # own child, 404 on another council's.
+    "adopters:family_finding": Rule(access.CASE_VIEW_ROLES, obj="child_a", region_only=True),
+    "adopters:child_needs": Rule(
+        access.CASE_EDIT_ROLES,
+        obj="child_a",
+        see=access.CASE_VIEW_ROLES,
+        region_only=True,
+        post=True,
+    ),
+    "adopters:family_finding_record": Rule(
+        access.CASE_EDIT_ROLES,
+        obj="child_a",
+        see=access.CASE_VIEW_ROLES,
+        region_only=True,
+        post=True,
+        extra="kind",
+    ),
     "scorecard:dashboard": Rule(access.DASHBOARD_ROLES),
     "scorecard:tracking": Rule(access.TRACKING_ROLES),
     "scorecard:reports": Rule(access.REPORT_ROLES),
@@ -130,6 +163,8 @@ def url_for(name: str, world) -> str:
         kwargs["event_pk"] = record.events.first().pk
     elif rule.extra == "kind":
         kwargs["kind"] = "matched"
+    elif rule.extra == "step":
+        kwargs["step"] = "registration"
     return reverse(name, kwargs=kwargs)
 
 
