@@ -104,9 +104,19 @@ def list_10_row(row: ChildRow, period_end: date) -> list:
     ]
 
 
-def _applicant(household, number: int, attribute: str) -> str:
-    """An applicant's characteristic, where the household record holds it (blank otherwise)."""
-    return getattr(household, f"applicant{number}_{attribute}", "") or ""
+APPLICANT = {1: "first_applicant", 2: "second_applicant"}
+
+
+def _applicant(household, number: int) -> tuple[str, str, str]:
+    """An applicant's gender, ethnicity and disability as Annex A codes them (blank where the
+    household record does not say)."""
+    prefix = APPLICANT[number]
+    sex = getattr(household, f"{prefix}_sex")
+    return (
+        GENDER.get(sex, "") if sex else "",
+        ETHNICITY.get(getattr(household, f"{prefix}_ethnicity"), ""),
+        YES_NO[getattr(household, f"{prefix}_disabled")],
+    )
 
 
 def list_11_rows(row: HouseholdRow) -> list[list]:
@@ -116,14 +126,14 @@ def list_11_rows(row: HouseholdRow) -> list[list]:
     applicants = [1, 2] if household.second_applicant else [1]
     rows = []
     for number in applicants:
-        disability = _applicant(household, number, "disabled")
+        gender, ethnicity, disability = _applicant(household, number)
         rows.append(
             [
                 f"{household.reference}-{number}",
                 household.reference,
-                _applicant(household, number, "gender"),
-                _applicant(household, number, "ethnicity"),
-                YES_NO.get(disability, "") if isinstance(disability, bool) else disability,
+                gender,
+                ethnicity,
+                disability,
                 "Yes" if household.dual_approval else "No",
                 household.enquiry_date,
                 household.registration_date,

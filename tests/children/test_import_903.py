@@ -27,13 +27,9 @@ from tests.children.ssda903_sets import (
     head,
     placed,
 )
+from tests.conftest import PEER_DATA
 
-PEER_SET = Path("/work/shared/peer-data/csc-validator-be-903/tests/fake_data")
-if not PEER_SET.exists():  # the checkout's neighbour, wherever it is
-    PEER_SET = (
-        Path(__file__).resolve().parents[3]
-        / "shared/peer-data/csc-validator-be-903/tests/fake_data"
-    )
+PEER_SET = PEER_DATA / "csc-validator-be-903/tests/fake_data"
 
 
 def write_set(directory: Path, files: dict[str, bytes]) -> Path:

@@ -25,9 +25,10 @@ from tests.children.ssda903_sets import (
     head,
     placed,
 )
+from tests.conftest import PEER_DATA
 from tests.factories import HouseholdFactory
 
-SAMPLE = "/work/shared/peer-data/liia-tools/liiatools/spec/annex_a/samples/Annex_A.xlsx"
+SAMPLE = PEER_DATA / "liia-tools/liiatools/spec/annex_a/samples/Annex_A.xlsx"
 
 
 def a_council_history():
@@ -137,6 +138,11 @@ def test_list_11_has_a_row_per_adopter_linked_to_the_child_by_family(imported, w
         region=world.region,
         reference="FAM01",
         second_applicant="Second Adopter",
+        first_applicant_sex="F",
+        first_applicant_ethnicity="WBRI",
+        second_applicant_sex="M",
+        second_applicant_ethnicity="BAFR",
+        second_applicant_disabled=True,
         enquiry_date=date(2018, 1, 10),
         registration_date=date(2018, 2, 1),
         stage1_end_date=date(2018, 4, 1),
@@ -159,8 +165,13 @@ def test_list_11_has_a_row_per_adopter_linked_to_the_child_by_family(imported, w
     )
     adopters = sheet_rows(export.content, "List 11")
     assert [a["Individual adopter identifier"] for a in adopters] == ["FAM01-1", "FAM01-2"]
-    first = adopters[0]
+    first, second = adopters
     assert first["Family identifier"] == "FAM01"
+    # Each adopter's own characteristics, coded as the Annex A template codes them.
+    assert (first["Gender"], first["Ethnicity"]) == ("b) Female", "a) WBRI")
+    assert (second["Gender"], second["Ethnicity"]) == ("a) Male", "o) BAFR")
+    disability = [k for k in first if "isabilit" in k][0]
+    assert (first[disability], second[disability]) == ("b) No", "a) Yes")
     assert first["Is the (prospective) adopter fostering for adoption?"] == "Yes"
     assert as_date(first["Date application approved"]) == date(2018, 9, 1)
     assert as_date(first["Date child/children placed with adopter(s)"]) == date(2019, 11, 15)
