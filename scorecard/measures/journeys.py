@@ -12,6 +12,7 @@ row for each (``thresholds[i]``) and optionally ``council_ids``; it returns
 """
 
 from collections import defaultdict
+from datetime import date
 
 from scorecard.measures import raw
 from scorecard.measures.sql import Dialect, run, run_dicts
@@ -241,6 +242,10 @@ def scorecard_children(period: Period, threshold, council_ids) -> list[dict]:
     rows = run_dicts(query, params)
     for row in rows:
         row["a3_under"] = row["a1_reason"] is None and row["months_to_placed"] < threshold.a3_months
+        for key in ("ao_date", "placed_date", "living_since", "match_date", "po_date", "entered"):
+            if isinstance(row[key], str):  # SQLite returns computed dates as text
+                row[key] = date.fromisoformat(row[key])
+        row["fca"] = bool(row["fca"])
     return rows
 
 

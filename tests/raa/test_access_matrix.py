@@ -81,6 +81,9 @@ POLICY = {
     "scorecard:dashboard": Rule(access.DASHBOARD_ROLES),
     "scorecard:tracking": Rule(access.TRACKING_ROLES),
     "scorecard:reports": Rule(access.REPORT_ROLES),
+    "scorecard:figure": Rule(access.DASHBOARD_ROLES | access.REPORT_ROLES),
+    # "Recompute now" queues the work and answers with a redirect to the dashboard.
+    "scorecard:recompute": Rule(access.ADMIN_ROLES, post=True, post_status=302),
 }
 # Pages with their own tests: sign-in and sign-out (test_auth.py), the admin (test_admin.py).
 NOT_IN_MATRIX = {"login", "logout"}
