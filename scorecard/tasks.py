@@ -34,16 +34,18 @@ MAX_PASSES = 5
 )
 def recompute_council_task(self, council_id: int, force: bool = False) -> str:
     """Recompute one council (and its region) if it has a pending marker (or ``force``)."""
+    passes = 0
     for _ in range(MAX_PASSES):
         if not force and not RecomputeMarker.objects.filter(council_id=council_id).exists():
-            return "up to date"
+            break
         summary = services.recompute_council(council_id)
         if summary.skipped:
             # Another worker is on this council; look again shortly in case our change came
             # after its last look.
             raise self.retry(countdown=2, max_retries=10, exc=None)
         force = False
-    return "done"
+        passes += 1
+    return "done" if passes else "up to date"
 
 
 @shared_task(name="scorecard.recompute_all", time_limit=1800, soft_time_limit=1780)
