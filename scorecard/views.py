@@ -98,6 +98,7 @@ def dashboard(request):
             "rows": rows,
             "freshness": fresh,
             "may_recompute": access.is_administrator(request.user),
+            "so_far": bool(latest and latest.period.end > selectors.today()),
         },
     )
 
