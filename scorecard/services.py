@@ -1,5 +1,6 @@
 """Writes of the scorecard: the pending-recompute markers and the recompute of stored results."""
 
+import json
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -188,7 +189,7 @@ def recompute_all(*, today: date | None = None) -> RecomputeSummary:
         with transaction.atomic():
             list(Region.objects.select_for_update().order_by("pk").values_list("pk"))
             ScorecardResult.objects.all().delete()
-            ScorecardResult.objects.bulk_create(results, batch_size=2000)
+            _insert(results)
             _clear_markers(markers)
     return RecomputeSummary(
         councils=len(councils),
@@ -211,6 +212,33 @@ def _result(region_id, council_id, period: Period, figures: dict, threshold, now
         },
         computed_at=now,
     )
+
+
+def _insert(results: list[ScorecardResult]) -> None:
+    """Insert stored results: PostgreSQL's COPY (several times faster than INSERTs for the
+    ~15,000 rows of a national recompute), bulk INSERTs elsewhere."""
+    if connection.vendor != "postgresql":
+        ScorecardResult.objects.bulk_create(results, batch_size=2000)
+        return
+    table = ScorecardResult._meta.db_table
+    columns = 'region_id, council_id, kind, label, start, "end", measures, computed_at'
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for r in results:
+            copy.write_row(
+                (
+                    r.region_id,
+                    r.council_id,
+                    r.kind,
+                    r.label,
+                    r.start,
+                    r.end,
+                    json.dumps(r.measures, separators=(",", ":")),
+                    r.computed_at,
+                )
+            )
 
 
 def _clear_markers(markers: dict) -> None:
