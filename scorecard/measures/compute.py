@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from scorecard.measures import MEASURES, add, finalise, raw
 from scorecard.measures.adopters import adopters
-from scorecard.measures.journeys import activity, scorecard, timeline, waiting
+from scorecard.measures.journeys import activity, scorecard, timeline
+from scorecard.measures.waiting import waiting
 from scorecard.periods import Period
 
 CHILD_FAMILIES = (scorecard, activity, waiting, timeline)
