@@ -14,7 +14,8 @@ Main entry points:
 * :func:`freshness` -> :class:`Freshness`: "updated 10:42" or "updating…";
 * :func:`quarterly` -> the A.4 table of a financial year;
 * :func:`scorecard_json` -> the ``scorecard --format json`` shape of INTERFACES.md;
-* :func:`figure_children` -> the children counted and excluded in an A1/A10/A2/A3 figure.
+* :func:`figure_children` -> the children counted and excluded in an A1/A10/A2/A3 figure;
+* :func:`cohort_comparison` -> A.7's before/after comparison around a date (computed).
 """
 
 from dataclasses import dataclass, field
@@ -256,3 +257,52 @@ def figure_children(*, user, period: Period, region_id: int, council_id: int | N
 
 def today() -> date:
     return timezone.localdate()
+
+
+def cohort_comparison(
+    *,
+    region_id: int,
+    council_id: int | None = None,
+    split: date,
+    n_months: int | None = None,
+    m_months: int = 12,
+    start: date | None = None,
+    end: date | None = None,
+) -> dict:
+    """DOMAIN.md A.7: children placed before ``split`` against those placed on or after it,
+    computed on request (one query). ``n_months`` defaults to A3's N for the window ending with
+    ``split``'s financial year. Returns ``{"before": {...}, "after": {...}, "n_months",
+    "m_months"}``; each side maps ``placed``, ``placed_n_months``, ``adm``, ``po_m_months`` to a
+    figure (value, numerator, denominator)."""
+    from scorecard.measures import MEAN, PERCENT, _half_away, raw
+    from scorecard.measures.journeys import cohort_comparison as compute
+
+    if n_months is None:
+        n_months = threshold_for(P.custom(split, split), threshold_rows()).a3_months
+    council_ids = (
+        [council_id]
+        if council_id
+        else list(Council.objects.filter(region_id=region_id).values_list("pk", flat=True))
+    )
+    figures = compute(
+        split=split,
+        n_months=n_months,
+        m_months=m_months,
+        council_ids=council_ids,
+        start=start,
+        end=end,
+    )
+    kinds = {"placed": MEAN, "placed_n_months": PERCENT, "adm": MEAN, "po_m_months": PERCENT}
+    out: dict = {"n_months": n_months, "m_months": m_months}
+    for side in ("before", "after"):
+        out[side] = {}
+        for key, kind in kinds.items():
+            f = figures[side].get(key) or raw()
+            d = f["denominator"]
+            if kind == MEAN:
+                value = _half_away(f["sum"], d) if d else None
+                out[side][key] = {"value": value, "numerator": None, "denominator": d}
+            else:
+                value = _half_away(1000 * f["numerator"], d) / 10 if d else None
+                out[side][key] = {"value": value, "numerator": f["numerator"], "denominator": d}
+    return out

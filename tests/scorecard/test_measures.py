@@ -560,3 +560,55 @@ def test_milestone_timeline_of_children_placed():
         "T_placed": (417, 2),
         "T_ao": (638, 1),
     }
+
+
+def test_cohort_comparison_before_and_after_a_date():
+    from scorecard.selectors import cohort_comparison
+
+    region, (council,) = region_with_councils("Cohorts", "977")
+    # Split on 1 Apr 2015; N = 14 (A3's N for 2013-16), M = 12.
+    # b1: entered 1 Jan 2014, ADM 1 Mar 2014 (59 days), order 1 May 2014, placed 1 Jan 2015
+    # (365 days, 12 months: under 14; 8 months after the order: under 12).
+    child(
+        council,
+        entered=date(2014, 1, 1),
+        events=[
+            (K.ADM_DECISION, date(2014, 3, 1)),
+            (K.PLACEMENT_ORDER, date(2014, 5, 1)),
+            (K.PLACED, date(2015, 1, 1)),
+        ],
+    )
+    # b2: entered 1 Jan 2013, ADM 1 Apr 2013 (90), order 1 Jun 2013, placed 1 Jul 2014 (546
+    # days, 18 months: not under 14; 13 months after the order: not under 12).
+    child(
+        council,
+        entered=date(2013, 1, 1),
+        events=[
+            (K.ADM_DECISION, date(2013, 4, 1)),
+            (K.PLACEMENT_ORDER, date(2013, 6, 1)),
+            (K.PLACED, date(2014, 7, 1)),
+        ],
+    )
+    # a1: entered 1 Jan 2015, ADM 1 Feb 2015 (31), consent only, placed 1 Jun 2015 (151 days).
+    child(
+        council,
+        entered=date(2015, 1, 1),
+        events=[
+            (K.ADM_DECISION, date(2015, 2, 1)),
+            (K.PLACEMENT_ORDER, date(2015, 3, 1), {"authority": "consent"}),
+            (K.PLACED, date(2015, 6, 1)),
+        ],
+    )
+    got = cohort_comparison(region_id=region.pk, split=date(2015, 4, 1))
+    assert (got["n_months"], got["m_months"]) == (14, 12)
+    before, after = got["before"], got["after"]
+    # before: (365 + 546) / 2 = 455.5 -> 456; 1 of 2 under 14 months; ADM (59 + 90) / 2 =
+    # 74.5 -> 75; 1 of 2 placed under 12 months after the order.
+    assert before["placed"]["value"] == 456
+    assert (before["placed_n_months"]["value"], before["placed_n_months"]["numerator"]) == (50.0, 1)
+    assert before["adm"]["value"] == 75
+    assert before["po_m_months"]["value"] == 50.0
+    # after: 151 days, 100 %, ADM 31; no placement order: no value.
+    assert after["placed"]["value"] == 151 and after["placed_n_months"]["value"] == 100.0
+    assert after["adm"]["value"] == 31
+    assert (after["po_m_months"]["value"], after["po_m_months"]["denominator"]) == (None, 0)
