@@ -119,6 +119,9 @@ POLICY = {
     "returns:index": Rule(access.EXPORT_ROLES),
     "returns:annex_a": Rule(access.EXPORT_ROLES),
     "returns:asglb": Rule(access.EXPORT_ROLES),
+    "scorecard:figure": Rule(access.DASHBOARD_ROLES | access.REPORT_ROLES),
+    # "Recompute now" queues the work and answers with a redirect to the dashboard.
+    "scorecard:recompute": Rule(access.ADMIN_ROLES, post=True, post_status=302),
 }
 # Pages with their own tests: sign-in and sign-out (test_auth.py), the admin (test_admin.py),
 # an import run's report and progress (tests/children/test_import_pages.py).

@@ -1,0 +1,221 @@
+"""Children waiting at a date (DOMAIN.md A.5): ADM decision made, not placed, plan not reversed,
+not adopted, still in care; with a placement order; 18+ months in care; 12+ / 18+ months since
+the order; and the harder-to-place breakdown. One query for every stored quarter end."""
+
+from collections import defaultdict
+
+from scorecard.measures import raw
+from scorecard.measures.journeys import (
+    EVENTS,
+    ORDER_AUTHORITIES,
+    _child_join,
+    _council_filter,
+    _is_quarter_end,
+    _quarter_number,
+)
+from scorecard.measures.sql import Dialect, run, run_dicts
+
+WAITING_CODES = (
+    "waiting",
+    "waiting_with_po",
+    "waiting_18m_in_care",
+    "waiting_12m_po",
+    "waiting_18m_po",
+    "waiting_aged_5",
+    "waiting_minority",
+    "waiting_disabled",
+    "waiting_siblings",
+)
+
+
+#: How many times :func:`_spells_cte` repeats the council filter.
+SPELL_FILTERS = 3
+
+
+def _spells_cte(sql: Dialect, where: str) -> str:
+    """``spells``: the separate stretches of time a child waits (DOMAIN.md A.5). A child waits
+    from each ADM decision or disruption (``ds``) until the next placement, change of plan,
+    adoption order or leaving care (``de``, NULL while still waiting); stretches ending at the
+    same step are one. Each carries what the breakdown needs: the council, the date the child
+    entered care (latest entry on or before the start), the placement (or freeing) order (the
+    latest on or before the start in that period of care, else the first after it), date of
+    birth, ethnicity, disability and sibling group.
+
+    One pass: each child's entries into care, orders, starts and ends in date order (on one
+    day: entering care, the order, the start, then the end), with window aggregates looking
+    back and forward from each start."""
+    return f"""
+    stream AS (
+      SELECT e.child_id, e.date,
+        CASE WHEN e.kind = 'placement_order' THEN 1
+             WHEN e.kind IN ('adm_decision', 'disruption') THEN 2 ELSE 3 END AS step
+      FROM {EVENTS} e{_child_join("e", where)}
+      WHERE NOT e.entered_in_error{where}
+        AND (e.kind IN ('adm_decision', 'disruption', 'placed', 'plan_ceased', 'adoption_order')
+             OR (e.kind = 'placement_order' AND e.authority IN {ORDER_AUTHORITIES}))
+      UNION ALL
+      SELECT p.child_id, p.entered_care, 0 FROM children_periodofcare p{_child_join("p", where)}
+        WHERE 1 = 1{where}
+      UNION ALL
+      SELECT p.child_id, p.left_care, 3 FROM children_periodofcare p{_child_join("p", where)}
+        WHERE p.left_care IS NOT NULL{where}
+    ),
+    marked AS (
+      SELECT child_id, date, step,
+        MIN(CASE WHEN step = 3 THEN date END) OVER (
+          PARTITION BY child_id ORDER BY date, step
+          ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS de,
+        MAX(CASE WHEN step = 0 THEN date END) OVER (
+          PARTITION BY child_id ORDER BY date, step ROWS UNBOUNDED PRECEDING) AS entered,
+        MAX(CASE WHEN step = 1 THEN date END) OVER (
+          PARTITION BY child_id ORDER BY date, step ROWS UNBOUNDED PRECEDING) AS po_before,
+        MIN(CASE WHEN step = 1 THEN date END) OVER (
+          PARTITION BY child_id ORDER BY date, step
+          ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS po_after
+      FROM stream
+    ),
+    merged AS (
+      SELECT child_id, de, MIN(date) AS ds, MIN(entered) AS entered,
+        MIN(CASE WHEN po_before >= entered OR (po_before IS NOT NULL AND entered IS NULL)
+            THEN po_before ELSE po_after END) AS po
+      FROM marked WHERE step = 2
+      GROUP BY child_id, de
+    ),
+    spells AS (
+      SELECT m.child_id, c.council_id, m.ds, m.de, m.entered, m.po, c.date_of_birth,
+        c.ethnicity, c.disabled, CASE WHEN sg.to_be_placed_together THEN 1 ELSE 0 END AS siblings
+      FROM merged m JOIN children_child c ON c.id = m.child_id
+        LEFT JOIN children_siblinggroup sg ON sg.id = c.sibling_group_id
+    )"""
+
+
+def waiting(periods, thresholds, council_ids=None) -> dict:
+    """A.5 at the last day of each period. For periods ending on a quarter's last day (every
+    stored one): one query that turns each waiting stretch into +1 at the first quarter end it
+    covers and -1 at the first it does not, for each breakdown (which may start later: with an
+    order from the order's quarter, 18+ months in care from that quarter, aged 5 from the
+    fifth birthday's), summed per council and quarter; the running total is the number waiting
+    at each quarter end. A custom range ending mid-quarter gets one direct count."""
+    if not periods:
+        return {}
+    sql = Dialect()
+    where, ids = _council_filter(council_ids)
+    out: dict = {}
+    quarter_ends = [i for i, p in enumerate(periods) if _is_quarter_end(p.end)]
+    others = [i for i in range(len(periods)) if i not in quarter_ends]
+    if quarter_ends:
+        _waiting_by_quarter(sql, periods, quarter_ends, where, ids, out)
+    for i in others:
+        _waiting_at(sql, periods[i].end, i, where, ids, out)
+    return out
+
+
+def _waiting_by_quarter(sql, periods, indexes, where, ids, out) -> None:
+    q = sql.quarter_index
+
+    def q_after(column: str, months: int) -> str:
+        # the quarter holding ``column + months`` calendar months: its end is the first
+        # quarter end at or after that day
+        return f"(({sql.month_index(column)} + {months} - 3) / 3)"
+
+    def later(a: str, b: str) -> str:
+        return f"CASE WHEN ({a}) > ({b}) THEN ({a}) ELSE ({b}) END"
+
+    # For each breakdown: which spells it counts (a condition) and the first quarter end it
+    # counts them at (a column of ``qs``, computed once per spell).
+    starts = {
+        "waiting": ("1 = 1", "q0"),
+        "waiting_with_po": ("po IS NOT NULL", "q_po"),
+        "waiting_18m_in_care": ("entered IS NOT NULL", "q_care18"),
+        "waiting_12m_po": ("po IS NOT NULL", "q_po12"),
+        "waiting_18m_po": ("po IS NOT NULL", "q_po18"),
+        "waiting_aged_5": ("1 = 1", "q_age5"),
+        "waiting_minority": (
+            "ethnicity NOT LIKE 'W%%' AND ethnicity NOT IN ('REFU', 'NOBT')",
+            "q0",
+        ),
+        "waiting_disabled": ("disabled", "q0"),
+        "waiting_siblings": ("siblings = 1", "q0"),
+    }
+    q0 = q("s.ds")
+    columns = {
+        "q_po": later(q0, q("s.po")),
+        "q_care18": later(q0, q_after("s.entered", 18)),
+        "q_po12": later(q0, q_after("s.po", 12)),
+        "q_po18": later(q0, q_after("s.po", 18)),
+        "q_age5": later(q0, q_after("s.date_of_birth", 60)),
+    }
+    branches = []
+    for n, (condition, start) in enumerate(starts.values()):
+        branches.append(
+            f"""SELECT council_id, {n} AS code, {start} AS q, 1 AS delta FROM qs
+              WHERE {condition} AND (eq IS NULL OR {start} < eq)
+            UNION ALL
+            SELECT council_id, {n}, eq, -1 FROM qs
+              WHERE {condition} AND eq IS NOT NULL AND {start} < eq"""
+        )
+    computed = ", ".join(f"{expression} AS {name}" for name, expression in columns.items())
+    query = f"""
+    WITH {_spells_cte(sql, where)},
+    qs AS (SELECT s.*, {q0} AS q0, {computed}, {q("s.de")} AS eq FROM spells s)
+    SELECT council_id, code, q, SUM(delta) FROM (
+      {" UNION ALL ".join(branches)}
+    ) deltas GROUP BY council_id, code, q"""
+    changes: dict = defaultdict(lambda: defaultdict(int))
+    for council_id, code, quarter_number, delta in run(query, ids * SPELL_FILTERS):
+        changes[(council_id, code)][quarter_number] += delta
+    codes = list(starts)
+    wanted = {_quarter_number(periods[i].end): [] for i in indexes}
+    for i in indexes:
+        wanted[_quarter_number(periods[i].end)].append(i)
+    for (council_id, code), by_quarter in changes.items():
+        running, steps = 0, sorted(by_quarter.items())
+        position = 0
+        for quarter_number in sorted(wanted):
+            while position < len(steps) and steps[position][0] <= quarter_number:
+                running += steps[position][1]
+                position += 1
+            if running:
+                for i in wanted[quarter_number]:
+                    out.setdefault((council_id, i), {})[codes[code]] = raw(running)
+
+
+def _waiting_at(sql, day, index, where, ids, out) -> None:
+    months = sql.whole_months
+    d = sql.date()
+    select = f"""
+    SELECT council_id, COUNT(*) AS waiting,
+      SUM(CASE WHEN po <= {d} THEN 1 ELSE 0 END) AS with_po,
+      SUM(CASE WHEN {months("entered", d)} >= 18 THEN 1 ELSE 0 END) AS care_18,
+      SUM(CASE WHEN po <= {d} AND {months("po", d)} >= 12 THEN 1 ELSE 0 END) AS po_12,
+      SUM(CASE WHEN po <= {d} AND {months("po", d)} >= 18 THEN 1 ELSE 0 END) AS po_18,
+      SUM(CASE WHEN {months("date_of_birth", d)} >= 60 THEN 1 ELSE 0 END) AS aged_5,
+      SUM(CASE WHEN ethnicity NOT LIKE 'W%%' AND ethnicity NOT IN ('REFU', 'NOBT')
+          THEN 1 ELSE 0 END) AS minority,
+      SUM(CASE WHEN disabled THEN 1 ELSE 0 END) AS disabled,
+      SUM(siblings) AS siblings
+    FROM spells WHERE ds <= {d} AND (de IS NULL OR de > {d})
+    GROUP BY council_id"""
+    query = f"WITH {_spells_cte(sql, where)} {select}"
+    # placeholders in reading order: the council filter (in the CTE), then the date
+    n_dates = select.count("%s")
+    day_param = sql.param(day)
+    for row in run_dicts(query, [*(ids * SPELL_FILTERS), *([day_param] * n_dates)]):
+        out[(row["council_id"], index)] = {
+            code: raw(row[key])
+            for code, key in zip(
+                WAITING_CODES,
+                (
+                    "waiting",
+                    "with_po",
+                    "care_18",
+                    "po_12",
+                    "po_18",
+                    "aged_5",
+                    "minority",
+                    "disabled",
+                    "siblings",
+                ),
+                strict=True,
+            )
+        }
