@@ -63,3 +63,10 @@ test: install lint
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
+
+# Load test (not part of `make test`): 50 users for 60 s against gunicorn, a Celery worker,
+# PostgreSQL and Redis on this machine; prints p50/p95 per page. See tests/hardening/load.py.
+.PHONY: load
+load: install
+	LOAD_DATABASE_URL=$${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/raa_load} \
+	  $(BIN)/python tests/hardening/load.py
