@@ -55,7 +55,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install lint
+test: install lint audit
 	DJANGO_DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	  $(BIN)/python manage.py makemigrations --check --dry-run -v0
 	DJANGO_DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
@@ -70,3 +70,8 @@ clean:
 load: install
 	LOAD_DATABASE_URL=$${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/raa_load} \
 	  $(BIN)/python tests/hardening/load.py
+
+# Known vulnerabilities in the pinned packages (pip-audit; run by `make test`).
+.PHONY: audit
+audit: install
+	$(BIN)/python tests/hardening/audit.py
