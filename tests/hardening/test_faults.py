@@ -224,6 +224,11 @@ def test_during_a_redis_outage_social_workers_keep_saving_and_the_worker_recover
         "the worker to reconnect and run a task",
     )
     assert b"pong" in own_redis.client().get(f"celery-task-meta-{result.id}")
+    # What the web server and the worker logged meanwhile names no child.
+    logged = web.output() + worker.output()
+    assert "/children/" in logged  # the access log is there to look at
+    for personal in ("Ada", "Testworld", "2021-01-05", "05/01/2021"):
+        assert personal not in logged
 
 
 def test_a_web_process_whose_database_connection_was_dropped_answers_the_next_request(
