@@ -608,8 +608,8 @@ def refresh_journey_summaries(children: QuerySet[Child]) -> int:
 
 def refresh_quality_flags(child_ids: list[int], *, today: date | None = None) -> int:
     """Check the journeys of these children against every date rule and store what each breaks
-    (replacing the flags found before). Three reads however many children; returns the number
-    of flags stored."""
+    (replacing the flags found before, except those a 903 import found). Three reads however
+    many children; returns the number of flags stored."""
     today = today or timezone.localdate()
     births = dict(Child.objects.filter(pk__in=child_ids).values_list("pk", "date_of_birth"))
     periods: dict[int, list] = defaultdict(list)
@@ -632,6 +632,8 @@ def refresh_quality_flags(child_ids: list[int], *, today: date | None = None) ->
                     message=finding.message,
                 )
             )
-    DataQualityFlag.objects.filter(child_id__in=child_ids).delete()
+    # Findings of a 903 import are about the council's files, not the stored journey: they
+    # stay until the next import of the child replaces them.
+    DataQualityFlag.objects.filter(child_id__in=child_ids, from_import=False).delete()
     DataQualityFlag.objects.bulk_create(flags, batch_size=5000)
     return len(flags)

@@ -270,3 +270,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# 903 import runs whose job a broker outage or a killed worker lost (children/tasks.py).
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "sweep-ssda903-imports": {"task": "children.sweep_ssda903_imports", "schedule": 120.0},
+}

@@ -95,9 +95,15 @@ POLICY = {
     "two_factor_verify": Rule(EVERYONE, post=True, status=302),
     "two_factor_setup": Rule(EVERYONE, post=True),
     "two_factor_recovery_codes": Rule(EVERYONE, post=True, status=302),
+    # An empty upload answers 400 with the form's errors.
+    "children:import": Rule(access.IMPORT_ROLES, post=True, post_status=400),
+    "returns:index": Rule(access.EXPORT_ROLES),
+    "returns:annex_a": Rule(access.EXPORT_ROLES),
+    "returns:asglb": Rule(access.EXPORT_ROLES),
 }
-# Pages with their own tests: sign-in and sign-out (test_auth.py), the admin (test_admin.py).
-NOT_IN_MATRIX = {"login", "logout"}
+# Pages with their own tests: sign-in and sign-out (test_auth.py), the admin (test_admin.py),
+# an import run's report and progress (tests/children/test_import_pages.py).
+NOT_IN_MATRIX = {"login", "logout", "children:import_run", "children:import_progress"}
 
 
 def all_url_names(resolver=None, namespace="") -> list[str]:
