@@ -11,3 +11,10 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"hostile input: {TRIED['requests']} malformed submissions sent"
         )
+    from tests.hardening.test_import_fuzz import TRIED as IMPORTS
+
+    if IMPORTS:
+        terminalreporter.write_line(
+            "import_903 fuzz: "
+            + ", ".join(f"{n} runs exited {code}" for code, n in sorted(IMPORTS.items()))
+        )
