@@ -210,7 +210,7 @@ def test_during_a_redis_outage_social_workers_keep_saving_and_the_worker_recover
     assert adm.history.count() == 2  # the change kept its history
     # The change and its pending-recompute marker are in the database: nothing lost.
     assert RecomputeMarker.objects.filter(council=world.councils["A"]).exists()
-    for page in ("/", "/children/", f"/children/{world.child_a.pk}/"):
+    for page in ("/", "/children/", f"/children/{world.child_a.pk}/", "/tracking/"):
         assert session.get(base + page, timeout=30).status_code == 200, page
 
     own_redis.start()  # Redis comes back on the same address; nobody restarts anything
@@ -275,3 +275,23 @@ def test_a_task_sent_while_redis_is_down_does_not_fail_the_save(own_redis, db, c
     with TestCase.captureOnCommitCallbacks(execute=True), transaction.atomic():
         enqueue_after_commit(recompute, 2)
     assert own_redis.client().llen("celery") == 1  # sent once Redis is back
+
+
+def test_during_a_redis_outage_the_cache_answers_not_cached_instead_of_failing(own_redis, caplog):
+    from raa import cache as tolerant
+
+    tolerant._last_warning[0] = 0.0  # the warning is logged at most once a minute
+    cache = tolerant.TolerantRedisCache(
+        own_redis.url, {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}
+    )
+    cache.set("figure", 42)
+    assert cache.get("figure") == 42
+    own_redis.stop()
+    assert cache.get("figure", "not cached") == "not cached"
+    cache.set("figure", 43)  # dropped, not raised
+    assert cache.get_or_set("other", lambda: "from the database") == "from the database"
+    assert cache.get_many(["figure", "other"]) == {}
+    assert "Cache unavailable" in caplog.text
+    own_redis.start()  # back, empty (our server keeps nothing on disk): caching again
+    cache.set("figure", 44)
+    assert cache.get("figure") == 44
