@@ -9,7 +9,9 @@ DJANGO_DEBUG=true so the demo logins keep working); whoever has set it up is alw
 """
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
+from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.utils.http import urlencode
 from django_otp import devices_for_user, user_has_device, verify_token
@@ -36,6 +38,27 @@ def required_for(user) -> bool:
 
 def has_two_factor(user) -> bool:
     return user_has_device(user, confirmed=True)
+
+
+# Whether the signed-in person has set up two-factor sign-in, kept in their session so that the
+# check before every page costs no query (worked out when the password is accepted, and set when
+# they turn it on).
+SESSION_KEY = "raa_has_two_factor"
+
+
+def session_has_two_factor(request) -> bool:
+    known = request.session.get(SESSION_KEY)
+    if known is None:
+        known = has_two_factor(request.user)
+        request.session[SESSION_KEY] = known
+    return known
+
+
+@receiver(user_logged_in)
+def _note_on_sign_in(sender, request, user, **kwargs):
+    """Work it out as the password is accepted, so no page after it pays for the check."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_KEY] = has_two_factor(user)
 
 
 def pending_app_device(user) -> TOTPDevice:
@@ -93,6 +116,7 @@ def remaining_recovery_codes(user) -> int:
 def sign_in_device(request, device) -> None:
     """Mark this session as having passed the second step."""
     otp_login(request, device)
+    request.session[SESSION_KEY] = True
 
 
 class RequireTwoFactorMiddleware:
@@ -114,7 +138,7 @@ class RequireTwoFactorMiddleware:
             return None
         if request.path.startswith(OPEN_PATHS):
             return None
-        if has_two_factor(user):
+        if session_has_two_factor(request):
             return redirect(f"{VERIFY_URL}?{urlencode({'next': request.get_full_path()})}")
         if required_for(user):
             return redirect(SETUP_URL)

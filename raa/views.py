@@ -61,6 +61,7 @@ def two_factor_verify(request):
     """Ask a person who has set up two-factor sign-in for a code."""
     user = request.user
     if not two_factor.has_two_factor(user):
+        request.session[two_factor.SESSION_KEY] = False  # e.g. an administrator removed it
         return redirect(two_factor.SETUP_URL)
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -201,3 +201,20 @@ def test_production_requires_it(settings):
         Role.DATA_OFFICER,
         Role.ADMINISTRATOR,
     }
+
+
+def test_the_check_before_every_page_costs_no_query(client, client_for, world):
+    """Whether a person has set it up is noted as the password is accepted, so pages (and the
+    query counts other tests assert) pay nothing for it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def otp_queries(signed_in) -> list:
+        with CaptureQueriesContext(connection) as queries:
+            assert signed_in.get("/children/").status_code == 200
+        return [q for q in queries.captured_queries if "otp_" in q["sql"]]
+
+    assert otp_queries(client_for(world.user(Role.MANAGER, "A"))) == []  # force_login
+    client.post("/accounts/logout/")
+    sign_in(client, world.user(Role.SOCIAL_WORKER, "A"))  # the sign-in page
+    assert otp_queries(client) == []
