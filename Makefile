@@ -55,7 +55,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install lint
+test: install lint audit
 	DJANGO_DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	  $(BIN)/python manage.py makemigrations --check --dry-run -v0
 	DJANGO_DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
@@ -63,3 +63,15 @@ test: install lint
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
+
+# Load test (not part of `make test`): 50 users for 60 s against gunicorn, a Celery worker,
+# PostgreSQL and Redis on this machine; prints p50/p95 per page. See tests/hardening/load.py.
+.PHONY: load
+load: install
+	LOAD_DATABASE_URL=$${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/raa_load} \
+	  $(BIN)/python tests/hardening/load.py
+
+# Known vulnerabilities in the pinned packages (pip-audit; run by `make test`).
+.PHONY: audit
+audit: install
+	$(BIN)/python tests/hardening/audit.py

@@ -9,6 +9,9 @@ class RaaConfig(AppConfig):
     verbose_name = "Organisation"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self):
+        from raa import two_factor  # noqa: F401 (connects its sign-in signal receiver)
+
 
 class RaaAdminConfig(AdminConfig):
     default_site = "raa.admin_site.RaaAdminSite"

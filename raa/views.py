@@ -1,12 +1,19 @@
 """Home page per role and friendly error pages."""
 
+import base64
+
+import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from adopters.models import Household
 from adopters.selectors import needing_attention
-from raa import access
+from raa import access, two_factor
+from raa.forms import TwoFactorCodeForm
 from raa.selectors import home_for
 from scorecard import tracking
 
@@ -44,3 +51,91 @@ def error_404(request, exception=None):
 @login_not_required
 def error_500(request):
     return render(request, "500.html", status=500)
+
+
+# Two-factor sign-in (raa/two_factor.py): the second step, setting it up, recovery codes.
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return "/"
+
+
+def two_factor_verify(request):
+    """Ask a person who has set up two-factor sign-in for a code."""
+    user = request.user
+    if not two_factor.has_two_factor(user):
+        request.session[two_factor.SESSION_KEY] = False  # e.g. an administrator removed it
+        return redirect(two_factor.SETUP_URL)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = two_factor.check_code(user, form.cleaned_data["code"])
+        if device is not None:
+            two_factor.sign_in_device(request, device)
+            if isinstance(device, StaticDevice):
+                left = two_factor.remaining_recovery_codes(user)
+                messages.warning(
+                    request,
+                    f"You signed in with a recovery code; {left} left. "
+                    "Make new ones from the two-factor page if you are running out.",
+                )
+            return redirect(_safe_next(request))
+        form.add_error("code", "That code is not right, or has been used. Try the current one.")
+    return render(
+        request,
+        "registration/two_factor_verify.html",
+        {"form": form, "next": _safe_next(request)},
+    )
+
+
+def two_factor_setup(request):
+    """Set up an authenticator app: scan the code, type a code from the app to confirm."""
+    user = request.user
+    if two_factor.has_two_factor(user) and not user.is_verified():
+        return redirect(two_factor.VERIFY_URL)
+    if two_factor.has_two_factor(user):
+        return render(
+            request,
+            "registration/two_factor_status.html",
+            {"recovery_left": two_factor.remaining_recovery_codes(user)},
+        )
+    device = two_factor.pending_app_device(user)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.confirm_app_device(
+            user=user, device=device, code=form.cleaned_data["code"]
+        )
+        if codes is not None:
+            device.refresh_from_db()
+            two_factor.sign_in_device(request, device)
+            return render(request, "registration/two_factor_recovery_codes.html", {"codes": codes})
+        form.add_error("code", "That code does not match the app. Type the code it shows now.")
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=4),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "required": two_factor.required_for(user),
+        },
+    )
+
+
+def two_factor_recovery_codes(request):
+    """Make a fresh set of recovery codes (the old ones stop working); shown once."""
+    if not request.user.is_verified():
+        return redirect(two_factor.SETUP_URL)
+    if request.method != "POST":
+        return render(
+            request,
+            "registration/two_factor_status.html",
+            {"recovery_left": two_factor.remaining_recovery_codes(request.user)},
+        )
+    codes = two_factor.new_recovery_codes(user=request.user)
+    return render(request, "registration/two_factor_recovery_codes.html", {"codes": codes})

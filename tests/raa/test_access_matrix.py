@@ -1,6 +1,8 @@
 """Every URL, as every role in every scope, against one declared policy table.
 
-A URL that is added without an entry in POLICY fails ``test_every_url_has_a_policy``.
+A URL that is added without an entry in POLICY fails ``test_every_url_has_a_policy``. Every page
+is requested with GET and with POST (a page that takes no POST may answer it 405, or as GET),
+about council A's records and, for record pages, about another council's records too.
 """
 
 from dataclasses import dataclass
@@ -24,10 +26,18 @@ class Rule:
     post: bool = False  # the page takes POST too
     extra: str | None = None  # more of the address: "period", "event" or "kind"
     post_status: int | None = None  # what an empty POST answers when allowed (default as GET)
+    status: int = 200  # what a GET answers when allowed (e.g. 302 for a step that moves on)
 
 
 # Scopes in which each world object is visible to case staff.
-VISIBLE_IN = {"child_a": {"A", "region"}, "household_a": {"A", "region"}}
+VISIBLE_IN = {
+    "child_a": {"A", "region"},
+    "household_a": {"A", "region"},
+    "child_b": {"B", "region"},
+    "household_free": {"region"},  # linked with no child: region-scope staff only
+}
+# For each record a page can be about, another record that other people may see.
+OTHER_RECORD = {"child_a": "child_b", "household_a": "household_free"}
 
 POLICY = {
     "home": Rule(EVERYONE),
@@ -114,6 +124,10 @@ POLICY = {
     "scorecard:dashboard": Rule(access.DASHBOARD_ROLES),
     "scorecard:tracking": Rule(access.TRACKING_ROLES),
     "scorecard:reports": Rule(access.REPORT_ROLES),
+    # Two-factor sign-in: anyone signed in. Without a set-up app, the code step sends to set-up.
+    "two_factor_verify": Rule(EVERYONE, post=True, status=302),
+    "two_factor_setup": Rule(EVERYONE, post=True),
+    "two_factor_recovery_codes": Rule(EVERYONE, post=True, status=302),
     # An empty upload answers 400 with the form's errors.
     "children:import": Rule(access.IMPORT_ROLES, post=True, post_status=400),
     "returns:index": Rule(access.EXPORT_ROLES),
@@ -141,24 +155,25 @@ def all_url_names(resolver=None, namespace="") -> list[str]:
     return names
 
 
-def expected_status(rule: Rule, role: str, scope: str) -> int:
-    """What the policy says this person gets: 200, 403 (role may not) or 404 (not in scope)."""
+def expected_status(rule: Rule, role: str, scope: str, obj: str | None = None) -> int:
+    """What the policy says this person gets: 200, 403 (role may not) or 404 (not in scope).
+    ``obj`` names the world record the page is about, if not the rule's own."""
     if role == Role.ADMINISTRATOR:
-        return 200  # administrators may do everything, in every council
+        return rule.status  # administrators may do everything, in every council
     if role not in (rule.see or rule.roles):
         return 403
-    if rule.obj and scope not in VISIBLE_IN[rule.obj]:
+    if rule.obj and scope not in VISIBLE_IN[obj or rule.obj]:
         return 404
     if role not in rule.roles or (rule.region_only and scope != "region"):
         return 403
-    return 200
+    return rule.status
 
 
-def url_for(name: str, world) -> str:
+def url_for(name: str, world, obj: str | None = None) -> str:
     rule = POLICY[name]
     if not rule.obj:
         return reverse(name)
-    record = getattr(world, rule.obj)
+    record = getattr(world, obj or rule.obj)
     kwargs = {"pk": record.pk}
     if rule.extra == "period":
         kwargs["period_pk"] = record.periods_of_care.first().pk
@@ -184,25 +199,69 @@ def test_anonymous_is_sent_to_sign_in(client, world, name):
     assert response["Location"].startswith("/accounts/login/?next=")
 
 
-@pytest.mark.parametrize("name", sorted(POLICY))
-def test_every_role_in_every_scope_gets_what_the_policy_says(client, world, name):
+def check_every_role_and_scope(client, world, name: str, obj: str | None = None) -> list[str]:
+    """GET and POST the page as every role in every scope; what differs from the policy."""
     rule = POLICY[name]
-    url = url_for(name, world)
+    url = url_for(name, world, obj)
     wrong = []
     for role in Role.values:
         for scope in SCOPES:
             client.force_login(
                 world.user(role, scope), backend="django.contrib.auth.backends.ModelBackend"
             )
-            want = expected_status(rule, role, scope)
-            methods = ["get", "post"] if rule.post else ["get"]
-            for method in methods:
+            for method in ("get", "post"):
+                want = expected_status(rule, role, scope, obj)
                 got = getattr(client, method)(url).status_code
-                if method == "post" and want == 200 and rule.post_status:
-                    want = rule.post_status
-                if got != want:
+                allowed = {want}
+                if method == "post" and want == rule.status:
+                    if rule.post and rule.post_status:
+                        allowed = {rule.post_status}
+                    elif not rule.post:
+                        allowed = {want, 405}  # takes no POST: refuse it, or answer as GET
+                if got not in allowed:
                     wrong.append(f"{method.upper()} {url} as {role}/{scope}: {got}, want {want}")
+    return wrong
+
+
+@pytest.mark.parametrize("name", sorted(POLICY))
+def test_every_role_in_every_scope_gets_what_the_policy_says(client, world, name):
+    wrong = check_every_role_and_scope(client, world, name)
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.fixture
+def other_records(world):
+    """Council B's child with a period of care and a step, so its step pages have addresses."""
+    from datetime import date
+
+    from children.models import EventKind, JourneyEvent
+
+    child = world.child_b
+    if not child.periods_of_care.exists():
+        child.periods_of_care.create(entered_care=date(2021, 1, 4))
+        JourneyEvent.objects.create(
+            child=child,
+            kind=EventKind.ADM_DECISION,
+            date=date(2021, 8, 2),
+            recorded_by=world.user(Role.SOCIAL_WORKER, "B"),
+        )
+    return world
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in POLICY.items() if r.obj))
+def test_another_councils_records_answer_as_the_policy_says(client, other_records, name):
+    """The same pages about council B's child (or a household linked with no child): council A
+    and C staff get 404, never the record."""
+    other = OTHER_RECORD[POLICY[name].obj]
+    wrong = check_every_role_and_scope(client, other_records, name, other)
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("name", sorted(POLICY))
+def test_anonymous_posts_are_sent_to_sign_in_too(client, world, name):
+    response = client.post(url_for(name, world))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
 
 
 def test_policy_table_says_what_the_brief_says():

@@ -1,0 +1,97 @@
+"""No personal data in logs: a day's work on a child with a recognisable name and date of birth
+leaves neither in anything the configured loggers emit, nor in the web server's access log."""
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from raa.models import Role
+from tests.conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+FIRST, LAST, DOB_ISO, DOB_UK = "Zephyrine", "Quillfeather", "2019-02-03", "03/02/2019"
+
+
+class Everything(logging.Handler):
+    """Keeps every record the configured loggers let through, formatted as the console would."""
+
+    def __init__(self):
+        super().__init__(level=logging.NOTSET)
+        self.lines: list[str] = []
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+
+    def emit(self, record):
+        self.lines.append(self.format(record))  # includes any traceback
+
+
+@pytest.fixture
+def log_lines():
+    handler = Everything()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    old_level = root.level
+    root.setLevel(logging.DEBUG)  # the most a deployment could turn on for our own loggers
+    yield handler.lines
+    root.setLevel(old_level)
+    root.removeHandler(handler)
+
+
+def test_a_days_work_on_a_child_logs_no_name_or_date_of_birth(client, world, log_lines):
+    from children.models import Child
+
+    # A mistyped password, then in (the lock-out log names the account, never the person).
+    client.post("/accounts/login/", {"username": "social_worker-a", "password": LAST})
+    client.post("/accounts/login/", {"username": "social_worker-a", "password": PASSWORD})
+    form = {
+        "council": world.councils["A"].pk,
+        "child_id": "LOG001",
+        "first_name": FIRST,
+        "last_name": LAST,
+        "date_of_birth": DOB_UK,
+        "sex": "F",
+        "ethnicity": "WBRI",
+    }
+    client.post("/children/new/", {**form, "date_of_birth": "31/02/2019"})  # refused: no date
+    client.post("/children/new/", form)
+    child = Child.objects.get(child_id="LOG001")
+    client.get(f"/children/?q={LAST}")  # searched by name: the address holds the name
+    client.get(f"/children/{child.pk}/")
+    client.post(f"/children/{child.pk}/edit/", {**form, "last_name": LAST + "x"})
+    client.get(f"/adopters/?q={LAST}")
+    client.get(f"/children/{world.child_b.pk}/?q={LAST}")  # another council's: 404, logged
+    client.get(f"/scorecard/?q={LAST}")  # a social worker may not: 403, logged
+
+    assert any("Not Found" in line for line in log_lines), "the test must see the request log"
+    leaks = [
+        line
+        for line in log_lines
+        if re.search(f"{FIRST}|{LAST}|{DOB_ISO}|{DOB_UK}", line, re.IGNORECASE)
+    ]
+    assert leaks == []
+
+
+def test_the_access_log_leaves_out_query_strings_and_referrers():
+    """The gunicorn access log format (docker-compose and `make load`) has the path, never the
+    query string (which can hold a searched name) nor the referrer (which holds one too)."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    command = compose["services"]["web"]["command"]
+    fmt = re.search(r"--access-logformat '([^']*)'", command).group(1)
+    assert "%(U)s" in fmt
+    for field in ("%(r)s", "%(q)s", "%(f)s", "%({"):
+        assert field not in fmt
+
+
+def test_the_log_sees_names_if_they_were_there(log_lines):
+    """The check above can fail: a name logged by mistake is caught."""
+    logging.getLogger("raa").warning("Saved child %s", FIRST)
+    assert any(FIRST in line for line in log_lines)
+
+
+def test_a_locked_account_logs_the_username_only(client, world, log_lines, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        client.post("/accounts/login/", {"username": "board_member-c", "password": "nope"})
+    user = world.user(Role.BOARD_MEMBER, "C")
+    assert not any(user.last_name in line for line in log_lines)
