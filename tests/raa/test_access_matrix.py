@@ -81,6 +81,8 @@ POLICY = {
     "scorecard:dashboard": Rule(access.DASHBOARD_ROLES),
     "scorecard:tracking": Rule(access.TRACKING_ROLES),
     "scorecard:reports": Rule(access.REPORT_ROLES),
+    "scorecard:tracking_export_csv": Rule(access.TRACKING_EXPORT_ROLES),
+    "scorecard:tracking_export_xlsx": Rule(access.TRACKING_EXPORT_ROLES),
 }
 # Pages with their own tests: sign-in and sign-out (test_auth.py), the admin (test_admin.py).
 NOT_IN_MATRIX = {"login", "logout"}
