@@ -131,8 +131,18 @@ def _status_filter(status: str, today: date, due_days: int) -> Q:
 
 def children_in_process(user, table: dict[str, TrackingThreshold]) -> QuerySet[Child]:
     """Open records of children in the adoption process (ADM decision in force, not adopted)
-    in the person's tracking scope, each annotated with ``next_over``: the first day a running
-    threshold is passed (:data:`NEVER` if none is running)."""
+    in the person's tracking scope, annotated as :func:`children_in_process_in`."""
+    # Scoped like Child.objects.visible_to, but to the councils of the person's tracking roles
+    # (a subset of the case-viewing ones), with the council ids read once per request.
+    return children_in_process_in(tracking_council_ids(user), table)
+
+
+def children_in_process_in(council_ids, table: dict[str, TrackingThreshold]) -> QuerySet[Child]:
+    """Open records of children in the adoption process in these councils, each annotated with
+    the first day each running threshold is passed (``care_over``, ``order_over``,
+    ``decision_over``; null when not running) and ``next_over``, the earliest of them
+    (:data:`NEVER` if none is running). For the alerts, which are nobody's request, the caller
+    chooses the councils."""
     not_matched = ~Q(stage__in=[Stage.MATCHED, Stage.PLACED])
     care = Case(
         When(
@@ -150,15 +160,21 @@ def children_in_process(user, table: dict[str, TrackingThreshold]) -> QuerySet[C
         When(not_matched, then=passed_on("adm_decision_date", table["child_decision_to_match"])),
     )
     never = Value(NEVER)
-    # Scoped like Child.objects.visible_to, but to the councils of the person's tracking roles
-    # (a subset of the case-viewing ones), with the council ids read once per request.
-    return Child.objects.filter(
-        council_id__in=tracking_council_ids(user),
-        stage__in=IN_PROCESS_STAGES,
-        adm_decision_date__isnull=False,
-        closed_on__isnull=True,
-    ).annotate(
-        next_over=Least(Coalesce(care, never), Coalesce(order, never), Coalesce(decision, never))
+    return (
+        Child.objects.filter(
+            council_id__in=council_ids,
+            stage__in=IN_PROCESS_STAGES,
+            adm_decision_date__isnull=False,
+            closed_on__isnull=True,
+        )
+        .annotate(care_over=care, order_over=order, decision_over=decision)
+        .annotate(
+            next_over=Least(
+                Coalesce(F("care_over"), never),
+                Coalesce(F("order_over"), never),
+                Coalesce(F("decision_over"), never),
+            )
+        )
     )
 
 
@@ -238,9 +254,31 @@ def child_rows(children, *, today: date, table: dict[str, TrackingThreshold]) ->
 
 
 def households_in_process(user, table: dict[str, TrackingThreshold]) -> QuerySet[Household]:
-    """Households still on their way (registered or approved, not matched, not left) that the
-    person may see in their tracking scope, annotated with ``next_over`` as for children."""
-    council_ids = tracking_council_ids(user)
+    """Households still on their way that the person may see in their tracking scope, annotated
+    as :func:`households_in_process_among`."""
+    region_ids = access.region_ids_for(user, access.TRACKING_ROLES)
+    if region_ids:
+        visible = Household.objects.filter(region_id__in=region_ids)
+    else:
+        visible = households_linked_with(tracking_council_ids(user))
+    return households_in_process_among(visible, table)
+
+
+def households_linked_with(council_ids) -> QuerySet[Household]:
+    """As Household.visible_to for council scope: linked, matched or placed with one of the
+    councils' children."""
+    linked = JourneyEvent.objects.filter(
+        kind__in=LINKING_EVENT_KINDS, child__council_id__in=council_ids
+    ).values("household_id")
+    return Household.objects.filter(id__in=linked)
+
+
+def households_in_process_among(
+    households: QuerySet[Household], table: dict[str, TrackingThreshold]
+) -> QuerySet[Household]:
+    """Of these households, those still on their way (registered or approved, not matched, not
+    left), annotated with the first day each running target is passed (``stage1_over``,
+    ``stage2_over``, ``waiting_over``) and ``next_over``, the earliest."""
     matched = JourneyEvent.objects.filter(household=OuterRef("pk"), kind__in=("matched", "placed"))
     stage1_running = Q(
         registration_date__isnull=False,
@@ -264,27 +302,20 @@ def households_in_process(user, table: dict[str, TrackingThreshold]) -> QuerySet
         )
     )
     never = Value(NEVER)
-    region_ids = access.region_ids_for(user, access.TRACKING_ROLES)
-    if region_ids:
-        visible = Household.objects.filter(region_id__in=region_ids)
-    else:
-        # Council scope: as Household.visible_to, the households linked, matched or placed with
-        # one of their councils' children.
-        linked = JourneyEvent.objects.filter(
-            kind__in=LINKING_EVENT_KINDS, child__council_id__in=council_ids
-        ).values("household_id")
-        visible = Household.objects.filter(id__in=linked)
     return (
-        visible.filter(left_date__isnull=True)
+        households.filter(left_date__isnull=True)
         .filter(
             Q(registration_date__isnull=False)
             | Q(approval_date__isnull=False)
             | Q(stage2_start_date__isnull=False)
         )
         .exclude(Exists(matched))
+        .annotate(stage1_over=stage1, stage2_over=stage2, waiting_over=waiting)
         .annotate(
             next_over=Least(
-                Coalesce(stage1, never), Coalesce(stage2, never), Coalesce(waiting, never)
+                Coalesce(F("stage1_over"), never),
+                Coalesce(F("stage2_over"), never),
+                Coalesce(F("waiting_over"), never),
             )
         )
     )

@@ -9,4 +9,5 @@ urlpatterns = [
     path("reports/", views.reports, name="reports"),
     path("tracking/export.csv", views.tracking_export_csv, name="tracking_export_csv"),
     path("tracking/export.xlsx", views.tracking_export_xlsx, name="tracking_export_xlsx"),
+    path("notifications/", views.notifications, name="notifications"),
 ]

@@ -1,15 +1,17 @@
 """Managers' dashboard, tracking list (and its exports) and board reports: thin views that check
 the role, read through the scoped selectors and render."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from raa import access
 from raa.models import AuditAction
 from raa.services import audit_record
-from scorecard import exports, tracking
+from scorecard import alerts, exports, tracking
 from scorecard.selectors_tracking import (
     SORTS,
     STATUSES,
@@ -140,6 +142,20 @@ def tracking_export_xlsx(request):
     )
     _log_export(request, "xlsx", showing, filters, len(body))
     return response
+
+
+def notifications(request):
+    """The person's tracking notifications; POST marks them all read."""
+    access.require_role(request.user, access.TRACKING_ROLES)
+    if request.method == "POST":
+        count = alerts.mark_notifications_read(request.user)
+        messages.success(request, f"{count} notification{pluralize(count)} marked as read.")
+        return redirect("home")
+    return render(
+        request,
+        "scorecard/notifications.html",
+        {"notifications": alerts.recent_notifications(request.user)},
+    )
 
 
 def reports(request):

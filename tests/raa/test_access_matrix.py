@@ -83,6 +83,7 @@ POLICY = {
     "scorecard:reports": Rule(access.REPORT_ROLES),
     "scorecard:tracking_export_csv": Rule(access.TRACKING_EXPORT_ROLES),
     "scorecard:tracking_export_xlsx": Rule(access.TRACKING_EXPORT_ROLES),
+    "scorecard:notifications": Rule(access.TRACKING_ROLES, post=True, post_status=302),
 }
 # Pages with their own tests: sign-in and sign-out (test_auth.py), the admin (test_admin.py).
 NOT_IN_MATRIX = {"login", "logout"}
