@@ -241,7 +241,6 @@ LOGGING = {
 
 # Tracking alerts (scorecard/alerts.py): daily in-app notifications, weekly digest by email.
 # Merged into any schedule defined above, so other jobs can be added beside these.
-from celery.schedules import crontab  # noqa: E402
 
 CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "scorecard.alerts"]
 CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {}) | {

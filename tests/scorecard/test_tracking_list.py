@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from raa.dates import add_months
 from raa.models import AuditEvent, Council, Role
 from scorecard.sql_dates import AddDays, AddMonths
-from tests.scorecard.journeys import make_child, make_household
+from tests.scorecard.tracking_journeys import make_child, make_household
 
 URL = "/tracking/"
 

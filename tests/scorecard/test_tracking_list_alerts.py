@@ -14,7 +14,7 @@ from raa.models import Role
 from scorecard.alerts import digest_for, notify_crossings, send_weekly_digests
 from scorecard.models import TrackingNotification
 from scorecard.tracking import thresholds
-from tests.scorecard.journeys import make_child, make_household, today
+from tests.scorecard.tracking_journeys import make_child, make_household, today
 
 
 @pytest.fixture
