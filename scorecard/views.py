@@ -1,9 +1,11 @@
 """Managers' dashboard, tracking list (and its exports) and board reports: thin views that check
 the role, read through the scoped selectors and render."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -12,6 +14,10 @@ from raa import access
 from raa.models import AuditAction
 from raa.services import audit_record
 from scorecard import alerts, exports, tracking
+from scorecard import periods as P
+from scorecard import selectors as stored
+from scorecard import selectors_dashboard as D
+from scorecard.measures import MEASURES, SCORECARD_CODES
 from scorecard.selectors_tracking import (
     SORTS,
     STATUSES,
@@ -31,8 +37,120 @@ PER_PAGE = 100
 
 
 def dashboard(request):
+    """The managers' dashboard of one scope (the region or a council), from stored results."""
     access.require_role(request.user, access.DASHBOARD_ROLES)
-    return render(request, "scorecard/dashboard.html", {})
+    today = timezone.localdate()
+    choices = D.scope_choices(request.user)
+    scope = D.resolve_scope(choices, request.GET.get("council", ""))
+    region_id, council_id = scope.region.pk, scope.council_id
+    windows = stored.results(region_id=region_id, council_id=council_id, kind=P.WINDOW)
+    years = stored.results(region_id=region_id, council_id=council_id, kind=P.YEAR)
+    quarters = stored.results(region_id=region_id, council_id=council_id, kind=P.QUARTER)
+    national = D._national_figures()
+    # Financial years on offer: those stored, newest first; the current one by default.
+    year_choices = sorted({y.period.first_year for y in years}, reverse=True)
+    wanted = request.GET.get("year", "")
+    first_year = int(wanted) if wanted.isdigit() and int(wanted) in year_choices else P.fy_of(today)
+    # The cohort comparison's date: the person's choice, or the start of last financial year.
+    cohort_error = ""
+    pivot = D.default_cohort_date(today)
+    if request.GET.get("cohort_date"):
+        try:
+            pivot = date.fromisoformat(request.GET["cohort_date"])
+            if not date(2000, 1, 1) <= pivot <= today:
+                raise ValueError
+        except ValueError:
+            cohort_error = (
+                "The cohort date must be a date between 01/01/2000 and today, like "
+                f"{D.default_cohort_date(today):%d/%m/%Y}. Showing the default instead."
+            )
+            pivot = D.default_cohort_date(today)
+    latest = D.headline_window(windows, today)
+    n_months = (latest.measure("A3")["threshold"] if latest else None) or 14
+    context = {
+        "scope": scope,
+        "choices": choices,
+        "freshness": stored.freshness(region_id=region_id, council_id=council_id),
+        "latest": latest,
+        "headlines": D.headlines(windows, national, today),
+        "trend_charts": D.trend_charts(windows, scope, national, today) if windows else [],
+        "activity": D.activity_table(quarters, years, first_year, today),
+        "year_choices": [(y, P.fy_label(y)) for y in year_choices],
+        "waiting": D.waiting_section(quarters, today),
+        "adopters": D.adopters_section(years, quarters, today),
+        "timeline": D.timeline_section(years, today),
+        "cohorts": D.cohort_section(scope, choices, pivot, today, int(n_months)),
+        "cohort_error": cohort_error,
+        "today": today,
+        "sees_children": access.has_role(request.user, access.CASE_VIEW_ROLES),
+    }
+    if choices.region_wide and scope.council is None:
+        context["compare_rows"], context["compare_chart"] = D.compare_councils(
+            scope, choices, latest
+        )
+    return render(request, "scorecard/dashboard.html", context)
+
+
+def figure(request, code: str):
+    """One scorecard figure: its definition, its numbers for the scope and window, and (for
+    roles that may see children) the children counted and left out. Reads the stored figure;
+    the children come from the engine's :func:`scorecard.selectors.figure_children`."""
+    access.require_role(request.user, access.DASHBOARD_ROLES)
+    if code not in SCORECARD_CODES:
+        raise Http404("No such figure.")
+    choices = D.scope_choices(request.user)
+    scope = D.resolve_scope(choices, request.GET.get("council", ""))
+    try:
+        period = P.period_from_label(request.GET.get("period", ""))
+        result = stored.result(
+            region_id=scope.region.pk, council_id=scope.council_id, period=period
+        )
+    except ValueError:
+        result = stored.latest_window(region_id=scope.region.pk, council_id=scope.council_id)
+    if result is None:
+        return render(
+            request,
+            "scorecard/figure.html",
+            {"code": code, "measure": MEASURES[code], "scope": scope, "not_stored": True},
+        )
+    period = result.period
+    sees_children = access.has_role(request.user, access.CASE_VIEW_ROLES)
+    rows = []
+    if sees_children:
+        days_key = {"A1": "a1_days", "A10": "a10_days", "A2": "a2_days"}.get(code)
+        reason_key = "a2_reason" if code == "A2" else "a1_reason"
+        for row in stored.figure_children(
+            user=request.user, period=period, region_id=scope.region.pk, council_id=scope.council_id
+        ):
+            why = row.get(reason_key)
+            if code == "A3":
+                shown = None if why else ("yes" if row.get("a3_under") else "no")
+            else:
+                shown = None if why else row.get(days_key)
+            rows.append({**row, "shown": shown, "why": why})
+        audit_record(
+            user=request.user,
+            action=AuditAction.VIEWED,
+            object_type="scorecard_figure",
+            object_id=f"{code} {period.label}",
+            council=scope.council,
+            detail=f"{len(rows)} children listed",
+        )
+    return render(
+        request,
+        "scorecard/figure.html",
+        {
+            "code": code,
+            "measure": MEASURES[code],
+            "figure": result.measure(code),
+            "verdict": result.passes(code),
+            "period": period,
+            "scope": scope,
+            "rows": rows,
+            "sees_children": sees_children,
+            "freshness": stored.freshness(region_id=scope.region.pk, council_id=scope.council_id),
+        },
+    )
 
 
 def tracking_list(request):

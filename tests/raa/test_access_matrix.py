@@ -84,6 +84,7 @@ POLICY = {
     "scorecard:tracking_export_csv": Rule(access.TRACKING_EXPORT_ROLES),
     "scorecard:tracking_export_xlsx": Rule(access.TRACKING_EXPORT_ROLES),
     "scorecard:notifications": Rule(access.TRACKING_ROLES, post=True, post_status=302),
+    "scorecard:figure": Rule(access.DASHBOARD_ROLES, extra="figure"),
 }
 # Pages with their own tests: sign-in and sign-out (test_auth.py), the admin (test_admin.py).
 NOT_IN_MATRIX = {"login", "logout"}
@@ -118,7 +119,7 @@ def expected_status(rule: Rule, role: str, scope: str) -> int:
 def url_for(name: str, world) -> str:
     rule = POLICY[name]
     if not rule.obj:
-        return reverse(name)
+        return reverse(name, kwargs={"code": "A1"} if rule.extra == "figure" else None)
     record = getattr(world, rule.obj)
     kwargs = {"pk": record.pk}
     if rule.extra == "period":
