@@ -93,6 +93,17 @@ def resolve_scope(choices: ScopeChoices, council_param: str) -> Scope:
     raise Http404("No council in your scope.")
 
 
+def stored_results(*, region_id: int, council_id: int | None) -> dict[str, list]:
+    """Every stored result of a scope by kind (windows, years, quarters), oldest first, in one
+    query: :func:`scorecard.selectors.results` for the three kinds at once."""
+    rows = ScorecardResult.objects.filter(region_id=region_id, kind__in=P.KINDS)
+    rows = rows.filter(council_id=council_id) if council_id else rows.filter(council=None)
+    out: dict[str, list] = {kind: [] for kind in P.KINDS}
+    for row in rows.order_by("end", "start"):
+        out[row.kind].append(stored._result(row))
+    return out
+
+
 # Headline figures -------------------------------------------------------------------------------
 
 

@@ -43,9 +43,8 @@ def dashboard(request):
     choices = D.scope_choices(request.user)
     scope = D.resolve_scope(choices, request.GET.get("council", ""))
     region_id, council_id = scope.region.pk, scope.council_id
-    windows = stored.results(region_id=region_id, council_id=council_id, kind=P.WINDOW)
-    years = stored.results(region_id=region_id, council_id=council_id, kind=P.YEAR)
-    quarters = stored.results(region_id=region_id, council_id=council_id, kind=P.QUARTER)
+    by_kind = D.stored_results(region_id=region_id, council_id=council_id)
+    windows, years, quarters = by_kind[P.WINDOW], by_kind[P.YEAR], by_kind[P.QUARTER]
     national = D._national_figures()
     # Financial years on offer: those stored, newest first; the current one by default.
     year_choices = sorted({y.period.first_year for y in years}, reverse=True)
