@@ -127,6 +127,11 @@ class Headline:
     improved: bool | None
 
     @property
+    def short_label(self) -> str:
+        """The label without its code ("entering care to moving in (days)")."""
+        return self.label.split(": ", 1)[-1]
+
+    @property
     def change(self) -> float | None:
         if self.value is None or self.previous is None:
             return None

@@ -91,6 +91,14 @@ def dashboard(request):
     return render(request, "scorecard/dashboard.html", context)
 
 
+#: Dates of a figure's child rows (SQLite hands computed dates back as text).
+FIGURE_DATES = ("entered", "po_date", "match_date", "placed_date", "ao_date")
+
+
+def _as_date(value):
+    return date.fromisoformat(value[:10]) if isinstance(value, str) and value else value
+
+
 def figure(request, code: str):
     """One scorecard figure: its definition, its numbers for the scope and window, and (for
     roles that may see children) the children counted and left out. Reads the stored figure;
@@ -127,7 +135,8 @@ def figure(request, code: str):
                 shown = None if why else ("yes" if row.get("a3_under") else "no")
             else:
                 shown = None if why else row.get(days_key)
-            rows.append({**row, "shown": shown, "why": why})
+            dates = {key: _as_date(row.get(key)) for key in FIGURE_DATES}
+            rows.append({**row, **dates, "shown": shown, "why": why})
         audit_record(
             user=request.user,
             action=AuditAction.VIEWED,
