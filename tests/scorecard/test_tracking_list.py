@@ -260,3 +260,14 @@ def test_a_council_manager_sees_only_households_linked_with_their_councils_child
     assert AuditEvent.objects.filter(
         action="exported", object_id="households", detail__startswith="csv: 1 households"
     ).exists()
+
+
+def test_the_whole_list_fits_on_one_page_for_printing(client_for, world, journeys, monkeypatch):
+    from scorecard import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    client = client_for(world.user(Role.TEAM_MANAGER, "C"))
+    paged = client.get(URL)
+    assert len(paged.context["rows"]) == 2
+    assert "Show all on one page, to print" in paged.content.decode()
+    assert len(client.get(URL, {"all": "1"}).context["rows"]) == 5
