@@ -15,21 +15,25 @@ from scorecard.alerts import home_alerts
 def home(request):
     user = request.user
     context = {"is_case_worker": access.has_role(user, access.CASE_VIEW_ROLES)}
+    alerts = home_alerts(user, today=timezone.localdate())
     if context["is_case_worker"]:
         context.update(home_for(user))
-        context["households_needing_attention"] = [
-            household
-            for household, _ in needing_attention(
-                Household.objects.visible_to(user),
-                today=timezone.localdate(),
-                table=tracking.thresholds(),
-            )[:10]
-        ]
+        if not alerts:
+            # People without tracking alerts (data officers) get the households list here;
+            # the others see the households due or over among their alerts.
+            context["households_needing_attention"] = [
+                household
+                for household, _ in needing_attention(
+                    Household.objects.visible_to(user),
+                    today=timezone.localdate(),
+                    table=tracking.thresholds(),
+                )[:10]
+            ]
     context["is_manager"] = access.has_role(user, access.DASHBOARD_ROLES)
     context["sees_reports"] = access.has_role(user, access.REPORT_ROLES)
     context["imports"] = access.has_role(user, access.IMPORT_ROLES)
     context["memberships"] = access.memberships(user)
-    context.update(home_alerts(user, today=timezone.localdate()))
+    context.update(alerts)
     # A child listed as due or over is not listed again with the person's other children.
     alerted = {row.record.pk for row in context.get("alert_children", [])}
     if alerted and "my_children" in context:
