@@ -5,8 +5,11 @@ from scorecard import views
 app_name = "scorecard"
 urlpatterns = [
     path("scorecard/", views.dashboard, name="dashboard"),
-    path("tracking/", views.tracking, name="tracking"),
+    path("tracking/", views.tracking_list, name="tracking"),
     path("reports/", views.reports, name="reports"),
+    path("tracking/export.csv", views.tracking_export_csv, name="tracking_export_csv"),
+    path("tracking/export.xlsx", views.tracking_export_xlsx, name="tracking_export_xlsx"),
+    path("notifications/", views.notifications, name="notifications"),
     path("scorecard/figure/", views.figure, name="figure"),
     path("scorecard/recompute/", views.recompute, name="recompute"),
 ]

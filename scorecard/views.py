@@ -1,33 +1,44 @@
-"""Managers' dashboard, tracking list and board reports.
+"""Managers' dashboard, tracking list (and its exports), notifications and board reports, and
+the scorecard engine's pages (a figure opened, "recompute now"): thin views that check the role,
+read through the scoped selectors and render."""
 
-The pages exist with their access rules; their figures arrive with the scorecard engine
-(stored results), the dashboards and the board reports.
-"""
-
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
 
 from raa import access
-from raa.models import Council, Region
+from raa.models import AuditAction, Council, Region
+from raa.services import audit_record
+from scorecard import alerts, exports, selectors, tracking
 from scorecard import periods as P
-from scorecard import selectors
-from scorecard.measures import MEASURES, SCORECARD_CODES
+from scorecard import selectors_dashboard as D
+from scorecard.measures import MEASURES
 from scorecard.models import NationalFigure
+from scorecard.selectors_tracking import (
+    SORTS,
+    STATUSES,
+    TRACKING_STAGES,
+    HouseholdFilters,
+    TrackingFilters,
+    child_rows,
+    household_rows,
+    status_counts,
+    tracking_children,
+    tracking_councils,
+    tracking_households,
+    tracking_social_workers,
+)
 from scorecard.services import mark_councils_pending
 
-
-def tracking(request):
-    access.require_role(request.user, access.TRACKING_ROLES)
-    return render(request, "scorecard/tracking.html", {})
-
-
-def reports(request):
-    access.require_role(request.user, access.REPORT_ROLES)
-    return render(request, "scorecard/reports.html", {})
+PER_PAGE = 100
+PRINT_ALL = 2000
 
 
 # -- the scorecard engine's pages -----------------------------------------------------------------
@@ -72,35 +83,75 @@ def _scope(request, roles) -> Scope:
 
 
 def dashboard(request):
-    """The latest window's A1, A10, A2, A3 from the stored results, with their freshness.
-    (A placeholder: the managers' dashboard proper is built on the same selectors.)"""
+    """The managers' dashboard of one scope (the region or a council), from stored results."""
     access.require_role(request.user, access.DASHBOARD_ROLES)
+    today = timezone.localdate()
     scope = _scope(request, access.DASHBOARD_ROLES)
-    latest = selectors.latest_window(region_id=scope.region.pk, council_id=scope.council_id)
-    fresh = selectors.freshness(region_id=scope.region.pk, council_id=scope.council_id)
-    rows = []
-    if latest:
-        for code in SCORECARD_CODES:
-            rows.append(
-                {
-                    "code": code,
-                    "measure": MEASURES[code],
-                    "figure": latest.measure(code),
-                    "passes": latest.passes(code),
-                }
-            )
-    return render(
-        request,
-        "scorecard/dashboard.html",
-        {
-            "scope": scope,
-            "latest": latest,
-            "rows": rows,
-            "freshness": fresh,
-            "may_recompute": access.is_administrator(request.user),
-            "so_far": bool(latest and latest.period.end > selectors.today()),
-        },
+    may_see_region = access.region_wide(request.user, access.DASHBOARD_ROLES)
+    if scope.council is None and not may_see_region:
+        # A manager of several councils (not the region) opens on their first council: the
+        # region's figures include councils outside their scope.
+        scope = Scope(scope.councils[0].region, scope.councils[0], scope.councils)
+    region_wide = scope.council is None
+    region_id, council_id = scope.region.pk, scope.council_id
+    by_kind, by_council = D.stored_results(
+        region_id=region_id, council_id=council_id, with_councils=region_wide
     )
+    windows, years, quarters = by_kind[P.WINDOW], by_kind[P.YEAR], by_kind[P.QUARTER]
+    national = D._national_figures()
+    # Financial years on offer: those stored, newest first; the current one by default.
+    year_choices = sorted({y.period.first_year for y in years}, reverse=True)
+    wanted = request.GET.get("year", "")
+    first_year = int(wanted) if wanted.isdigit() and int(wanted) in year_choices else P.fy_of(today)
+    # The cohort comparison's date: the person's choice, or the start of last financial year.
+    cohort_error = ""
+    pivot = D.default_cohort_date(today)
+    if request.GET.get("cohort_date"):
+        try:
+            pivot = date.fromisoformat(request.GET["cohort_date"])
+            if not date(2000, 1, 1) <= pivot <= today:
+                raise ValueError
+        except ValueError:
+            cohort_error = (
+                "The cohort date must be a date between 01/01/2000 and today, like "
+                f"{D.default_cohort_date(today):%d/%m/%Y}. Showing the default instead."
+            )
+            pivot = D.default_cohort_date(today)
+    latest = D.headline_window(windows, today)
+    n_months = (latest.measure("A3")["threshold"] if latest else None) or 14
+    context = {
+        "scope": scope,
+        "region_wide": region_wide,
+        "may_see_region": may_see_region,
+        "may_recompute": access.is_administrator(request.user),
+        "latest_running": bool(latest and latest.period.end >= today),
+        "freshness": D.freshness(by_kind, region_id=region_id, council_id=council_id),
+        "latest": latest,
+        "headlines": D.headlines(windows, national, today),
+        "trend_charts": D.trend_charts(windows, scope, national, today) if windows else [],
+        "activity": D.activity_table(quarters, years, first_year, today),
+        "year_choices": [(y, P.fy_label(y)) for y in year_choices],
+        "waiting": D.waiting_section(quarters, today),
+        "adopters": D.adopters_section(years, quarters, today),
+        "timeline": D.timeline_section(years, today),
+        "cohorts": D.cohort_section(scope, pivot, today, int(n_months)),
+        "cohort_error": cohort_error,
+        "today": today,
+        "sees_children": access.has_role(request.user, access.CASE_VIEW_ROLES),
+    }
+    if region_wide:
+        context["compare_rows"], context["compare_chart"] = D.compare_councils(
+            scope, by_council, latest
+        )
+    return render(request, "scorecard/dashboard.html", context)
+
+
+#: Dates of a figure's child rows (SQLite hands computed dates back as text).
+FIGURE_DATES = ("entered", "po_date", "match_date", "placed_date", "ao_date")
+
+
+def _as_date(value):
+    return date.fromisoformat(value[:10]) if isinstance(value, str) and value else value
 
 
 def figure(request):
@@ -159,7 +210,8 @@ def _figure_children(user, code: str, res, scope: Scope) -> dict:
     counted, excluded = [], []
     for row in rows:
         days = {"A1": row["a1_days"], "A10": row["a10_days"], "A2": row["a2_days"]}.get(code)
-        item = {**row, "days": days}
+        dates = {key: _as_date(row.get(key)) for key in FIGURE_DATES}
+        item = {**row, **dates, "days": days}
         if code == "A3":
             item["under"] = row["a3_under"]
         (excluded if row[reason_key] else counted).append(item)
@@ -182,3 +234,141 @@ def recompute(request):
         )
         return redirect("scorecard:dashboard")
     return render(request, "scorecard/recompute.html", {})
+
+
+def tracking_list(request):
+    """The tracking meeting's list: children (or, with ``?list=households``, households) in the
+    process against the A.8 thresholds, filtered and most overdue first."""
+    access.require_role(request.user, access.TRACKING_ROLES)
+    user = request.user
+    today = timezone.localdate()
+    table = tracking.thresholds()
+    showing = "households" if request.GET.get("list") == "households" else "children"
+    councils = list(tracking_councils(user))
+    context = {
+        "showing": showing,
+        "today": today,
+        "councils": councils,
+        "statuses": list(STATUSES.items()),
+        "table": table,
+        "may_export": access.has_role(user, access.TRACKING_EXPORT_ROLES),
+        "query": request.GET.urlencode(),
+    }
+    if showing == "children":
+        filters = TrackingFilters.from_query(request.GET)
+        listed = tracking_children(user, filters, today=today, table=table)
+        # The cards count every status under the other filters; the list's length is one of
+        # them (or their sum), so the list needs no COUNT query of its own.
+        unfiltered = replace(filters, status="")
+        counts = status_counts(
+            tracking_children(user, unfiltered, today=today, table=table), today=today, table=table
+        )
+        context.update(
+            filters=filters,
+            stages=TRACKING_STAGES,
+            sorts=list(SORTS.items()),
+            social_workers=tracking_social_workers(user),
+            counts=counts,
+        )
+        rows = child_rows
+    else:
+        filters = HouseholdFilters.from_query(request.GET)
+        listed = tracking_households(user, filters, today=today, table=table)
+        counts = status_counts(
+            tracking_households(user, replace(filters, status=""), today=today, table=table),
+            today=today,
+            table=table,
+        )
+        context.update(filters=filters, counts=counts)
+        rows = household_rows
+    # "All on one page" for printing the meeting's list (bounded, like any page).
+    paginator = Paginator(listed, PRINT_ALL if request.GET.get("all") == "1" else PER_PAGE)
+    paginator.count = counts[filters.status] if filters.status else sum(counts.values())
+    page = paginator.get_page(request.GET.get("page"))
+    context.update(page=page, rows=rows(page.object_list, today=today, table=table))
+    return render(request, "scorecard/tracking.html", context)
+
+
+def _export_tables(request):
+    """Check the role, read every row of the list the page shows, log the export."""
+    access.require_role(request.user, access.TRACKING_ROLES)
+    access.require_role(request.user, access.TRACKING_EXPORT_ROLES)
+    user = request.user
+    today = timezone.localdate()
+    table = tracking.thresholds()
+    showing = "households" if request.GET.get("list") == "households" else "children"
+    if showing == "children":
+        filters = TrackingFilters.from_query(request.GET)
+        rows = child_rows(
+            tracking_children(user, filters, today=today, table=table), today=today, table=table
+        )
+        header, body = exports.child_table(rows)
+        title = "Children"
+    else:
+        filters = HouseholdFilters.from_query(request.GET)
+        rows = household_rows(
+            tracking_households(user, filters, today=today, table=table), today=today, table=table
+        )
+        header, body = exports.household_table(rows)
+        title = "Households"
+    return today, showing, filters, title, header, body
+
+
+def _log_export(request, fmt: str, showing: str, filters, count: int) -> None:
+    audit_record(
+        user=request.user,
+        action=AuditAction.EXPORTED,
+        object_type="tracking_list",
+        object_id=showing,
+        detail=f"{fmt}: {count} {showing}; {filters.describe()}",
+    )
+
+
+def tracking_export_csv(request):
+    today, showing, filters, _, header, body = _export_tables(request)
+    response = HttpResponse(exports.as_csv(header, body), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="tracking-{showing}-{today:%Y-%m-%d}.csv"'
+    )
+    _log_export(request, "csv", showing, filters, len(body))
+    return response
+
+
+def tracking_export_xlsx(request):
+    today, showing, filters, title, header, body = _export_tables(request)
+    about = [
+        ("Tracking list", title),
+        ("As at", today.strftime("%d/%m/%Y")),
+        ("Exported by", request.user.username),
+        ("Filters", filters.describe()),
+        ("Rows", str(len(body))),
+        ("Handling", "Official – sensitive. Personal data: keep it on council systems."),
+    ]
+    content = exports.as_xlsx([(title, header, body)], about=about)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="tracking-{showing}-{today:%Y-%m-%d}.xlsx"'
+    )
+    _log_export(request, "xlsx", showing, filters, len(body))
+    return response
+
+
+def notifications(request):
+    """The person's tracking notifications; POST marks them all read."""
+    access.require_role(request.user, access.TRACKING_ROLES)
+    if request.method == "POST":
+        count = alerts.mark_notifications_read(request.user)
+        messages.success(request, f"{count} notification{pluralize(count)} marked as read.")
+        return redirect("home")
+    return render(
+        request,
+        "scorecard/notifications.html",
+        {"notifications": alerts.recent_notifications(request.user)},
+    )
+
+
+def reports(request):
+    access.require_role(request.user, access.REPORT_ROLES)
+    return render(request, "scorecard/reports.html", {})

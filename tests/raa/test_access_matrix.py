@@ -128,6 +128,9 @@ POLICY = {
     "two_factor_verify": Rule(EVERYONE, post=True, status=302),
     "two_factor_setup": Rule(EVERYONE, post=True),
     "two_factor_recovery_codes": Rule(EVERYONE, post=True, status=302),
+    "scorecard:tracking_export_csv": Rule(access.TRACKING_EXPORT_ROLES),
+    "scorecard:tracking_export_xlsx": Rule(access.TRACKING_EXPORT_ROLES),
+    "scorecard:notifications": Rule(access.TRACKING_ROLES, post=True, post_status=302),
     # An empty upload answers 400 with the form's errors.
     "children:import": Rule(access.IMPORT_ROLES, post=True, post_status=400),
     "returns:index": Rule(access.EXPORT_ROLES),
