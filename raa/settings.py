@@ -238,3 +238,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# Board report rendering lives in a package of scorecard; name it so workers load it.
+CELERY_IMPORTS = ("scorecard.reports.tasks",)

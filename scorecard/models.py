@@ -45,3 +45,6 @@ class TrackingThreshold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}: {self.amount} {self.unit}"
+
+
+from scorecard.reports.models import BoardReport, ReportFile, ReportVersion  # noqa: E402, F401

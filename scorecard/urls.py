@@ -1,10 +1,11 @@
 from django.urls import path
 
 from scorecard import views
+from scorecard.reports.urls import urlpatterns as report_urlpatterns
 
 app_name = "scorecard"
 urlpatterns = [
     path("scorecard/", views.dashboard, name="dashboard"),
     path("tracking/", views.tracking, name="tracking"),
-    path("reports/", views.reports, name="reports"),
 ]
+urlpatterns += report_urlpatterns

@@ -17,8 +17,3 @@ def dashboard(request):
 def tracking(request):
     access.require_role(request.user, access.TRACKING_ROLES)
     return render(request, "scorecard/tracking.html", {})
-
-
-def reports(request):
-    access.require_role(request.user, access.REPORT_ROLES)
-    return render(request, "scorecard/reports.html", {})

@@ -27,7 +27,11 @@ class Rule:
 
 
 # Scopes in which each world object is visible to case staff.
-VISIBLE_IN = {"child_a": {"A", "region"}, "household_a": {"A", "region"}}
+VISIBLE_IN = {
+    "child_a": {"A", "region"},
+    "household_a": {"A", "region"},
+    "report_a": {"A", "region"},
+}
 
 POLICY = {
     "home": Rule(EVERYONE),
@@ -81,6 +85,31 @@ POLICY = {
     "scorecard:dashboard": Rule(access.DASHBOARD_ROLES),
     "scorecard:tracking": Rule(access.TRACKING_ROLES),
     "scorecard:reports": Rule(access.REPORT_ROLES),
+    # Board reports: council A's report, published as version 1 with a correction in draft.
+    "scorecard:report_new": Rule(access.REPORT_EDIT_ROLES, post=True),
+    "scorecard:report_detail": Rule(access.REPORT_ROLES, obj="report_a"),
+    "scorecard:report_version": Rule(access.REPORT_ROLES, obj="report_a", extra="version"),
+    "scorecard:report_download": Rule(access.REPORT_ROLES, obj="report_a", extra="download"),
+    "scorecard:report_edit": Rule(
+        access.REPORT_EDIT_ROLES, obj="report_a", see=access.REPORT_ROLES, post=True
+    ),
+    "scorecard:report_publish": Rule(
+        access.REPORT_EDIT_ROLES,
+        obj="report_a",
+        see=access.REPORT_ROLES,
+        post=True,
+        post_status=302,
+    ),
+    "scorecard:report_correct": Rule(
+        access.REPORT_EDIT_ROLES,
+        obj="report_a",
+        see=access.REPORT_ROLES,
+        post=True,
+        post_status=302,
+    ),
+    "scorecard:report_progress": Rule(
+        access.REPORT_EDIT_ROLES, obj="report_a", see=access.REPORT_ROLES
+    ),
 }
 # Pages with their own tests: sign-in and sign-out (test_auth.py), the admin (test_admin.py).
 NOT_IN_MATRIX = {"login", "logout"}
@@ -124,6 +153,10 @@ def url_for(name: str, world) -> str:
         kwargs["event_pk"] = record.events.first().pk
     elif rule.extra == "kind":
         kwargs["kind"] = "matched"
+    elif rule.extra == "version":
+        kwargs["number"] = 1
+    elif rule.extra == "download":
+        kwargs.update(number=1, file_format="pdf")
     return reverse(name, kwargs=kwargs)
 
 
