@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -149,6 +150,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The scorecard: a sweep for pending recomputes a broker outage left behind, and a nightly full
+# recompute (scorecard/tasks.py).
+CELERY_BEAT_SCHEDULE = {
+    "scorecard-sweep": {"task": "scorecard.sweep", "schedule": 30.0},
+    "scorecard-nightly": {
+        "task": "scorecard.recompute_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 # Authentication
 AUTH_USER_MODEL = "raa.User"

@@ -1,9 +1,32 @@
-"""Writes of the scorecard: the pending-recompute markers."""
+"""Writes of the scorecard: the pending-recompute markers and the recompute of stored results."""
 
-from django.db import transaction
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection, transaction
+from django.db.models import Min
 from django.utils import timezone
 
-from scorecard.models import RecomputeMarker
+from adopters.models import Household
+from children.models import JourneyEvent
+from raa.models import Council, Region
+from scorecard import periods as periods_module
+from scorecard.measures import MEASURES, compact, unfinalise
+from scorecard.measures.compute import (
+    add_all,
+    compute_raw,
+    empty_figures,
+    finalise_all,
+    threshold_for,
+    threshold_rows,
+)
+from scorecard.models import RecomputeMarker, ScorecardResult
+from scorecard.periods import Period
+
+ADOPTER_CODES = tuple(code for code, m in MEASURES.items() if m.group == "adopters")
 
 
 def mark_councils_pending(council_ids) -> None:
@@ -26,3 +49,265 @@ def mark_council_pending(council_id: int) -> None:
         unique_fields=["council"],
         update_fields=["requested_at"],
     )
+    _queue_after_commit(council_id)
+
+
+def _queue_after_commit(council_id: int) -> None:
+    """Queue the council's recompute once the change commits: once per council however many
+    marks the transaction makes (a rolled-back change queues nothing)."""
+    connection = transaction.get_connection()
+    for _, pending, _ in connection.run_on_commit:
+        if getattr(pending, "scorecard_council_id", None) == council_id:
+            return
+
+    def send() -> None:
+        from scorecard.tasks import queue_recompute
+
+        queue_recompute(council_id)
+
+    send.scorecard_council_id = council_id
+    transaction.on_commit(send, robust=True)
+
+
+# -- recompute ------------------------------------------------------------------------------------
+#
+# A recompute reads every figure from one consistent snapshot of the case data (a REPEATABLE READ
+# transaction on PostgreSQL), then writes the results in a second, short transaction that holds
+# the region's lock, so a reader never sees half of one and two councils of a region never
+# interleave. The pending marker is removed only if it still holds the value read with the
+# snapshot: a change committed while the figures were being computed keeps its marker and is
+# picked up by the next run. Nothing is written until the end, so a worker killed mid-way leaves
+# the previous results (and the marker) in place.
+
+
+@dataclass
+class RecomputeSummary:
+    councils: int = 0
+    periods: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+    skipped: bool = False  # another recompute of the same council was running
+
+    def line(self) -> str:
+        if self.skipped:
+            return "Another recompute of this council is running; nothing done."
+        return (
+            f"Recomputed {self.councils} council(s) over {self.periods} periods: "
+            f"{self.rows} stored results in {self.seconds:.2f} s."
+        )
+
+
+@contextmanager
+def _single_flight(key: int):
+    """Hold a PostgreSQL session advisory lock for ``key`` (released on exit, or by the server
+    if the worker dies). Yields False if someone else holds it. No lock on SQLite, whose writes
+    are serialised anyway."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_NAMESPACE, key])
+        got = cursor.fetchone()[0]
+    try:
+        yield got
+    finally:
+        if got:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, key])
+
+
+LOCK_NAMESPACE = 5105  # scorecard recompute
+FULL_RECOMPUTE_KEY = 0
+
+
+@contextmanager
+def _snapshot():
+    """A read transaction that sees one consistent state of the case data (when it is the
+    outermost transaction: inside another, that one's isolation applies)."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def data_span(council_ids=None) -> date | None:
+    """The earliest dated fact the figures could use (an event or a household date)."""
+    events = JourneyEvent.objects.all()
+    if council_ids is not None:
+        events = events.filter(child__council_id__in=council_ids)
+    first = [events.aggregate(first=Min("date"))["first"]]
+    if council_ids is None:
+        first.append(Household.objects.aggregate(first=Min("enquiry_date"))["first"])
+    first = [d for d in first if d]
+    return min(first) if first else None
+
+
+def stored_period_list(today: date | None = None) -> list[Period]:
+    today = today or timezone.localdate()
+    return periods_module.spanning(data_span(), today)
+
+
+def recompute_all(*, today: date | None = None) -> RecomputeSummary:
+    """Recompute every stored figure of every council and region. Returns a summary."""
+    clock = time.monotonic()
+    with _single_flight(FULL_RECOMPUTE_KEY) as got:
+        if not got:
+            return RecomputeSummary(skipped=True)
+        with _snapshot():
+            markers = dict(RecomputeMarker.objects.values_list("council_id", "requested_at"))
+            rows = threshold_rows()
+            periods = stored_period_list(today)
+            thresholds = [threshold_for(p, rows) for p in periods]
+            raws = compute_raw(periods, thresholds)
+            councils = list(Council.objects.values_list("id", "region_id"))
+        now = timezone.now()
+        results = []
+        region_raw: dict = defaultdict(lambda: defaultdict(empty_figures))
+        for key, figures in raws.items():
+            if isinstance(key[0], tuple):  # households recruited by no partner council
+                region_raw[key[0][1]][key[1]] = add_all(region_raw[key[0][1]][key[1]], figures)
+        for council_id, region_id in councils:
+            for i, period in enumerate(periods):
+                figures = raws.get((council_id, i)) or empty_figures()
+                region_raw[region_id][i] = add_all(region_raw[region_id][i], figures)
+                results.append(_result(region_id, council_id, period, figures, thresholds[i], now))
+        for region_id, by_period in region_raw.items():
+            for i, period in enumerate(periods):
+                figures = by_period.get(i) or empty_figures()
+                results.append(_result(region_id, None, period, figures, thresholds[i], now))
+        with transaction.atomic():
+            list(Region.objects.select_for_update().order_by("pk").values_list("pk"))
+            ScorecardResult.objects.all().delete()
+            ScorecardResult.objects.bulk_create(results, batch_size=2000)
+            _clear_markers(markers)
+    return RecomputeSummary(
+        councils=len(councils),
+        periods=len(periods),
+        rows=len(results),
+        seconds=time.monotonic() - clock,
+    )
+
+
+def _result(region_id, council_id, period: Period, figures: dict, threshold, now):
+    return ScorecardResult(
+        region_id=region_id,
+        council_id=council_id,
+        kind=period.kind,
+        label=period.label,
+        start=period.start,
+        end=period.end,
+        measures={
+            code: compact(code, result) for code, result in finalise_all(figures, threshold).items()
+        },
+        computed_at=now,
+    )
+
+
+def _clear_markers(markers: dict) -> None:
+    """Remove each marker that still holds the value read with the snapshot."""
+    for council_id, requested_at in markers.items():
+        RecomputeMarker.objects.filter(council_id=council_id, requested_at=requested_at).delete()
+
+
+def recompute_council(council_id: int, *, today: date | None = None) -> RecomputeSummary:
+    """Recompute one council's stored figures and its region's, from one snapshot. The region's
+    children's figures move by the council's change (old council figures out, new in: exact,
+    because raw figures add up); its adopter figures are recounted for the region. Falls back
+    to :func:`recompute_all` when the council's data reaches outside the stored periods."""
+    clock = time.monotonic()
+    council = Council.objects.get(pk=council_id)
+    with _single_flight(council_id) as got:
+        if not got:
+            return RecomputeSummary(skipped=True)
+        stored = list(
+            ScorecardResult.objects.filter(region_id=council.region_id, council=None)
+            .order_by("start", "end", "kind")
+            .values_list("kind", "label", "start", "end")
+        )
+        periods = _ordered([Period(s, e, k, label) for k, label, s, e in stored])
+        today = today or timezone.localdate()
+        first = data_span([council_id])
+        if (
+            not periods
+            or periods_module.fy_of(today) > max(p.end for p in periods).year - 1
+            or (first and first < min(p.start for p in periods))
+        ):
+            return recompute_all(today=today)
+        with _snapshot():
+            markers = dict(
+                RecomputeMarker.objects.filter(council_id=council_id).values_list(
+                    "council_id", "requested_at"
+                )
+            )
+            rows = threshold_rows()
+            thresholds = [threshold_for(p, rows) for p in periods]
+            raws = compute_raw(
+                periods, thresholds, council_ids=[council_id], region_ids=[council.region_id]
+            )
+        now = timezone.now()
+        households: dict = defaultdict(empty_figures)
+        for (_council, i), figures in raws.items():
+            households[i] = add_all(households[i], _only(figures, ADOPTER_CODES))
+        with transaction.atomic():
+            Region.objects.select_for_update().get(pk=council.region_id)
+            old = {
+                (r.kind, r.start, r.end): r
+                for r in ScorecardResult.objects.filter(council_id=council_id)
+            }
+            region_rows = {
+                (r.kind, r.start, r.end): r
+                for r in ScorecardResult.objects.filter(region_id=council.region_id, council=None)
+            }
+            new_rows = []
+            for i, period in enumerate(periods):
+                key = (period.kind, period.start, period.end)
+                figures = raws.get((council_id, i)) or empty_figures()
+                new_rows.append(
+                    _result(council.region_id, council_id, period, figures, thresholds[i], now)
+                )
+                before = old.get(key)
+                region = region_rows[key]
+                region_figures = {
+                    code: unfinalise(code, region.measures.get(code)) for code in MEASURES
+                }
+                council_before = {
+                    code: unfinalise(code, before.measures.get(code) if before else None)
+                    for code in MEASURES
+                }
+                moved = add_all(add_all(region_figures, council_before, -1), figures)
+                moved.update(_only(households[i], ADOPTER_CODES))
+                region.measures = {
+                    code: compact(code, result)
+                    for code, result in finalise_all(moved, thresholds[i]).items()
+                }
+                region.computed_at = now
+            ScorecardResult.objects.filter(council_id=council_id).delete()
+            ScorecardResult.objects.bulk_create(new_rows, batch_size=2000)
+            ScorecardResult.objects.bulk_update(
+                list(region_rows.values()), ["measures", "computed_at"], batch_size=500
+            )
+            _clear_markers(markers)
+    return RecomputeSummary(
+        councils=1, periods=len(periods), rows=len(new_rows), seconds=time.monotonic() - clock
+    )
+
+
+def _only(figures: dict, codes) -> dict:
+    return {code: figures[code] for code in codes if code in figures}
+
+
+def _ordered(periods: list[Period]) -> list[Period]:
+    order = {periods_module.WINDOW: 0, periods_module.YEAR: 1, periods_module.QUARTER: 2}
+    return sorted(periods, key=lambda p: (order.get(p.kind, 3), p.start, p.end))
+
+
+def pending_council_ids() -> list[int]:
+    markers = RecomputeMarker.objects.order_by("requested_at")
+    return list(markers.values_list("council_id", flat=True))
+
+
+def recompute_pending() -> list[RecomputeSummary]:
+    """Recompute every council with a pending marker (the sweep, run synchronously)."""
+    return [recompute_council(council_id) for council_id in pending_council_ids()]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('raa', '0001_initial'),
-        ('scorecard', '0002_tracking_thresholds'),
+        ('scorecard', '0004_seed_scorecard_reference'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

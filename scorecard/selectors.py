@@ -1,0 +1,259 @@
+"""Reads of the stored scorecard results: the API pages, commands and reports use.
+
+Every figure a page shows comes from :class:`scorecard.models.ScorecardResult`, as the last
+recompute stored it, so the dashboard, the board report, the ``scorecard`` command and the JSON
+all say the same number. A scope is a council (``council_id``) or a whole region
+(``council_id=None``). Custom date ranges, which are not stored, are computed on request by the
+same measure code (:func:`compute_scorecard`).
+
+Main entry points:
+
+* :func:`result` -> :class:`Result` for one scope and period (None if not stored);
+* :func:`latest_window` -> the most recent stored scorecard window of a scope;
+* :func:`trend` -> one measure over every stored window (or year / quarter) of a scope;
+* :func:`freshness` -> :class:`Freshness`: "updated 10:42" or "updating…";
+* :func:`quarterly` -> the A.4 table of a financial year;
+* :func:`scorecard_json` -> the ``scorecard --format json`` shape of INTERFACES.md;
+* :func:`figure_children` -> the children counted and excluded in an A1/A10/A2/A3 figure.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from django.db.models import Max
+from django.utils import timezone
+
+from raa import access
+from raa.models import Council, Region
+from scorecard import periods as P
+from scorecard.measures import MEASURES, QUARTERLY_KEYS, SCORECARD_CODES, expand
+from scorecard.measures.compute import (
+    add_all,
+    compute_raw,
+    empty_figures,
+    finalise_all,
+    threshold_for,
+    threshold_rows,
+)
+from scorecard.models import RecomputeMarker, ScorecardResult
+from scorecard.periods import Period
+
+
+@dataclass
+class Result:
+    """Every stored figure of one scope for one period. ``measures[code]`` is a dict with
+    ``value``, ``numerator``, ``denominator``, ``excluded`` (reason -> children), ``threshold``
+    and ``sum``; ``value`` is None for an empty cohort."""
+
+    region_id: int
+    council_id: int | None
+    period: Period
+    computed_at: datetime | None
+    measures: dict = field(default_factory=dict)
+    stored: bool = True
+
+    def measure(self, code: str) -> dict:
+        return self.measures.get(code) or expand(code, None)
+
+    def passes(self, code: str) -> bool | None:
+        """A1, A10, A2: at or below the threshold passes. None without a value or threshold."""
+        figure = self.measure(code)
+        if figure["value"] is None or figure["threshold"] is None or code == "A3":
+            return None
+        return figure["value"] <= figure["threshold"]
+
+
+def _result(row: ScorecardResult) -> Result:
+    return Result(
+        region_id=row.region_id,
+        council_id=row.council_id,
+        period=Period(row.start, row.end, row.kind, row.label),
+        computed_at=row.computed_at,
+        measures={code: expand(code, row.measures.get(code)) for code in MEASURES},
+    )
+
+
+def _scope(region_id: int, council_id: int | None):
+    rows = ScorecardResult.objects.filter(region_id=region_id)
+    return rows.filter(council_id=council_id) if council_id else rows.filter(council=None)
+
+
+def result(*, region_id: int, council_id: int | None, period: Period) -> Result | None:
+    """The stored figures of a scope for a period (matched by its dates). One query."""
+    row = (
+        _scope(region_id, council_id)
+        .filter(start=period.start, end=period.end)
+        .exclude(kind=P.CUSTOM)
+        .first()
+    )
+    return _result(row) if row else None
+
+
+def latest_window(*, region_id: int, council_id: int | None = None) -> Result | None:
+    """The most recent stored scorecard window. One query."""
+    row = _scope(region_id, council_id).filter(kind=P.WINDOW).order_by("-end").first()
+    return _result(row) if row else None
+
+
+def results(*, region_id: int, council_id: int | None = None, kind: str = P.WINDOW) -> list:
+    """Every stored period of a kind for a scope, oldest first. One query."""
+    return [_result(r) for r in _scope(region_id, council_id).filter(kind=kind).order_by("end")]
+
+
+def trend(
+    *, region_id: int, council_id: int | None = None, code: str, kind: str = P.WINDOW
+) -> list[tuple[Period, dict]]:
+    """One measure over every stored period of a kind, oldest first: ``[(period, figure)]``."""
+    return [
+        (r.period, r.measure(code))
+        for r in results(region_id=region_id, council_id=council_id, kind=kind)
+    ]
+
+
+@dataclass(frozen=True)
+class Freshness:
+    updating: bool  # a change is waiting to be counted
+    updated_at: datetime | None  # when the stored figures were computed
+
+    @property
+    def label(self) -> str:
+        if self.updating:
+            return "updating…"
+        if self.updated_at is None:
+            return "not computed yet"
+        return f"updated {timezone.localtime(self.updated_at):%H:%M}"
+
+
+def freshness(*, region_id: int, council_id: int | None = None) -> Freshness:
+    """Whether a scope's figures are up to date: two small queries. A region is updating while
+    any of its councils is."""
+    markers = RecomputeMarker.objects.all()
+    if council_id:
+        markers = markers.filter(council_id=council_id)
+    else:
+        markers = markers.filter(council__region_id=region_id)
+    updated = _scope(region_id, council_id).aggregate(at=Max("computed_at"))["at"]
+    return Freshness(updating=markers.exists(), updated_at=updated)
+
+
+def default_region() -> Region | None:
+    """The region a command reports on when none is named: the first with councils."""
+    return Region.objects.filter(councils__isnull=False).order_by("pk").first()
+
+
+def compute_scorecard(*, period: Period, region_id: int, council_id: int | None = None) -> Result:
+    """The figures for any period, computed now by the measure code (nothing stored): for a
+    custom range, or a period outside the stored ones."""
+    rows = threshold_rows()
+    threshold = threshold_for(period, rows)
+    council_ids = (
+        [council_id]
+        if council_id
+        else list(Council.objects.filter(region_id=region_id).values_list("pk", flat=True))
+    )
+    raws = compute_raw([period], [threshold], council_ids=council_ids, region_ids=[region_id])
+    total = empty_figures()
+    for (key, _), figures in raws.items():
+        if council_id and key != council_id:
+            continue
+        total = add_all(total, figures)
+    return Result(
+        region_id=region_id,
+        council_id=council_id,
+        period=period,
+        computed_at=timezone.now(),
+        measures={code: {**figure} for code, figure in finalise_all(total, threshold).items()},
+        stored=False,
+    )
+
+
+def scorecard_result(*, period: Period, region_id: int, council_id: int | None = None) -> Result:
+    """Stored figures when the period is stored, else computed on request."""
+    stored = (
+        None
+        if period.kind == P.CUSTOM
+        else result(region_id=region_id, council_id=council_id, period=period)
+    )
+    return stored or compute_scorecard(period=period, region_id=region_id, council_id=council_id)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def scorecard_json(res: Result, scope: str) -> dict:
+    """The ``scorecard --format json`` shape of INTERFACES.md."""
+    keys = ("value", "numerator", "denominator", "excluded", "threshold")
+    return {
+        "scope": scope,
+        "period": res.period.as_json(),
+        "computed_at": _iso(res.computed_at),
+        "measures": {code: {k: res.measure(code)[k] for k in keys} for code in SCORECARD_CODES},
+    }
+
+
+def quarterly(*, first_year: int, region_id: int, council_id: int | None = None) -> dict:
+    """The A.4 table of a financial year: ``{"quarters": {"Q1": {...}}, "total": {...},
+    "computed_at"}``. A quarter not yet stored (the future, or no data) is empty; the total is
+    the year's stored figures (the sum of its quarters). One query."""
+    year = P.financial_year(first_year)
+    rows = {
+        (r.start, r.end): r
+        for r in _scope(region_id, council_id).filter(start__gte=year.start, end__lte=year.end)
+    }
+    codes = (*QUARTERLY_KEYS, "plan_changes", "disruptions")
+
+    def counts(row) -> dict:
+        if row is None:
+            return {}
+        return {code: expand(code, row.measures.get(code))["value"] for code in codes}
+
+    quarters = {}
+    for q in P.quarters(first_year):
+        row = rows.get((q.start, q.end))
+        quarters[f"Q{q.label[-1]}"] = counts(row) if row else {}
+    total_row = rows.get((year.start, year.end))
+    if total_row:
+        total = counts(total_row)
+    else:
+        total = {code: sum(q.get(code) or 0 for q in quarters.values()) for code in codes}
+    computed = [r.computed_at for r in rows.values()]
+    return {
+        "quarters": quarters,
+        "total": total,
+        "computed_at": max(computed) if computed else None,
+    }
+
+
+def figure_children(*, user, period: Period, region_id: int, council_id: int | None) -> list:
+    """The children behind A1/A10/A2/A3 of a scope and period, limited to the councils whose
+    children the person may see (raa.access). Each row: child id, council, dates, days, and the
+    reason each measure left the child out (None: counted)."""
+    from children.models import Child
+    from scorecard.measures.journeys import scorecard_children
+
+    visible = access.council_ids_for(user, access.CASE_VIEW_ROLES)
+    if council_id:
+        council_ids = [council_id] if council_id in visible else []
+    else:
+        council_ids = list(
+            Council.objects.filter(region_id=region_id, pk__in=visible).values_list("pk", flat=True)
+        )
+    if not council_ids:
+        return []
+    threshold = threshold_for(period, threshold_rows())
+    rows = scorecard_children(period, threshold, council_ids)
+    children = Child.objects.visible_to(user).in_bulk([r["child_id"] for r in rows])
+    out = []
+    for row in rows:
+        child = children.get(row["child_id"])
+        if child is None:
+            continue
+        out.append({**row, "child": child})
+    return out
+
+
+def today() -> date:
+    return timezone.localdate()
