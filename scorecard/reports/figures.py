@@ -5,10 +5,8 @@ one by one anywhere in here).
 counts, means and percentages with their denominators. :mod:`scorecard.reports.presentation`
 turns it into the sections and tables a board reads, with small numbers suppressed.
 
-The numbers come from :class:`LiveFigures`, which reads the scope's case data with aggregate
-queries (one query per table, grouped by council). It is the one place to point at the
-scorecard engine's stored results once they exist, so that a report shows the same number as
-the dashboard.
+The numbers are the scorecard engine's stored results, read through :mod:`scorecard.selectors`
+(one number everywhere: the dashboard, the commands and the report agree).
 """
 
 from dataclasses import dataclass
@@ -18,9 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
-from adopters.models import Household
 from children.models import Child
-from children.selectors import NOT_STATED, WHITE_CODES
 from raa.dates import add_months
 from raa.models import Council, Region
 
@@ -80,22 +76,6 @@ def latest_window(year: int, quarter: int) -> int:
     return last_full_year - 2
 
 
-def thresholds(first_year: int) -> dict:
-    """DOMAIN A.3 thresholds for a window (A1 and A10 days, A2 days, A3 months)."""
-    table = [(2009, 639, 213, 21), (2010, 608, 182, 20), (2011, 547, 182, 18), (2012, 487, 152, 16)]
-    for start, a1, a2, a3 in table:
-        if first_year <= start:
-            return {"A1": a1, "A10": a1, "A2": a2, "A3": a3}
-    return {"A1": 426, "A10": 426, "A2": 121, "A3": 14}
-
-
-#: DOMAIN Part B §2.5: the England scorecard figures found, by window (the rest are unknown).
-NATIONAL = {
-    "2009-12": {"A1": 636, "A2": 195},
-    "2015-18": {"A1": 486},
-}
-
-
 def mean_days(value: timedelta | None) -> int | None:
     """A mean of durations in whole days, halves away from zero (DOMAIN A.1)."""
     if value is None:
@@ -104,123 +84,130 @@ def mean_days(value: timedelta | None) -> int | None:
     return int(days.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def percent(numerator: int | None, denominator: int | None) -> float | None:
-    if not denominator or numerator is None:
-        return None
-    return float((Decimal(100 * numerator) / denominator).quantize(Decimal("0.1"), ROUND_HALF_UP))
-
-
 def _days(later: str, earlier: str) -> ExpressionWrapper:
     return ExpressionWrapper(F(later) - F(earlier), output_field=DurationField())
 
 
+def _measure(result, code: str) -> dict:
+    """value, numerator and denominator of one stored figure (the report needs no more)."""
+    figure = result.measure(code)
+    return {
+        "value": figure["value"],
+        "numerator": figure["numerator"],
+        "denominator": figure["denominator"],
+    }
+
+
+def _count(result, code: str) -> int:
+    return result.measure(code)["value"] or 0
+
+
+#: Report keys of the waiting table and the engine's measure codes behind them (DOMAIN A.5).
+WAITING_CODES = {
+    "waiting": "waiting",
+    "with_po": "waiting_with_po",
+    "over_18m_care": "waiting_18m_in_care",
+    "over_12m_po": "waiting_12m_po",
+    "over_18m_po": "waiting_18m_po",
+    "aged_5_plus": "waiting_aged_5",
+    "ethnic_minority": "waiting_minority",
+    "disabled": "waiting_disabled",
+    "siblings": "waiting_siblings",
+}
+#: Timeline milestones and the engine's measure codes (DOMAIN A.7).
+TIMELINE_CODES = {
+    "adm_decision": "T_adm",
+    "placement_order": "T_po",
+    "matched": "T_match",
+    "placed": "T_placed",
+    "adoption_order": "T_ao",
+}
+
+
 @dataclass
 class LiveFigures:
-    """Aggregate reads of the scope's case data for one report. Every method returns plain
-    numbers; each costs one query (grouped by council where it says so)."""
+    """The figures of one scope, read from the scorecard engine's stored results
+    (:mod:`scorecard.selectors`): the same numbers as the dashboard and the ``scorecard`` and
+    ``quarterly`` commands. A period the engine has not stored (it has no data yet, or its
+    recompute is pending) is computed on request by the engine's own measure code.
+
+    The cohort comparison is not among the engine's measures; :meth:`cohort` computes it here
+    with aggregate queries over the children's journey summaries."""
 
     region: Region
     council: Council | None
+
+    @property
+    def council_id(self) -> int | None:
+        return self.council.pk if self.council else None
+
+    def result(self, period):
+        from scorecard import selectors
+
+        return selectors.scorecard_result(
+            period=period, region_id=self.region.pk, council_id=self.council_id
+        )
 
     def children(self) -> QuerySet[Child]:
         qs = Child.objects.filter(council__region=self.region)
         return qs.filter(council=self.council) if self.council else qs
 
-    def activity(self, periods: dict[str, tuple[date, date]]) -> dict[str, dict[str, int]]:
-        """Counts of A.4 events dated inside each named period: one query."""
-        aggregates = {
-            f"{name}__{key}": Count("id", filter=Q(**{f"{field}__range": period}))
-            for name, period in periods.items()
-            for key, _label, field in ACTIVITY
-        }
-        row = self.children().aggregate(**aggregates)
-        return {
-            name: {key: row[f"{name}__{key}"] for key, _label, _field in ACTIVITY}
-            for name in periods
-        }
+    def activity(self, year: int, quarter: int) -> dict:
+        """Q1..Q4 of the year (None after the report's quarter) and the year to date."""
+        from scorecard import periods as P
 
-    def scorecard(self, first_year: int) -> dict:
-        """A1 and A2 (mean days) and A3 for children adopted in the window: one query.
-        A10 needs the foster-carer dates of the placement and is left to the scorecard engine."""
-        start, end = date(first_year, 4, 1), date(first_year + 3, 3, 31)
-        limits = thresholds(first_year)
-        adopted = self.children().filter(adoption_order_date__range=(start, end))
-        a1_ok = Q(placed_date__isnull=False, entered_care_date__isnull=False) & Q(
-            placed_date__gte=F("entered_care_date")
-        )
-        a2_ok = Q(placement_order_date__isnull=False, matched_date__isnull=False) & Q(
-            matched_date__gte=F("placement_order_date")
-        )
-        row = adopted.aggregate(
-            cohort=Count("id"),
-            a1_n=Count("id", filter=a1_ok),
-            a1=Avg(_days("placed_date", "entered_care_date"), filter=a1_ok),
-            a2_n=Count("id", filter=a2_ok),
-            a2=Avg(_days("matched_date", "placement_order_date"), filter=a2_ok),
-        )
-        a3_n = sum(
-            1
-            for entered, placed in adopted.filter(a1_ok).values_list(
-                "entered_care_date", "placed_date"
-            )
-            if placed < add_months(entered, limits["A3"])
-        )
-        return {
-            "A1": {"value": mean_days(row["a1"]), "denominator": row["a1_n"]},
-            "A10": {"value": None, "denominator": None},
-            "A2": {"value": mean_days(row["a2"]), "denominator": row["a2_n"]},
-            "A3": {
-                "value": percent(a3_n, row["a1_n"]),
-                "numerator": a3_n,
-                "denominator": row["a1_n"],
-            },
+        quarters, total = {}, dict.fromkeys((key for key, _l, _f in ACTIVITY), 0)
+        for n in range(1, 5):
+            if n > quarter:
+                quarters[f"Q{n}"] = None
+                continue
+            result = self.result(P.quarter(year, n))
+            quarters[f"Q{n}"] = {key: _count(result, key) for key, _l, _f in ACTIVITY}
+            for key in total:
+                total[key] += quarters[f"Q{n}"][key]
+        return {"quarters": quarters, "total": total}
+
+    def scorecard(self, first_year: int) -> tuple[dict, object]:
+        """A1, A10, A2 and A3 of the window, with thresholds; and when they were computed."""
+        from scorecard import periods as P
+
+        result = self.result(P.window(first_year))
+        measures = {}
+        for code in ("A1", "A10", "A2", "A3"):
+            measures[code] = _measure(result, code)
+            measures[code]["threshold"] = result.measure(code)["threshold"]
+        return measures, result.computed_at
+
+    def quarter_figures(self, year: int, quarter: int) -> dict:
+        """Children waiting at the quarter end, adopter recruitment and the timeline."""
+        from scorecard import periods as P
+
+        result = self.result(P.quarter(year, quarter))
+        waiting = {key: _count(result, code) for key, code in WAITING_CODES.items()}
+        approved_6m = _measure(result, "approved_6m")
+        a12 = _measure(result, "A12")
+        adopters = {
+            "enquiries": _count(result, "enquiries"),
+            "registrations": _count(result, "registrations"),
+            "approvals": _count(result, "approvals"),
+            "approvals_with_registration": approved_6m["denominator"] or 0,
+            "approved_within_6m": approved_6m["numerator"] or 0,
+            "matched_after_3m": a12["numerator"] or 0,
+            "matched": a12["denominator"] or 0,
+            "approved": _count(result, "A11"),
+            "awaiting_assessment": _count(result, "A13"),
         }
-
-    def waiting(self, at: date) -> dict[str, int]:
-        """DOMAIN A.5 at a date: one query."""
-        waiting = (
-            Q(adm_decision_date__lte=at)
-            & (Q(placed_date__isnull=True) | Q(placed_date__gt=at))
-            & (Q(plan_ceased_date__isnull=True) | Q(plan_ceased_date__gt=at))
-            & (Q(adoption_order_date__isnull=True) | Q(adoption_order_date__gt=at))
-        )
-        with_po = Q(placement_order_date__lte=at)
-        minority = ~Q(ethnicity__in=WHITE_CODES + NOT_STATED)
-        return self.children().aggregate(
-            waiting=Count("id", filter=waiting),
-            with_po=Count("id", filter=waiting & with_po),
-            over_18m_care=Count(
-                "id", filter=waiting & Q(entered_care_date__lte=add_months(at, -18))
-            ),
-            over_12m_po=Count(
-                "id", filter=waiting & with_po & Q(placement_order_date__lte=add_months(at, -12))
-            ),
-            over_18m_po=Count(
-                "id", filter=waiting & with_po & Q(placement_order_date__lte=add_months(at, -18))
-            ),
-            aged_5_plus=Count("id", filter=waiting & Q(date_of_birth__lte=add_months(at, -60))),
-            ethnic_minority=Count("id", filter=waiting & minority),
-            disabled=Count("id", filter=waiting & Q(disabled=True)),
-            siblings=Count("id", filter=waiting & Q(sibling_group__to_be_placed_together=True)),
-        )
-
-    def timeline(self, start: date, end: date) -> dict:
-        """Mean days from entering care to each milestone, for children placed in the period:
-        one query."""
-        placed = self.children().filter(placed_date__range=(start, end))
-        aggregates = {"children": Count("id")}
-        for key, _label, field in TIMELINE:
-            has = Q(**{f"{field}__isnull": False}, entered_care_date__isnull=False)
-            aggregates[key] = Avg(_days(field, "entered_care_date"), filter=has)
-            aggregates[f"{key}_n"] = Count("id", filter=has)
-        row = placed.aggregate(**aggregates)
-        return {
-            "children": row["children"],
+        timeline = {
+            "children": _count(result, "placed"),
             "milestones": {
-                key: {"mean_days": mean_days(row[key]), "children": row[f"{key}_n"]}
-                for key, _label, _field in TIMELINE
+                key: {
+                    "mean_days": result.measure(code)["value"],
+                    "children": result.measure(code)["denominator"] or 0,
+                }
+                for key, code in TIMELINE_CODES.items()
             },
         }
+        return {"waiting": waiting, "adopters": adopters, "timeline": timeline}
 
     def cohort(self, split: date, *, upto: date, months: int = 14, po_months: int = 12) -> dict:
         """Children placed before ``split`` against those placed from it up to ``upto``."""
@@ -258,44 +245,15 @@ class LiveFigures:
         result.update(date=split.isoformat(), months=months, po_months=po_months)
         return result
 
-    def adopters(self, start: date, end: date) -> dict[str, int]:
-        """DOMAIN A.6 counts for the period and at its end: one query."""
-        households = Household.objects.filter(region=self.region)
-        if self.council:
-            households = households.filter(recruiting_council=self.council)
-        not_left = Q(left_date__isnull=True) | Q(left_date__gt=end)
-        approved_by_end = Q(approval_date__lte=end)
-        within_6m = Q(approval_date__range=(start, end), registration_date__isnull=False)
-        row = households.aggregate(
-            enquiries=Count("id", filter=Q(enquiry_date__range=(start, end))),
-            registrations=Count("id", filter=Q(registration_date__range=(start, end))),
-            approvals=Count("id", filter=Q(approval_date__range=(start, end))),
-            approvals_with_registration=Count("id", filter=within_6m),
-            awaiting_assessment=Count(
-                "id",
-                filter=Q(registration_date__lte=end)
-                & (Q(approval_date__isnull=True) | Q(approval_date__gt=end))
-                & not_left,
-            ),
-            approved=Count("id", filter=approved_by_end & not_left),
-        )
-        approved_pairs = households.filter(within_6m).values_list(
-            "registration_date", "approval_date"
-        )
-        row["approved_within_6m"] = sum(1 for r, a in approved_pairs if a < add_months(r, 6))
-        return row
-
-    def councils(self) -> list[Council]:
-        return list(Council.objects.filter(region=self.region).order_by("name"))
-
-    def council_comparison(self, first_year: int, year: int, at: date) -> list[dict]:
-        """Per partner council: A1, A2, A3 for the window, children waiting at the date and
-        adoption orders in the financial year to the date."""
+    def council_comparison(self, first_year: int, year: int, quarter: int) -> list[dict]:
+        """Per partner council: A1, A2, A3 for the window, children waiting at the quarter end
+        and adoption orders in the financial year to the quarter end."""
         rows = []
-        for council in self.councils():
+        for council in Council.objects.filter(region=self.region).order_by("name"):
             figures = LiveFigures(self.region, council)
-            card = figures.scorecard(first_year)
-            orders = figures.activity({"ytd": (date(year, 4, 1), at)})["ytd"]["adoption_orders"]
+            card, _computed = figures.scorecard(first_year)
+            orders = figures.activity(year, quarter)["total"]["adoption_orders"]
+            waiting = figures.quarter_figures(year, quarter)["waiting"]["waiting"]
             rows.append(
                 {
                     "code": council.la_code,
@@ -303,11 +261,21 @@ class LiveFigures:
                     "A1": card["A1"],
                     "A2": card["A2"],
                     "A3": card["A3"],
-                    "waiting": figures.waiting(at)["waiting"],
+                    "waiting": waiting,
                     "adoption_orders": orders,
                 }
             )
         return rows
+
+
+def national(code: str, window: str):
+    """The England figure for a measure and window, if one is known (reference data)."""
+    from scorecard.models import NationalFigure
+
+    figure = NationalFigure.objects.filter(measure=code, period=window).first()
+    if figure is None:
+        return None
+    return int(figure.value) if figure.value == int(figure.value) else float(figure.value)
 
 
 def build_figures(
@@ -321,24 +289,23 @@ def build_figures(
     """The raw figures of the report for the quarter (JSON-ready, unsuppressed)."""
     start, end = quarter_dates(year, quarter)
     live = LiveFigures(region, council)
-    quarters = {f"Q{n}": quarter_dates(year, n) for n in range(1, quarter + 1)}
-    activity = live.activity({**quarters, "total": (date(year, 4, 1), end)})
     first_window = latest_window(year, quarter)
-    card = live.scorecard(first_window)
-    for code, limit in thresholds(first_window).items():
-        card[code]["threshold"] = limit
-        card[code]["national"] = NATIONAL.get(window_label(first_window), {}).get(code)
+    card, computed_at = live.scorecard(first_window)
+    for code in card:
+        card[code]["national"] = national(code, window_label(first_window))
     trend = []
     for first in range(first_window - 4, first_window + 1):
-        measures = live.scorecard(first)
+        measures, _computed = live.scorecard(first)
         trend.append(
             {
                 "window": window_label(first),
                 "measures": {code: measures[code] for code in ("A1", "A2", "A3")},
-                "thresholds": thresholds(first),
+                "thresholds": {code: measures[code]["threshold"] for code in ("A1", "A2")},
             }
         )
-    prev_start, prev_end = add_months(start, -3), start - timedelta(days=1)
+    current = live.quarter_figures(year, quarter)
+    previous_year, previous_quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    previous = live.quarter_figures(previous_year, previous_quarter)
     return {
         "scope": {
             "kind": "council" if council else "region",
@@ -349,24 +316,16 @@ def build_figures(
         "year": year_label(year),
         "quarter": quarter,
         "period": {"from": start.isoformat(), "to": end.isoformat()},
-        "computed_at": timezone.now().isoformat(timespec="seconds"),
-        "scorecard": {
-            "window": window_label(first_window),
-            "measures": card,
-            "trend": trend,
-        },
-        "activity": {
-            "quarters": {f"Q{n}": activity.get(f"Q{n}") for n in range(1, 5)},
-            "total": activity["total"],
-        },
+        "computed_at": (computed_at or timezone.now()).isoformat(timespec="seconds"),
+        "scorecard": {"window": window_label(first_window), "measures": card, "trend": trend},
+        "activity": live.activity(year, quarter),
         "timeline": {
-            "current": live.timeline(start, end),
-            "previous": live.timeline(prev_start, prev_end),
-            "previous_label": f"Q{quarter - 1 if quarter > 1 else 4} "
-            f"{year_label(year if quarter > 1 else year - 1)}",
+            "current": current["timeline"],
+            "previous": previous["timeline"],
+            "previous_label": f"Q{previous_quarter} {year_label(previous_year)}",
         },
         "cohort": live.cohort(cohort_date, upto=end) if cohort_date else None,
-        "waiting": {"at": end.isoformat(), **live.waiting(end)},
-        "adopters": live.adopters(start, end),
-        "councils": live.council_comparison(first_window, year, end),
+        "waiting": {"at": end.isoformat(), **current["waiting"]},
+        "adopters": current["adopters"],
+        "councils": live.council_comparison(first_window, year, quarter),
     }

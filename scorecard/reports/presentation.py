@@ -359,6 +359,10 @@ def adopters_section(raw: dict, suppress: bool) -> dict:
     within, of = a["approved_within_6m"], a["approvals_with_registration"]
     if suppress:
         pct, within, of = suppress_share(pct, within, of)
+    a12_n, matched = a.get("matched_after_3m"), a.get("matched")
+    a12 = _pct({"numerator": a12_n or 0, "denominator": matched or 0})
+    if suppress:
+        a12, a12_n, matched = suppress_share(a12, a12_n, matched)
     rows = [
         ["Enquiries", shown["enquiries"], None],
         ["Registrations of interest (Stage 1 starts)", shown["registrations"], None],
@@ -366,6 +370,7 @@ def adopters_section(raw: dict, suppress: bool) -> dict:
         ["Approved within 6 months of registration", within, pct],
         ["Approved households waiting to be matched at the quarter end (A11)", shown["approved"]]
         + [None],
+        ["Matched after waiting 3 months or more from approval (A12)", a12_n, a12],
         ["Applications still to be assessed at the quarter end (A13)"]
         + [shown["awaiting_assessment"], None],
     ]
