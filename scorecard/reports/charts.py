@@ -14,12 +14,12 @@ DASHES = ["", "6 4", "2 3", ""]
 
 
 def _nice_max(value: float) -> float:
-    if value <= 0:
-        return 1
-    for step in (10, 20, 25, 50, 100, 200, 250, 500, 1000):
-        if value <= step * 5:
-            return step * (int(value // step) + 1)
-    return value * 1.1
+    """The top of the axis: four gridline steps of a round size (1, 2, 2.5 or 5 × 10^n)."""
+    for exponent in range(12):
+        for step in (1, 2, 2.5, 5):
+            if 4 * step * 10**exponent >= value:
+                return 4 * step * 10**exponent
+    return value
 
 
 def line_chart(chart: dict) -> str:
