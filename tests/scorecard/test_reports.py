@@ -414,3 +414,17 @@ def test_the_board_report_command_names_what_is_wrong(world, tmp_path):
             "--format=pdf",
             f"--output={tmp_path / 'x.pdf'}",
         )
+
+
+def test_report_pages_cost_a_bounded_number_of_queries(
+    world, client_for, django_assert_max_num_queries
+):
+    """The list and a published report read no more as reports pile up: the published page
+    is the frozen file, not a recomputation."""
+    board = client_for(world.user(Role.BOARD_MEMBER, "region"))
+    report = world.report_a
+    with django_assert_max_num_queries(10):
+        assert board.get(reverse("scorecard:reports")).status_code == 200
+    with django_assert_max_num_queries(11):
+        page = board.get(reverse("scorecard:report_detail", args=[report.pk]))
+    assert page.status_code == 200 and b"A steady first quarter." in page.content
