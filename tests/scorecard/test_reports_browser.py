@@ -2,6 +2,8 @@
 publishes it (rendered by a real Celery worker through Redis, progress shown on the page); a
 board member opens the published report and downloads its PDF and Excel workbook."""
 
+import io
+
 from celery.contrib.testing.worker import start_worker
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -55,6 +57,7 @@ def test_a_manager_publishes_and_a_board_member_downloads(browser_page, tmp_path
     assert "Bea" not in text and "B0001" not in text  # council B's child, by name or ID
     with page.expect_download() as xlsx_download:
         page.get_by_role("link", name="Download Excel").click()
-    workbook = load_workbook(xlsx_download.value.path())
+    with open(xlsx_download.value.path(), "rb") as f:  # a temporary file without a suffix
+        workbook = load_workbook(io.BytesIO(f.read()))
     assert "Quarterly activity" in workbook.sheetnames
     assert pdf_download.value.suggested_filename == "board-report-council-b-2022-23-q2-v1.pdf"
