@@ -153,3 +153,7 @@ class AdministratorPermissionBackend:
 
     def has_module_perms(self, user_obj, app_label) -> bool:
         return user_obj.is_active and is_administrator(user_obj)
+
+
+#: Exporting the tracking list: those who may see it and may export.
+TRACKING_EXPORT_ROLES = TRACKING_ROLES & EXPORT_ROLES

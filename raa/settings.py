@@ -251,3 +251,32 @@ LOGGING = {
 
 # Board report rendering lives in a package of scorecard; name it so workers load it.
 CELERY_IMPORTS = ("scorecard.reports.tasks",)
+
+# Tracking alerts (scorecard/alerts.py): daily in-app notifications, weekly digest by email.
+# Merged into any schedule defined above, so other jobs can be added beside these.
+
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "scorecard.alerts"]
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {}) | {
+    "tracking-notifications-daily": {
+        "task": "scorecard.notify_tracking_crossings",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "tracking-digest-weekly": {
+        "task": "scorecard.send_tracking_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
+}
+# Email: SMTP in production (EMAIL_HOST etc. from the environment); printed to the console in
+# development so `make demo` never tries to reach a mail server.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "adoption-tracking@localhost")

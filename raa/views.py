@@ -2,10 +2,12 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
+from django.utils import timezone
 
 from adopters.models import Household
 from raa import access
 from raa.selectors import home_for
+from scorecard.alerts import home_alerts
 
 
 def home(request):
@@ -20,6 +22,7 @@ def home(request):
     context["sees_reports"] = access.has_role(user, access.REPORT_ROLES)
     context["imports"] = access.has_role(user, access.IMPORT_ROLES)
     context["memberships"] = access.memberships(user)
+    context.update(home_alerts(user, today=timezone.localdate()))
     return render(request, "raa/home.html", context)
 
 

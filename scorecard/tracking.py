@@ -137,3 +137,53 @@ def child_checks(child, *, today: date, table: dict[str, TrackingThreshold]) -> 
         )
     )
     return checks
+
+
+def household_checks(
+    household, *, today: date, table: dict[str, TrackingThreshold], matched: date | None = None
+) -> list[Check]:
+    """The A.8 checks for a household still in the process: Stage 1 (registration to the end
+    of Stage 1), Stage 2 (start of Stage 2 to approval), approved and waiting to be matched
+    (approval to ``matched``, still running while ``matched`` is None)."""
+    checks = []
+    approved = household.approval_date
+    if household.registration_date:
+        stage1_end = household.stage1_end_date
+        if stage1_end is None and (household.stage2_start_date or approved):
+            stage1_end = household.stage2_start_date or approved  # Stage 1 is over by then
+        checks.append(
+            check_against(
+                table,
+                "household_stage1",
+                start=household.registration_date,
+                end=stage1_end,
+                today=today,
+            )
+        )
+    if household.stage2_start_date:
+        checks.append(
+            check_against(
+                table,
+                "household_stage2",
+                start=household.stage2_start_date,
+                end=approved,
+                today=today,
+            )
+        )
+    if approved:
+        checks.append(
+            check_against(
+                table, "household_approval_to_match", start=approved, end=matched, today=today
+            )
+        )
+    return checks
+
+
+STATUS_RANK = {OVER: 3, DUE: 2, ON_TRACK: 1, MET: 0}
+
+
+def worst_open(checks: list[Check]) -> Check | None:
+    """The running check nearest to (or furthest past) its threshold: what a tracking meeting
+    talks about first. None when nothing is running."""
+    running = [c for c in checks if not c.done]
+    return min(running, key=lambda c: c.over_from) if running else None

@@ -6,6 +6,10 @@ from scorecard.reports.urls import urlpatterns as report_urlpatterns
 app_name = "scorecard"
 urlpatterns = [
     path("scorecard/", views.dashboard, name="dashboard"),
-    path("tracking/", views.tracking, name="tracking"),
+    path("tracking/", views.tracking_list, name="tracking"),
+    path("tracking/export.csv", views.tracking_export_csv, name="tracking_export_csv"),
+    path("tracking/export.xlsx", views.tracking_export_xlsx, name="tracking_export_xlsx"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("scorecard/figure/<str:code>/", views.figure, name="figure"),
 ]
 urlpatterns += report_urlpatterns

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('raa', '0001_initial'),
-        ('scorecard', '0004_seed_scorecard_reference'),
+        ('scorecard', '0005_tracking_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

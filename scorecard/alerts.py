@@ -1,0 +1,366 @@
+"""Alerts that reach the right people (DOMAIN.md A.8).
+
+* **Home page**: each person's own children (allocated to them) and the households in their
+  tracking scope that are due within 30 days or over (:func:`home_alerts`).
+* **In-app notifications**: once a day, every child or household that has just passed a
+  threshold gives a :class:`TrackingNotification` to the people who look after it: the child's
+  allocated social worker and the team managers over the child's council; for a household,
+  the team managers over the council it was recruited in, or over the whole region
+  (:func:`notify_crossings`).
+* **Weekly digest**: each team manager gets one email listing the children and households
+  due or over in the councils they manage, and in no other (:func:`send_weekly_digests`).
+  The email carries identifiers (child ID, household reference), never names: it leaves the
+  system, and the records are one click away for those who may open them.
+
+The daily and weekly jobs are Celery tasks scheduled by beat (``CELERY_BEAT_SCHEDULE``).
+"""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from adopters.models import Household
+from raa import access
+from raa.models import Council, Membership, Role, User
+from scorecard import tracking
+from scorecard.models import DigestSent, TrackingNotification
+from scorecard.selectors_tracking import (
+    child_rows,
+    children_in_process,
+    children_in_process_in,
+    household_rows,
+    households_in_process,
+    households_in_process_among,
+    tracking_council_ids,
+)
+
+log = logging.getLogger(__name__)
+
+#: A threshold passed this many days ago or less still counts as "just crossed", so a missed
+#: day (worker down, bank holiday) is caught up, while the first run does not notify about
+#: every record that went over years ago.
+CROSSING_WINDOW_DAYS = 7
+HOME_LIMIT = 20
+
+CHILD_CHECK_FIELDS = {
+    "care_over": "child_care_to_placed",
+    "order_over": "child_order_to_match",
+    "decision_over": "child_decision_to_match",
+}
+HOUSEHOLD_CHECK_FIELDS = {
+    "stage1_over": "household_stage1",
+    "stage2_over": "household_stage2",
+    "waiting_over": "household_approval_to_match",
+}
+
+
+def _due_or_over(today: date, table: dict) -> Q:
+    return Q(next_over__lte=today + timedelta(days=table["due_soon"].amount))
+
+
+# Home page --------------------------------------------------------------------------------------
+
+
+def home_alerts(user, *, today: date) -> dict:
+    """What the person's home page lists: their allocated children due or over, the households
+    in their tracking scope due or over, counts for their whole scope and their unread
+    notifications. Empty for roles without tracking."""
+    if not access.has_role(user, access.TRACKING_ROLES):
+        return {}
+    table = tracking.thresholds()
+    children = (
+        children_in_process(user, table)
+        .filter(allocated_social_worker=user)
+        .filter(_due_or_over(today, table))
+        .select_related("council", "allocated_social_worker")
+        .order_by("next_over", "id")
+    )
+    households = (
+        households_in_process(user, table)
+        .filter(_due_or_over(today, table))
+        .select_related("recruiting_council")
+        .order_by("next_over", "reference")
+    )
+    return {
+        "alert_children": child_rows(children[:HOME_LIMIT], today=today, table=table),
+        "alert_households": household_rows(households[:HOME_LIMIT], today=today, table=table),
+        "alert_thresholds": table,
+        "notifications": unread_notifications(user),
+    }
+
+
+def unread_notifications(user, limit: int = 20) -> list[TrackingNotification]:
+    """The person's unread notifications about records they may still see."""
+    return recent_notifications(user, limit=limit, unread=True)
+
+
+def recent_notifications(
+    user, *, limit: int = 100, unread: bool = False
+) -> list[TrackingNotification]:
+    """The person's latest notifications about records they may still see (a child of a
+    council no longer in their scope drops out), each with its threshold's label."""
+    council_ids = tracking_council_ids(user)
+    notes = TrackingNotification.objects.filter(user=user)
+    if unread:
+        notes = notes.filter(read_at__isnull=True)
+    notes = (
+        notes.filter(Q(child__council_id__in=council_ids) | Q(household__isnull=False))
+        .select_related("child", "child__council", "household")
+        .order_by("-over_from", "-id")[:limit]
+    )
+    table = tracking.thresholds()
+    result = []
+    for note in notes:
+        threshold = table.get(note.check_code)
+        note.threshold_label = threshold.label if threshold else note.check_code
+        result.append(note)
+    return result
+
+
+@transaction.atomic
+def mark_notifications_read(user) -> int:
+    """Mark all the person's notifications read. Returns how many."""
+    return TrackingNotification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# Notifications ----------------------------------------------------------------------------------
+
+
+def _team_managers_by_council() -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """Active team managers: ids by council they cover, and ids by region (region scope)."""
+    by_council: dict[int, set[int]] = defaultdict(set)
+    by_region: dict[int, set[int]] = defaultdict(set)
+    memberships = Membership.objects.active().filter(role=Role.TEAM_MANAGER, user__is_active=True)
+    region_councils: dict[int, list[int]] = defaultdict(list)
+    for council_id, region_id in Council.objects.values_list("id", "region_id"):
+        region_councils[region_id].append(council_id)
+    for m in memberships:
+        if m.council_id:
+            by_council[m.council_id].add(m.user_id)
+        else:
+            by_region[m.region_id].add(m.user_id)
+            for council_id in region_councils[m.region_id]:
+                by_council[council_id].add(m.user_id)
+    return by_council, by_region
+
+
+def _social_worker_may_see(user_id: int, council_id: int, cache: dict) -> bool:
+    if user_id not in cache:
+        user = User.objects.filter(pk=user_id, is_active=True).first()
+        cache[user_id] = access.council_ids_for(user, access.TRACKING_ROLES) if user else set()
+    return council_id in cache[user_id]
+
+
+@transaction.atomic
+def notify_crossings(*, today: date | None = None) -> int:
+    """Give a notification to each person who looks after a child or household whose running
+    threshold was passed in the last :data:`CROSSING_WINDOW_DAYS` days. Idempotent: a
+    notification already given is not given again. Returns the number of new notifications."""
+    today = today or timezone.localdate()
+    since = today - timedelta(days=CROSSING_WINDOW_DAYS - 1)
+    table = tracking.thresholds()
+    managers, region_managers = _team_managers_by_council()
+    workers_scope: dict = {}
+    notes: list[TrackingNotification] = []
+
+    crossed = Q()
+    for field in CHILD_CHECK_FIELDS:
+        crossed |= Q(**{f"{field}__gte": since, f"{field}__lte": today})
+    children = children_in_process_in(Council.objects.values("id"), table).filter(crossed)
+    for child in children.values(
+        "id", "council_id", "allocated_social_worker_id", *CHILD_CHECK_FIELDS
+    ):
+        people = set(managers.get(child["council_id"], ()))
+        worker = child["allocated_social_worker_id"]
+        if worker and _social_worker_may_see(worker, child["council_id"], workers_scope):
+            people.add(worker)
+        for field, code in CHILD_CHECK_FIELDS.items():
+            passed = child[field]
+            if passed and since <= passed <= today:
+                notes += [
+                    TrackingNotification(
+                        user_id=uid, child_id=child["id"], check_code=code, over_from=passed
+                    )
+                    for uid in people
+                ]
+
+    crossed = Q()
+    for field in HOUSEHOLD_CHECK_FIELDS:
+        crossed |= Q(**{f"{field}__gte": since, f"{field}__lte": today})
+    households = households_in_process_among(Household.objects.all(), table).filter(crossed)
+    for h in households.values("id", "region_id", "recruiting_council_id", *HOUSEHOLD_CHECK_FIELDS):
+        people = set(region_managers.get(h["region_id"], ()))
+        if h["recruiting_council_id"]:
+            people |= managers.get(h["recruiting_council_id"], set())
+        for field, code in HOUSEHOLD_CHECK_FIELDS.items():
+            passed = h[field]
+            if passed and since <= passed <= today:
+                notes += [
+                    TrackingNotification(
+                        user_id=uid, household_id=h["id"], check_code=code, over_from=passed
+                    )
+                    for uid in people
+                ]
+    before = TrackingNotification.objects.count()
+    TrackingNotification.objects.bulk_create(notes, ignore_conflicts=True, batch_size=1000)
+    return TrackingNotification.objects.count() - before
+
+
+# Weekly digest ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Digest:
+    user: User
+    subject: str
+    body: str
+    children: int
+    households: int
+
+
+def _check_line(check: tracking.Check) -> str:
+    if check.status == tracking.OVER:
+        when = f"over since {check.over_from:%d/%m/%Y}"
+    else:
+        when = f"over from {check.over_from:%d/%m/%Y} ({check.days_left} days left)"
+    return f"{check.label}: {check.days} days, limit {check.limit}, {when}"
+
+
+def digest_for(user: User, *, today: date, table: dict) -> Digest | None:
+    """The weekly digest for one team manager: children and households due or over in the
+    councils where they are a team manager (only those), or None if they manage none."""
+    council_ids = access.council_ids_for(user, {Role.TEAM_MANAGER})
+    if not council_ids:
+        return None
+    councils = list(Council.objects.filter(id__in=council_ids).order_by("name"))
+    children = (
+        children_in_process_in(council_ids, table)
+        .filter(_due_or_over(today, table))
+        .select_related("council")
+        .order_by("council__name", "next_over", "id")
+    )
+    rows_by_council = defaultdict(list)
+    for row in child_rows(children, today=today, table=table):
+        rows_by_council[row.record.council_id].append(row)
+    region_ids = {m.region_id for m in access.memberships(user) if m.role == Role.TEAM_MANAGER}
+    region_wide = [
+        m.region_id
+        for m in access.memberships(user)
+        if m.role == Role.TEAM_MANAGER and m.council_id is None
+    ]
+    households_scope = Household.objects.filter(
+        Q(region_id__in=region_wide)
+        | Q(region_id__in=region_ids, recruiting_council_id__in=council_ids)
+    )
+    households = (
+        households_in_process_among(households_scope, table)
+        .filter(_due_or_over(today, table))
+        .order_by("next_over", "reference")
+    )
+    household_lines = household_rows(households, today=today, table=table)
+
+    lines = [
+        f"Tracking digest for the week of {today:%d/%m/%Y}",
+        "",
+        "Children and households that are over a tracking threshold, or due within "
+        f"{table['due_soon'].amount} days, in the councils you manage. Open the tracking list "
+        "to see the records: /tracking/",
+        "",
+    ]
+    total_children = 0
+    for council in councils:
+        rows = rows_by_council.get(council.id, [])
+        total_children += len(rows)
+        over = sum(r.status == tracking.OVER for r in rows)
+        lines.append(f"{council.name} ({council.la_code}): {over} over, {len(rows) - over} due")
+        lines.append(f"  /tracking/?council={council.id}&status=over")
+        for row in rows:
+            lines.append(f"  - Child {row.record.child_id}: {row.status_label.lower()}")
+            lines += [
+                f"      {_check_line(c)}"
+                for c in row.checks
+                if not c.done and c.status in (tracking.OVER, tracking.DUE)
+            ]
+        lines.append("")
+    lines.append(f"Households: {len(household_lines)} due or over")
+    for row in household_lines:
+        lines.append(f"  - Household {row.record.reference}: {row.status_label.lower()}")
+        lines += [
+            f"      {_check_line(c)}"
+            for c in row.checks
+            if not c.done and c.status in (tracking.OVER, tracking.DUE)
+        ]
+    lines += ["", "Official – sensitive. This email holds identifiers only, no names."]
+    subject = (
+        f"Tracking digest {today:%d/%m/%Y}: {total_children} children, "
+        f"{len(household_lines)} households due or over"
+    )
+    return Digest(user, subject, "\n".join(lines), total_children, len(household_lines))
+
+
+def send_weekly_digests(*, today: date | None = None) -> int:
+    """Email each active team manager with an email address their digest. Returns how many
+    were sent."""
+    today = today or timezone.localdate()
+    table = tracking.thresholds()
+    sent = 0
+    managers = (
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.TEAM_MANAGER,
+            memberships__ended_at__isnull=True,
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("id")
+    )
+    week_of = today - timedelta(days=today.weekday())
+    for user in managers:
+        digest = digest_for(user, today=today, table=table)
+        if digest is None:
+            continue
+        try:
+            with transaction.atomic():
+                claim = DigestSent.objects.create(user=user, week_of=week_of)
+        except IntegrityError:
+            continue  # already sent this week
+        try:
+            send_mail(
+                digest.subject,
+                digest.body,
+                settings.DEFAULT_FROM_EMAIL,
+                [user.email],
+                fail_silently=False,
+            )
+        except Exception:
+            claim.delete()  # not sent: the next run tries again
+            log.exception("tracking digest to user %s failed", user.pk)
+            continue
+        sent += 1
+        log.info("tracking digest sent to user %s", user.pk)
+    return sent
+
+
+# Tasks (scheduled by Celery beat) ---------------------------------------------------------------
+
+
+@shared_task(name="scorecard.notify_tracking_crossings", time_limit=600, soft_time_limit=540)
+def notify_tracking_crossings() -> int:
+    """Daily: notifications for thresholds passed (idempotent)."""
+    return notify_crossings()
+
+
+@shared_task(name="scorecard.send_tracking_digests", time_limit=900, soft_time_limit=840)
+def send_tracking_digests() -> int:
+    """Weekly: each team manager's digest."""
+    return send_weekly_digests()

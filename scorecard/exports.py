@@ -1,0 +1,191 @@
+"""The tracking list as CSV and Excel: the same rows as the page (every page of it).
+
+Columns are the page's. A cell that a spreadsheet would read as a formula (starting with
+``=``, ``+``, ``-``, ``@``) is written as text, so a name typed into a record can never run in
+somebody's Excel.
+"""
+
+import csv
+import io
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from scorecard import tracking
+from scorecard.selectors_tracking import Row
+
+CHECK_CODES = {
+    "children": [
+        ("child_care_to_placed", "Entered care to placed"),
+        ("child_order_to_match", "Placement order to match"),
+        ("child_decision_to_match", "ADM decision to match"),
+    ],
+    "households": [
+        ("household_stage1", "Stage 1"),
+        ("household_stage2", "Stage 2"),
+        ("household_approval_to_match", "Approved to match"),
+    ],
+}
+
+
+def _safe(value):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _check_cells(row: Row, codes) -> list:
+    by_code = {c.code: c for c in row.checks}
+    cells = []
+    for code, _ in codes:
+        check = by_code.get(code)
+        if check is None:
+            cells += ["", ""]
+        else:
+            cells += [check.days, check.status_label + (" (done)" if check.done else "")]
+    return cells
+
+
+def child_table(rows: list[Row]) -> tuple[list[str], list[list]]:
+    header = [
+        "Child ID",
+        "First name",
+        "Last name",
+        "Council",
+        "Social worker",
+        "Stage",
+        "Entered care",
+        "ADM decision",
+        "Placement order",
+        "Matched",
+        "Placed",
+        "Days in care",
+        "Status",
+        "Days past nearest threshold",
+        "Next step",
+    ]
+    for _, label in CHECK_CODES["children"]:
+        header += [f"{label}: days", f"{label}: status"]
+    body = []
+    for row in rows:
+        child = row.record
+        worker = child.allocated_social_worker
+        body.append(
+            [
+                child.child_id,
+                child.first_name,
+                child.last_name,
+                child.council.name,
+                (worker.get_full_name() or worker.username) if worker else "",
+                child.get_stage_display(),
+                child.entered_care_date,
+                child.adm_decision_date,
+                child.placement_order_date,
+                child.matched_date if child.stage in ("matched", "placed") else None,
+                child.placed_date if child.stage == "placed" else None,
+                row.days_in_care,
+                row.status_label,
+                row.days_past,
+                row.next_step,
+                *_check_cells(row, CHECK_CODES["children"]),
+            ]
+        )
+    return header, body
+
+
+def household_table(rows: list[Row]) -> tuple[list[str], list[list]]:
+    header = [
+        "Reference",
+        "Applicants",
+        "Council recruited in",
+        "Stage",
+        "Registered",
+        "Stage 2 started",
+        "Approved",
+        "Status",
+        "Days past nearest threshold",
+        "Next step",
+    ]
+    for _, label in CHECK_CODES["households"]:
+        header += [f"{label}: days", f"{label}: status"]
+    body = []
+    for row in rows:
+        h = row.record
+        body.append(
+            [
+                h.reference,
+                h.applicants,
+                h.recruiting_council.name if h.recruiting_council else "",
+                h.stage,
+                h.registration_date,
+                h.stage2_start_date,
+                h.approval_date,
+                row.status_label,
+                row.days_past,
+                row.next_step,
+                *_check_cells(row, CHECK_CODES["households"]),
+            ]
+        )
+    return header, body
+
+
+def as_csv(header: list[str], body: list[list]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for line in body:
+        writer.writerow(
+            [
+                v.strftime("%d/%m/%Y") if isinstance(v, date) else ("" if v is None else _safe(v))
+                for v in line
+            ]
+        )
+    return out.getvalue()
+
+
+STATUS_FILLS = {
+    tracking.STATUS_LABELS[tracking.OVER]: "F8D7DA",
+    "Due within": "FFF3CD",
+}
+
+
+def as_xlsx(
+    sheets: list[tuple[str, list[str], list[list]]], *, about: list[tuple[str, str]]
+) -> bytes:
+    """A workbook with one sheet per table (header row bold and frozen, dates as dates, status
+    cells coloured) and an "About" sheet saying what was exported, when and by what filters."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, header, body in sheets:
+        sheet = book.create_sheet(title)
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for line in body:
+            sheet.append([_safe(v) for v in line])
+        sheet.freeze_panes = "A2"
+        for index, name in enumerate(header, start=1):
+            letter = get_column_letter(index)
+            sheet.column_dimensions[letter].width = max(12, min(40, len(name) + 2))
+            values = [line[index - 1] for line in body]
+            if any(isinstance(v, date) for v in values):
+                for cell in sheet[letter][1:]:
+                    cell.number_format = "DD/MM/YYYY"
+            if "status" in name.lower():
+                for cell in sheet[letter][1:]:
+                    text = str(cell.value or "")
+                    for prefix, colour in STATUS_FILLS.items():
+                        if text.startswith(prefix):
+                            cell.fill = PatternFill("solid", fgColor=colour)
+        sheet.auto_filter.ref = sheet.dimensions
+    info = book.create_sheet("About")
+    for key, value in about:
+        info.append([key, _safe(value)])
+    info.column_dimensions["A"].width = 28
+    info.column_dimensions["B"].width = 80
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
