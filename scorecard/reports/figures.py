@@ -11,12 +11,9 @@ The numbers are the scorecard engine's stored results, read through :mod:`scorec
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
-from children.models import Child
 from raa.dates import add_months
 from raa.models import Council, Region
 
@@ -74,18 +71,6 @@ def latest_window(year: int, quarter: int) -> int:
     window ending with this financial year in Q4, the one ending with the previous year before."""
     last_full_year = year if quarter == 4 else year - 1
     return last_full_year - 2
-
-
-def mean_days(value: timedelta | None) -> int | None:
-    """A mean of durations in whole days, halves away from zero (DOMAIN A.1)."""
-    if value is None:
-        return None
-    days = Decimal(value.total_seconds()) / Decimal(86400)
-    return int(days.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def _days(later: str, earlier: str) -> ExpressionWrapper:
-    return ExpressionWrapper(F(later) - F(earlier), output_field=DurationField())
 
 
 def _measure(result, code: str) -> dict:
@@ -148,10 +133,6 @@ class LiveFigures:
             period=period, region_id=self.region.pk, council_id=self.council_id
         )
 
-    def children(self) -> QuerySet[Child]:
-        qs = Child.objects.filter(council__region=self.region)
-        return qs.filter(council=self.council) if self.council else qs
-
     def activity(self, year: int, quarter: int) -> dict:
         """Q1..Q4 of the year (None after the report's quarter) and the year to date."""
         from scorecard import periods as P
@@ -210,37 +191,38 @@ class LiveFigures:
         return {"waiting": waiting, "adopters": adopters, "timeline": timeline}
 
     def cohort(self, split: date, *, upto: date, months: int = 14, po_months: int = 12) -> dict:
-        """Children placed before ``split`` against those placed from it up to ``upto``."""
-        placed = self.children().filter(
-            placed_date__lte=upto, entered_care_date__isnull=False, placed_date__isnull=False
+        """DOMAIN A.7's cohort comparison, by the dashboard's code (scorecard.cohorts): children
+        placed from ``split`` up to ``upto`` against as many days before it."""
+        from scorecard.cohorts import compare_cohorts
+
+        council_ids = (
+            [self.council.pk]
+            if self.council
+            else list(Council.objects.filter(region=self.region).values_list("pk", flat=True))
+        )
+        before, after = compare_cohorts(
+            council_ids=council_ids,
+            pivot=split,
+            today=upto,
+            within_months=months,
+            order_months=po_months,
         )
         result = {}
-        for name, part in (
-            ("before", placed.filter(placed_date__lt=split)),
-            ("after", placed.filter(placed_date__gte=split)),
-        ):
-            row = part.aggregate(
-                children=Count("id"),
-                to_placed=Avg(_days("placed_date", "entered_care_date")),
-                to_decision=Avg(
-                    _days("adm_decision_date", "entered_care_date"),
-                    filter=Q(adm_decision_date__isnull=False),
-                ),
-                decisions=Count("id", filter=Q(adm_decision_date__isnull=False)),
+        for name, part in (("before", before), ("after", after)):
+            after_po = (
+                round((part.placed_within_m_of_order_pct or 0) * part.with_order / 100)
+                if part.with_order
+                else 0
             )
-            dates = list(
-                part.values_list("entered_care_date", "placed_date", "placement_order_date")
-            )
-            quick = sum(1 for e, p, _o in dates if p < add_months(e, months))
-            with_po = [(p, o) for _e, p, o in dates if o is not None]
-            soon_after_po = sum(1 for p, o in with_po if p < add_months(o, po_months))
             result[name] = {
-                "children": row["children"],
-                "mean_days_to_placed": mean_days(row["to_placed"]),
-                "placed_within": {"numerator": quick, "denominator": row["children"]},
-                "mean_days_to_decision": mean_days(row["to_decision"]),
-                "decisions": row["decisions"],
-                "placed_after_po": {"numerator": soon_after_po, "denominator": len(with_po)},
+                "from": part.start.isoformat(),
+                "to": part.end.isoformat(),
+                "children": part.children,
+                "mean_days_to_placed": part.mean_days_to_placed,
+                "placed_within": {"numerator": part.placed_within_n, "denominator": part.children},
+                "mean_days_to_decision": part.mean_days_to_adm,
+                "decisions": part.children,
+                "placed_after_po": {"numerator": after_po, "denominator": part.with_order},
             }
         result.update(date=split.isoformat(), months=months, po_months=po_months)
         return result
@@ -301,6 +283,7 @@ def build_figures(
                 "window": window_label(first),
                 "measures": {code: measures[code] for code in ("A1", "A2", "A3")},
                 "thresholds": {code: measures[code]["threshold"] for code in ("A1", "A2")},
+                "national": {code: national(code, window_label(first)) for code in ("A1", "A2")},
             }
         )
     current = live.quarter_figures(year, quarter)
@@ -324,7 +307,11 @@ def build_figures(
             "previous": previous["timeline"],
             "previous_label": f"Q{previous_quarter} {year_label(previous_year)}",
         },
-        "cohort": live.cohort(cohort_date, upto=end) if cohort_date else None,
+        "cohort": (
+            live.cohort(cohort_date, upto=end, months=card["A3"]["threshold"] or 14)
+            if cohort_date
+            else None
+        ),
         "waiting": {"at": end.isoformat(), **current["waiting"]},
         "adopters": current["adopters"],
         "councils": live.council_comparison(first_window, year, quarter),

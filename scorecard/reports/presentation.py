@@ -104,10 +104,16 @@ def scorecard_section(raw: dict, suppress: bool) -> dict:
             {
                 "title": f"{code} by scorecard window (mean days; lower is better)",
                 "labels": [r[0] for r in trend_rows],
+                "unit": "days",
                 "series": [
                     {"name": code, "values": [_number(r[index]) for r in trend_rows]},
-                    {"name": "Threshold", "values": [r[index + 1] for r in trend_rows]},
-                ],
+                    {
+                        "name": "Threshold",
+                        "values": [r[index + 1] for r in trend_rows],
+                        "kind": "threshold",
+                    },
+                ]
+                + _national_series(card["trend"], code),
             }
         )
     return {
@@ -145,6 +151,13 @@ def scorecard_section(raw: dict, suppress: bool) -> dict:
         ],
         "charts": chart_series,
     }
+
+
+def _national_series(trend: list[dict], code: str) -> list[dict]:
+    values = [point.get("national", {}).get(code) for point in trend]
+    if not any(v is not None for v in values):
+        return []
+    return [{"name": "England", "values": values, "kind": "national"}]
 
 
 def _number(value):
@@ -259,8 +272,9 @@ def cohort_section(raw: dict, suppress: bool) -> dict | None:
     return {
         "key": "cohort",
         "title": "Cohort comparison",
-        "intro": f"Children placed before {_uk(cohort['date'])} against those placed on or "
-        "after it, up to the end of the quarter.",
+        "intro": f"Children placed from {_uk(cohort['before']['from'])} to "
+        f"{_uk(cohort['before']['to'])} against those placed from {_uk(cohort['after']['from'])} "
+        f"to {_uk(cohort['after']['to'])}.",
         "tables": [
             table(
                 "Before and after",

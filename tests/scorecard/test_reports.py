@@ -99,6 +99,7 @@ def draft_for_c(world, manager, **narrative) -> ReportVersion:
     )
     if narrative:
         services.version_save_narrative(version=version, acting_user=manager, fields=narrative)
+        version.refresh_from_db()
     return version
 
 
@@ -428,3 +429,15 @@ def test_report_pages_cost_a_bounded_number_of_queries(
     with django_assert_max_num_queries(11):
         page = board.get(reverse("scorecard:report_detail", args=[report.pk]))
     assert page.status_code == 200 and b"A steady first quarter." in page.content
+
+
+def test_a_chosen_cohort_date_adds_the_comparison(world, journeys, manager):
+    """Split at 4/7/2023: the seven children were placed 1/7..7/7/2023, so three before
+    (546, 547, 548 days: mean 547) and four from it (549..552: mean 551); "c" for the three."""
+    version = draft_for_c(world, manager, cohort_date=date(2023, 7, 4))
+    cohort = rows(services.live_figures(version), "cohort")
+    assert cohort["Children placed"] == ["c", "c"]  # 3 and 4 children: both small
+    assert cohort["Mean days entering care to placed"] == ["c", "c"]
+    unsuppressed = rows(services.live_figures(version, suppress=False), "cohort")
+    assert unsuppressed["Children placed"] == [3, 4]
+    assert unsuppressed["Mean days entering care to placed"] == [547, 551]
