@@ -92,6 +92,9 @@ def draw_chart(chart: dict, slug: str) -> str:
         unit=chart.get("unit", ""),
         label_heading="Window",
         slug=f"report-{slug}",
+        # Drawn small so that, two side by side on an A4 page, the text stays readable.
+        width=360,
+        height=250,
     ).svg
 
 
