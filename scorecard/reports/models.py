@@ -121,6 +121,14 @@ class ReportVersion(models.Model):
     render_progress = models.PositiveSmallIntegerField(default=0, editable=False)
     render_step = models.CharField(max_length=200, blank=True, editable=False)
     render_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    render_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     history = HistoricalRecords(
         excluded_fields=[
             "figures",
@@ -128,6 +136,7 @@ class ReportVersion(models.Model):
             "render_progress",
             "render_step",
             "render_requested_at",
+            "render_requested_by",
         ]
     )
 

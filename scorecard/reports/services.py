@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from raa import access
@@ -175,10 +176,13 @@ def version_request_publication(*, version: ReportVersion, acting_user: User) ->
         render_progress=0,
         render_step="Waiting for the report renderer",
         render_requested_at=timezone.now(),
+        render_requested_by=acting_user,
     )
     _audit(acting_user, version, AuditAction.CHANGED, "publication requested")
     version_id, user_id = version.pk, acting_user.pk
-    transaction.on_commit(lambda: render_board_report.delay(version_id, user_id))
+    # robust: with the broker down the request still succeeds; the version stays queued in
+    # the database and the sweep (:func:`requeue_lost_renders`) sends it again.
+    transaction.on_commit(lambda: render_board_report.delay(version_id, user_id), robust=True)
     version.refresh_from_db()
     return version
 
@@ -316,3 +320,28 @@ def version_start_correction(*, report: BoardReport, acting_user: User) -> Repor
     version.save()
     _audit(acting_user, version, AuditAction.CREATED, f"correction started (v{version.number})")
     return version
+
+
+#: A queued render not started after this long is taken as lost (broker down, worker killed).
+LOST_RENDER = timedelta(minutes=2)
+
+
+def requeue_lost_renders(*, now=None) -> list[str]:
+    """Send again the renders the database says are queued but no worker has started, and
+    those a killed worker left running past the time limit. The database, not the broker, is
+    the record of what is pending. Returns the ids of the tasks sent."""
+    from scorecard.reports.tasks import render_board_report
+
+    now = now or timezone.now()
+    lost = ReportVersion.objects.filter(status=VersionStatus.DRAFT).filter(
+        Q(render_state=RenderState.QUEUED, render_requested_at__lt=now - LOST_RENDER)
+        | Q(render_state=RenderState.RUNNING, render_requested_at__lt=now - STALE_RENDER)
+    )
+    sent = []
+    for version_id, user_id in lost.values_list("pk", "render_requested_by_id"):
+        # Back to queued first (a conditional update), so the task's claim can succeed.
+        ReportVersion.objects.filter(pk=version_id, status=VersionStatus.DRAFT).update(
+            render_state=RenderState.QUEUED, render_requested_at=now
+        )
+        sent.append(render_board_report.delay(version_id, user_id).id)
+    return sent

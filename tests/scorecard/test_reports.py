@@ -441,3 +441,35 @@ def test_a_chosen_cohort_date_adds_the_comparison(world, journeys, manager):
     unsuppressed = rows(services.live_figures(version, suppress=False), "cohort")
     assert unsuppressed["Children placed"] == [3, 4]
     assert unsuppressed["Mean days entering care to placed"] == [547, 551]
+
+
+def test_a_render_the_broker_lost_is_sent_again_by_the_sweep(transactional_db):
+    """The database says the draft is queued (its message never reached a worker): the sweep
+    sends it again through Redis and a real worker publishes it."""
+    from datetime import timedelta
+
+    from celery.contrib.testing.worker import start_worker
+    from django.utils import timezone
+
+    from tests.conftest import build_world
+
+    world = build_world()  # a transactional test starts from flushed tables
+    manager = world.user(Role.MANAGER, "region")
+    version = services.report_start(
+        acting_user=manager, region=world.region, council=world.councils["B"], year=2022, quarter=3
+    )
+    long_ago = timezone.now() - timedelta(minutes=5)
+    ReportVersion.objects.filter(pk=version.pk).update(
+        render_state=RenderState.QUEUED, render_requested_at=long_ago, render_requested_by=manager
+    )
+    recent = draft_for_c(world, manager)  # queued a moment ago: not lost, left alone
+    ReportVersion.objects.filter(pk=recent.pk).update(
+        render_state=RenderState.QUEUED, render_requested_at=timezone.now()
+    )
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        sent = services.requeue_lost_renders()
+        assert len(sent) == 1
+        assert app.AsyncResult(sent[0]).get(timeout=60) == "published"
+    version.refresh_from_db()
+    assert version.status == VersionStatus.PUBLISHED and version.published_by == manager
+    assert ReportVersion.objects.get(pk=recent.pk).render_state == RenderState.QUEUED
