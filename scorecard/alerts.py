@@ -93,17 +93,17 @@ def home_alerts(user, *, today: date) -> dict:
         "alert_children": child_rows(children[:HOME_LIMIT], today=today, table=table),
         "alert_households": household_rows(households[:HOME_LIMIT], today=today, table=table),
         "alert_thresholds": table,
-        "notifications": unread_notifications(user),
+        "notifications": unread_notifications(user, table=table),
     }
 
 
-def unread_notifications(user, limit: int = 20) -> list[TrackingNotification]:
+def unread_notifications(user, limit: int = 20, table=None) -> list[TrackingNotification]:
     """The person's unread notifications about records they may still see."""
-    return recent_notifications(user, limit=limit, unread=True)
+    return recent_notifications(user, limit=limit, unread=True, table=table)
 
 
 def recent_notifications(
-    user, *, limit: int = 100, unread: bool = False
+    user, *, limit: int = 100, unread: bool = False, table=None
 ) -> list[TrackingNotification]:
     """The person's latest notifications about records they may still see (a child of a
     council no longer in their scope drops out), each with its threshold's label."""
@@ -116,7 +116,7 @@ def recent_notifications(
         .select_related("child", "child__council", "household")
         .order_by("-over_from", "-id")[:limit]
     )
-    table = tracking.thresholds()
+    table = table or tracking.thresholds()
     result = []
     for note in notes:
         threshold = table.get(note.check_code)

@@ -403,13 +403,11 @@ def tracking_social_workers(user) -> QuerySet[User]:
     return User.objects.filter(id__in=allocated).order_by("last_name", "first_name", "username")
 
 
-def status_counts(user, *, today: date, table: dict, council_id: int | None = None) -> dict:
-    """How many children in the process are over, due and on track (one query)."""
+def status_counts(children: QuerySet, *, today: date, table: dict) -> dict:
+    """How many of these children (or households: anything annotated with ``next_over``) are
+    over, due and on track: one query."""
     due = today + timedelta(days=table["due_soon"].amount)
-    children = children_in_process(user, table)
-    if council_id:
-        children = children.filter(council_id=council_id)
-    return children.aggregate(
+    return children.order_by().aggregate(
         over=Count("id", filter=Q(next_over__lte=today)),
         due=Count("id", filter=Q(next_over__gt=today, next_over__lte=due)),
         on_track=Count("id", filter=Q(next_over__gt=due)),

@@ -1,6 +1,7 @@
 """Managers' dashboard, tracking list (and its exports) and board reports: thin views that check
 the role, read through the scoped selectors and render."""
 
+from dataclasses import replace
 from datetime import date
 
 from django.contrib import messages
@@ -172,26 +173,35 @@ def tracking_list(request):
     }
     if showing == "children":
         filters = TrackingFilters.from_query(request.GET)
-        page = Paginator(tracking_children(user, filters, today=today, table=table), PER_PAGE)
-        page = page.get_page(request.GET.get("page"))
+        listed = tracking_children(user, filters, today=today, table=table)
+        # The cards count every status under the other filters; the list's length is one of
+        # them (or their sum), so the list needs no COUNT query of its own.
+        unfiltered = replace(filters, status="")
+        counts = status_counts(
+            tracking_children(user, unfiltered, today=today, table=table), today=today, table=table
+        )
         context.update(
             filters=filters,
-            page=page,
-            rows=child_rows(page.object_list, today=today, table=table),
             stages=TRACKING_STAGES,
             sorts=list(SORTS.items()),
             social_workers=tracking_social_workers(user),
-            counts=status_counts(user, today=today, table=table, council_id=filters.council_id),
+            counts=counts,
         )
+        rows = child_rows
     else:
         filters = HouseholdFilters.from_query(request.GET)
-        page = Paginator(tracking_households(user, filters, today=today, table=table), PER_PAGE)
-        page = page.get_page(request.GET.get("page"))
-        context.update(
-            filters=filters,
-            page=page,
-            rows=household_rows(page.object_list, today=today, table=table),
+        listed = tracking_households(user, filters, today=today, table=table)
+        counts = status_counts(
+            tracking_households(user, replace(filters, status=""), today=today, table=table),
+            today=today,
+            table=table,
         )
+        context.update(filters=filters, counts=counts)
+        rows = household_rows
+    paginator = Paginator(listed, PER_PAGE)
+    paginator.count = counts[filters.status] if filters.status else sum(counts.values())
+    page = paginator.get_page(request.GET.get("page"))
+    context.update(page=page, rows=rows(page.object_list, today=today, table=table))
     return render(request, "scorecard/tracking.html", context)
 
 

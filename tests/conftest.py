@@ -122,9 +122,21 @@ def build_world() -> World:
     return world
 
 
+def seed_reference_data() -> None:
+    """Seed the reference tables as the migrations do. A reused test database has lost them
+    if the last run ended with a browser test (the live server's flush empties every table)."""
+    import importlib
+
+    from django.apps import apps
+
+    for name in ("0002_tracking_thresholds", "0004_seed_scorecard_reference"):
+        importlib.import_module(f"scorecard.migrations.{name}").seed(apps, None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        seed_reference_data()
         build_world()
 
 
