@@ -10,6 +10,7 @@ the end, or nothing at all.
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from children.models import Child
 from raa import access
 from raa.models import AuditAction, Council, Region, User
 from raa.services import audit_record
@@ -133,6 +135,14 @@ def version_save_narrative(*, version: ReportVersion, acting_user: User, fields:
         raise ValidationError("A published report does not change: start a correction instead.")
     if version.is_rendering:
         raise ValidationError("The report is being published: wait until it is done.")
+    for name in NARRATIVE_FIELDS[:5]:
+        if isinstance(fields.get(name), str) and _names_a_child(version.report, fields[name]):
+            raise ValidationError(
+                {
+                    name: "This names a child (their name or ID): a board report holds aggregate "
+                    "figures only. Describe the group instead."
+                }
+            )
     changed = [name for name, value in fields.items() if getattr(version, name) != value]
     for name in changed:
         setattr(version, name, fields[name])
@@ -142,6 +152,22 @@ def version_save_narrative(*, version: ReportVersion, acting_user: User, fields:
         version.save()
         _audit(acting_user, version, AuditAction.CHANGED, "changed: " + ", ".join(changed))
     return changed
+
+
+def _names_a_child(report: BoardReport, text: str) -> bool:
+    """Whether the text holds the council's ID of a child in the report's scope, or a child's
+    first and last name one after the other. One query; nothing read is kept or logged."""
+    words = re.findall(r"[\w'-]+", text)
+    if not words:
+        return False
+    pairs = list(zip(words, words[1:], strict=False))[:400]
+    match = Q(child_id__in=words[:400])
+    for first, last in pairs:
+        match |= Q(first_name__iexact=first, last_name__iexact=last)
+    children = Child.objects.filter(council__region_id=report.region_id)
+    if report.council_id:
+        children = children.filter(council_id=report.council_id)
+    return children.filter(match).exists()
 
 
 def _may_render_again(version: ReportVersion) -> bool:

@@ -212,7 +212,11 @@ def report_edit(request, pk: int):
                 version=draft, acting_user=request.user, fields=fields
             )
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
         else:
             messages.success(request, "Saved." if changed else "Nothing had changed.")
             return redirect("scorecard:report_detail", pk=report.pk)

@@ -473,3 +473,20 @@ def test_a_render_the_broker_lost_is_sent_again_by_the_sweep(transactional_db):
     version.refresh_from_db()
     assert version.status == VersionStatus.PUBLISHED and version.published_by == manager
     assert ReportVersion.objects.get(pk=recent.pk).render_state == RenderState.QUEUED
+
+
+def test_the_narrative_may_not_name_a_child(world, journeys, manager, client_for):
+    version = draft_for_c(world, manager)
+    client = client_for(manager)
+    url = reverse("scorecard:report_edit", args=[version.report_id])
+    blank = {"summary": "", "going_well": "", "risks": "", "next_steps": ""}
+    for field, text in (
+        ("summary", "Zebedee Reportchild3 waited longest."),
+        ("risks", "Case RPT0004 may disrupt."),
+    ):
+        page = client.post(url, {**blank, field: text}).content.decode()
+        assert "This names a child" in page
+    version.refresh_from_db()
+    assert version.summary == "" and version.risks == ""
+    response = client.post(url, {**blank, "summary": "Seven children were adopted."})
+    assert response.status_code == 302
