@@ -235,7 +235,15 @@ def report_publish(request, pk: int):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.info(request, "Publishing: the figures are being frozen and the files made.")
+            draft.refresh_from_db()  # without a broker the render has already run
+            if draft.status == VersionStatus.PUBLISHED:
+                messages.success(request, f"Version {draft.number} is published.")
+            elif draft.render_state == "failed":
+                messages.error(request, draft.render_step)
+            else:
+                messages.info(
+                    request, "Publishing: the figures are being frozen and the files made."
+                )
         return redirect("scorecard:report_detail", pk=report.pk)
     return render(request, "reports/report_publish.html", {"report": report, "version": draft})
 
