@@ -23,6 +23,10 @@ def home(request):
     context["imports"] = access.has_role(user, access.IMPORT_ROLES)
     context["memberships"] = access.memberships(user)
     context.update(home_alerts(user, today=timezone.localdate()))
+    # A child listed as due or over is not listed again with the person's other children.
+    alerted = {row.record.pk for row in context.get("alert_children", [])}
+    if alerted and "my_children" in context:
+        context["my_children"] = [c for c in context["my_children"] if c.pk not in alerted]
     return render(request, "raa/home.html", context)
 
 

@@ -1,7 +1,14 @@
 from django.contrib import admin
+from django.db import transaction
 
 from raa.admin import NoDeleteAdmin
-from scorecard.models import RecomputeMarker, TrackingThreshold
+from scorecard.models import (
+    NationalFigure,
+    RecomputeMarker,
+    ScorecardResult,
+    ScorecardThreshold,
+    TrackingThreshold,
+)
 
 
 @admin.register(TrackingThreshold)
@@ -16,6 +23,54 @@ class TrackingThresholdAdmin(NoDeleteAdmin):
 @admin.register(RecomputeMarker)
 class RecomputeMarkerAdmin(admin.ModelAdmin):
     list_display = ["council", "requested_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReferenceDataAdmin(NoDeleteAdmin):
+    """Reference data the figures depend on: each change is kept in its history (who, when,
+    old and new values) and every figure is recomputed once the change is saved."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(_recompute_everything)
+
+
+def _recompute_everything() -> None:
+    from raa.models import Council
+    from scorecard.tasks import queue_recompute
+
+    for council_id in Council.objects.values_list("pk", flat=True):
+        queue_recompute(council_id, force=True)
+
+
+@admin.register(ScorecardThreshold)
+class ScorecardThresholdAdmin(ReferenceDataAdmin):
+    list_display = ["window_label", "a1_days", "a2_days", "a3_months"]
+    ordering = ["first_year"]
+
+
+@admin.register(NationalFigure)
+class NationalFigureAdmin(ReferenceDataAdmin):
+    list_display = ["measure", "period", "value", "unit", "note", "source"]
+    list_filter = ["measure"]
+    search_fields = ["measure", "period", "note"]
+
+
+@admin.register(ScorecardResult)
+class ScorecardResultAdmin(admin.ModelAdmin):
+    """Stored results, read only (written by the recompute)."""
+
+    list_display = ["region", "council", "kind", "label", "computed_at"]
+    list_filter = ["kind", "region"]
+    readonly_fields = [f.name for f in ScorecardResult._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False

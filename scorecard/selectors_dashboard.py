@@ -10,16 +10,14 @@ side by side.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.http import Http404
+from django.db.models import Q
 
-from raa import access
-from raa.models import Council, Region
 from scorecard import charts
 from scorecard import periods as P
 from scorecard import selectors as stored
 from scorecard.cohorts import compare_cohorts
 from scorecard.measures import MEASURES, QUARTERLY_KEYS, SCORECARD_CODES
-from scorecard.models import NationalFigure, ScorecardResult
+from scorecard.models import NationalFigure, RecomputeMarker, ScorecardResult
 
 UNITS = {"A1": "days", "A10": "days", "A2": "days", "A3": "%"}
 TIMELINE_CODES = ("T_adm", "T_po", "T_match", "T_placed", "T_ao")
@@ -42,66 +40,37 @@ ADOPTER_RATES = ("approved_6m", "A12", "stage1_2m", "stage2_4m")
 ADOPTER_AT_DATE = ("A11", "A13")
 
 
-@dataclass
-class Scope:
-    region: Region
-    council: Council | None
-
-    @property
-    def council_id(self) -> int | None:
-        return self.council.pk if self.council else None
-
-    @property
-    def name(self) -> str:
-        return self.council.name if self.council else f"{self.region.name} (whole region)"
-
-
-@dataclass
-class ScopeChoices:
-    regions: list[Region]
-    councils: list[Council]
-    region_wide: bool
-
-
-def scope_choices(user) -> ScopeChoices:
-    """The councils (and, for region-scope managers, regions) whose dashboard the person may
-    open. Two queries at most."""
-    council_ids = access.council_ids_for(user, access.DASHBOARD_ROLES)
-    councils = list(
-        Council.objects.filter(id__in=council_ids).select_related("region").order_by("name")
-    )
-    region_ids = access.region_ids_for(user, access.DASHBOARD_ROLES)
-    regions = sorted({c.region for c in councils if c.region_id in region_ids}, key=str)
-    return ScopeChoices(regions=regions, councils=councils, region_wide=bool(regions))
-
-
-def resolve_scope(choices: ScopeChoices, council_param: str) -> Scope:
-    """The scope the address asks for: ``?council=<id>`` or the default (the region for a
-    region-scope manager, else their first council). A council outside the person's scope
-    answers 404, as any other council's record."""
-    if council_param:
-        if not council_param.isdigit():
-            raise Http404("No such council.")
-        for council in choices.councils:
-            if council.pk == int(council_param):
-                return Scope(council.region, council)
-        raise Http404("No such council.")
-    if choices.region_wide:
-        return Scope(choices.regions[0], None)
-    if choices.councils:
-        return Scope(choices.councils[0].region, choices.councils[0])
-    raise Http404("No council in your scope.")
-
-
-def stored_results(*, region_id: int, council_id: int | None) -> dict[str, list]:
-    """Every stored result of a scope by kind (windows, years, quarters), oldest first, in one
-    query: :func:`scorecard.selectors.results` for the three kinds at once."""
+def stored_results(
+    *, region_id: int, council_id: int | None, with_councils: bool = False
+) -> tuple[dict[str, list], dict[int, list]]:
+    """Every stored result of a scope by kind (windows, years, quarters), oldest first, and,
+    ``with_councils``, the windows of each of the region's councils (for the side-by-side
+    view): one query. As :func:`scorecard.selectors.results` for several kinds at once."""
     rows = ScorecardResult.objects.filter(region_id=region_id, kind__in=P.KINDS)
-    rows = rows.filter(council_id=council_id) if council_id else rows.filter(council=None)
+    scope = Q(council_id=council_id) if council_id else Q(council=None)
+    if with_councils:
+        scope |= Q(council__isnull=False, kind=P.WINDOW)
     out: dict[str, list] = {kind: [] for kind in P.KINDS}
-    for row in rows.order_by("end", "start"):
-        out[row.kind].append(stored._result(row))
-    return out
+    councils: dict[int, list] = {}
+    for row in rows.filter(scope).order_by("end", "start"):
+        result = stored._result(row)
+        if row.council_id == council_id:
+            out[row.kind].append(result)
+        else:
+            councils.setdefault(row.council_id, []).append(result)
+    return out, councils
+
+
+def freshness(by_kind: dict, *, region_id: int, council_id: int | None) -> stored.Freshness:
+    """As :func:`scorecard.selectors.freshness`, with the time computed taken from the results
+    already read (one query: is a change waiting to be counted?)."""
+    computed = [r.computed_at for results in by_kind.values() for r in results if r.computed_at]
+    markers = RecomputeMarker.objects.all()
+    if council_id:
+        markers = markers.filter(council_id=council_id)
+    else:
+        markers = markers.filter(council__region_id=region_id)
+    return stored.Freshness(updating=markers.exists(), updated_at=max(computed, default=None))
 
 
 # Headline figures -------------------------------------------------------------------------------
@@ -125,6 +94,11 @@ class Headline:
     previous: float | None
     previous_window: str
     improved: bool | None
+
+    @property
+    def short_label(self) -> str:
+        """The label without its code ("entering care to moving in (days)")."""
+        return self.label.split(": ", 1)[-1]
 
     @property
     def change(self) -> float | None:
@@ -153,10 +127,9 @@ def _national_for(code: str, label: str, national: dict) -> tuple[float | None, 
 
 
 def headline_window(windows: list[stored.Result], today: date) -> stored.Result | None:
-    """The window the headline figures are for: the latest that has ended (a window still
-    running is shown in the trend, marked "to date"), else the latest there is."""
-    complete = [w for w in windows if w.period.end < today]
-    return complete[-1] if complete else (windows[-1] if windows else None)
+    """The window the headline figures are for: the latest stored, as the engine's
+    :func:`scorecard.selectors.latest_window` (the one running now, figures to date)."""
+    return windows[-1] if windows else None
 
 
 def headlines(windows: list[stored.Result], national: dict, today: date) -> list[Headline]:
@@ -199,7 +172,7 @@ def headlines(windows: list[stored.Result], national: dict, today: date) -> list
     return out
 
 
-def trend_charts(windows: list[stored.Result], scope: Scope, national: dict, today: date) -> list:
+def trend_charts(windows: list[stored.Result], scope, national: dict, today: date) -> list:
     """A1/A10/A2 (days) and A3 (%) over every stored window, with the thresholds. A window
     still running is labelled "to date"."""
     labels = [w.period.label + ("" if w.period.end < today else " to date") for w in windows]
@@ -248,40 +221,32 @@ def trend_charts(windows: list[stored.Result], scope: Scope, national: dict, tod
 
 @dataclass
 class CouncilRow:
-    council: Council | None
+    council: object  # a Council, or None for the whole region
     name: str
     figures: dict  # code -> figure dict
     verdicts: dict  # code -> "met" / "not met" / None
 
 
-def compare_councils(scope: Scope, choices: ScopeChoices, latest: stored.Result | None):
-    """The latest window's A1/A10/A2/A3 for each council of the region and the region: one
-    query. Also the A1 chart of every council over the windows."""
+def compare_councils(scope, by_council: dict[int, list], latest: stored.Result | None):
+    """The latest window's A1/A10/A2/A3 for each council of the region and the region, from
+    the results already read; and the A1 chart of every council over the windows."""
     if latest is None:
         return [], None
-    councils = [c for c in choices.councils if c.region_id == scope.region.pk]
-    rows = ScorecardResult.objects.filter(
-        region_id=scope.region.pk, kind=P.WINDOW, council__isnull=False
-    ).order_by("end")
-    by_council: dict[int, list] = {}
-    for row in rows:
-        by_council.setdefault(row.council_id, []).append(row)
-    out = []
-    labels = sorted({r.label for rs in by_council.values() for r in rs})
-    series = []
+    councils = [c for c in scope.councils if c.region_id == scope.region.pk]
+    labels = sorted({r.period.label for rs in by_council.values() for r in rs})
+    out, series = [], []
     for council in councils:
-        results = [stored._result(r) for r in by_council.get(council.pk, [])]
+        results = by_council.get(council.pk, [])
         current = next((r for r in results if r.period.end == latest.period.end), None)
         out.append(_council_row(council, council.name, current))
         by_label = {r.period.label: r.measure("A1")["value"] for r in results}
         series.append(charts.Series(council.name, [by_label.get(lab) for lab in labels]))
     out.append(_council_row(None, "Whole region", latest))
+    thresholds = {
+        r.period.label: r.measure("A1")["threshold"] for rs in by_council.values() for r in rs
+    }
     series.append(
-        charts.Series(
-            "A1 threshold",
-            [_threshold_for_label(by_council, lab) for lab in labels],
-            "threshold",
-        )
+        charts.Series("A1 threshold", [thresholds.get(lab) for lab in labels], "threshold")
     )
     chart = charts.line_chart(
         title="A1 by council over the scorecard windows",
@@ -292,14 +257,6 @@ def compare_councils(scope: Scope, choices: ScopeChoices, latest: stored.Result 
         slug="compare-a1",
     )
     return out, chart
-
-
-def _threshold_for_label(by_council, label):
-    for rows in by_council.values():
-        for r in rows:
-            if r.label == label:
-                return (r.measures.get("A1") or {}).get("threshold")
-    return None
 
 
 def _council_row(council, name, result: stored.Result | None) -> CouncilRow:
@@ -453,11 +410,11 @@ def timeline_section(years: list[stored.Result], today: date) -> dict:
     }
 
 
-def cohort_section(scope: Scope, choices: ScopeChoices, pivot: date, today: date, n_months: int):
+def cohort_section(scope, pivot: date, today: date, n_months: int):
     council_ids = (
         [scope.council_id]
         if scope.council
-        else [c.pk for c in choices.councils if c.region_id == scope.region.pk]
+        else [c.pk for c in scope.councils if c.region_id == scope.region.pk]
     )
     before, after = compare_cohorts(
         council_ids=council_ids, pivot=pivot, today=today, within_months=n_months

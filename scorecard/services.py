@@ -121,14 +121,21 @@ FULL_RECOMPUTE_KEY = 0
 
 
 @contextmanager
-def _snapshot():
+def _snapshot(*, bulk: bool = False):
     """A read transaction that sees one consistent state of the case data (when it is the
-    outermost transaction: inside another, that one's isolation applies)."""
+    outermost transaction: inside another, that one's isolation applies). ``bulk`` (a full
+    recompute) gives PostgreSQL room to hash and sort everything in memory and steers it to
+    hash joins, which its row estimates for the CTEs would otherwise miss."""
     outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
+        if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                if outermost:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursor.execute("SET LOCAL jit = off")
+                if bulk:
+                    cursor.execute("SET LOCAL work_mem = '64MB'")
+                    cursor.execute("SET LOCAL enable_nestloop = off")
         yield
 
 
@@ -155,7 +162,7 @@ def recompute_all(*, today: date | None = None) -> RecomputeSummary:
     with _single_flight(FULL_RECOMPUTE_KEY) as got:
         if not got:
             return RecomputeSummary(skipped=True)
-        with _snapshot():
+        with _snapshot(bulk=True):
             markers = dict(RecomputeMarker.objects.values_list("council_id", "requested_at"))
             rows = threshold_rows()
             periods = stored_period_list(today)

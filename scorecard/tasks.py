@@ -34,16 +34,18 @@ MAX_PASSES = 5
 )
 def recompute_council_task(self, council_id: int, force: bool = False) -> str:
     """Recompute one council (and its region) if it has a pending marker (or ``force``)."""
+    passes = 0
     for _ in range(MAX_PASSES):
         if not force and not RecomputeMarker.objects.filter(council_id=council_id).exists():
-            return "up to date"
+            break
         summary = services.recompute_council(council_id)
         if summary.skipped:
             # Another worker is on this council; look again shortly in case our change came
             # after its last look.
             raise self.retry(countdown=2, max_retries=10, exc=None)
         force = False
-    return "done"
+        passes += 1
+    return "done" if passes else "up to date"
 
 
 @shared_task(name="scorecard.recompute_all", time_limit=1800, soft_time_limit=1780)
@@ -64,10 +66,20 @@ def sweep() -> int:
 def queue_recompute(council_id: int, *, force: bool = False) -> bool:
     """Send the recompute job to the broker. Never raises: if the broker is down the marker
     stays and the sweep queues the job once it is back. Returns whether it was sent."""
+    app = recompute_council_task.app
     try:
-        recompute_council_task.apply_async(
-            args=[council_id], kwargs={"force": force} if force else {}, retry=False
-        )
+        if app.conf.task_always_eager:  # no broker (the embedded demo): run it here and now
+            recompute_council_task.apply(args=[council_id], kwargs={"force": force})
+            return True
+        # Our own connection, tried once: a save must not wait on a broker that is down.
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+            recompute_council_task.apply_async(
+                args=[council_id],
+                kwargs={"force": force} if force else {},
+                connection=connection,
+                retry=False,
+            )
     except Exception:  # the broker is unreachable: the marker in the database is enough
         log.warning("scorecard recompute for council %s not queued; the sweep will", council_id)
         return False

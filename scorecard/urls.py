@@ -10,6 +10,7 @@ urlpatterns = [
     path("tracking/export.csv", views.tracking_export_csv, name="tracking_export_csv"),
     path("tracking/export.xlsx", views.tracking_export_xlsx, name="tracking_export_xlsx"),
     path("notifications/", views.notifications, name="notifications"),
-    path("scorecard/figure/<str:code>/", views.figure, name="figure"),
+    path("scorecard/figure/", views.figure, name="figure"),
+    path("scorecard/recompute/", views.recompute, name="recompute"),
 ]
 urlpatterns += report_urlpatterns

@@ -1,24 +1,26 @@
-"""Managers' dashboard, tracking list (and its exports) and board reports: thin views that check
-the role, read through the scoped selectors and render."""
+"""Managers' dashboard, tracking list (and its exports), notifications and board reports, and
+the scorecard engine's pages (a figure opened, "recompute now"): thin views that check the role,
+read through the scoped selectors and render."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from raa import access
-from raa.models import AuditAction
+from raa.models import AuditAction, Council, Region
 from raa.services import audit_record
-from scorecard import alerts, exports, tracking
+from scorecard import alerts, exports, selectors, tracking
 from scorecard import periods as P
-from scorecard import selectors as stored
 from scorecard import selectors_dashboard as D
-from scorecard.measures import MEASURES, SCORECARD_CODES
+from scorecard.measures import MEASURES
+from scorecard.models import NationalFigure
 from scorecard.selectors_tracking import (
     SORTS,
     STATUSES,
@@ -33,18 +35,62 @@ from scorecard.selectors_tracking import (
     tracking_households,
     tracking_social_workers,
 )
+from scorecard.services import mark_councils_pending
 
 PER_PAGE = 100
+
+
+# -- the scorecard engine's pages -----------------------------------------------------------------
+
+FIGURE_ROLES = access.DASHBOARD_ROLES | access.REPORT_ROLES
+
+
+@dataclass
+class Scope:
+    region: Region
+    council: Council | None
+    councils: list[Council]  # every council the person may pick
+
+    @property
+    def council_id(self) -> int | None:
+        return self.council.pk if self.council else None
+
+    @property
+    def name(self) -> str:
+        return self.council.name if self.council else self.region.name
+
+
+def _scope(request, roles) -> Scope:
+    """The region or council a scorecard page is about: ``?council=CODE`` (404 outside the
+    person's councils), else the person's only council, else their region."""
+    allowed = list(
+        Council.objects.filter(pk__in=access.council_ids_for(request.user, roles))
+        .select_related("region")
+        .order_by("name")
+    )
+    if not allowed:
+        raise Http404("No council in your scope.")
+    code = request.GET.get("council", "").strip()
+    if code:
+        council = next((c for c in allowed if c.la_code == code), None)
+        if council is None:
+            raise Http404("No such council in your scope.")
+        return Scope(council.region, council, allowed)
+    if len(allowed) == 1 and not access.region_wide(request.user, roles):
+        return Scope(allowed[0].region, allowed[0], allowed)
+    return Scope(allowed[0].region, None, allowed)
 
 
 def dashboard(request):
     """The managers' dashboard of one scope (the region or a council), from stored results."""
     access.require_role(request.user, access.DASHBOARD_ROLES)
     today = timezone.localdate()
-    choices = D.scope_choices(request.user)
-    scope = D.resolve_scope(choices, request.GET.get("council", ""))
+    scope = _scope(request, access.DASHBOARD_ROLES)
+    region_wide = scope.council is None and access.region_wide(request.user, access.DASHBOARD_ROLES)
     region_id, council_id = scope.region.pk, scope.council_id
-    by_kind = D.stored_results(region_id=region_id, council_id=council_id)
+    by_kind, by_council = D.stored_results(
+        region_id=region_id, council_id=council_id, with_councils=region_wide
+    )
     windows, years, quarters = by_kind[P.WINDOW], by_kind[P.YEAR], by_kind[P.QUARTER]
     national = D._national_figures()
     # Financial years on offer: those stored, newest first; the current one by default.
@@ -69,8 +115,11 @@ def dashboard(request):
     n_months = (latest.measure("A3")["threshold"] if latest else None) or 14
     context = {
         "scope": scope,
-        "choices": choices,
-        "freshness": stored.freshness(region_id=region_id, council_id=council_id),
+        "region_wide": region_wide,
+        "may_see_region": access.region_wide(request.user, access.DASHBOARD_ROLES),
+        "may_recompute": access.is_administrator(request.user),
+        "latest_running": bool(latest and latest.period.end >= today),
+        "freshness": D.freshness(by_kind, region_id=region_id, council_id=council_id),
         "latest": latest,
         "headlines": D.headlines(windows, national, today),
         "trend_charts": D.trend_charts(windows, scope, national, today) if windows else [],
@@ -79,78 +128,106 @@ def dashboard(request):
         "waiting": D.waiting_section(quarters, today),
         "adopters": D.adopters_section(years, quarters, today),
         "timeline": D.timeline_section(years, today),
-        "cohorts": D.cohort_section(scope, choices, pivot, today, int(n_months)),
+        "cohorts": D.cohort_section(scope, pivot, today, int(n_months)),
         "cohort_error": cohort_error,
         "today": today,
         "sees_children": access.has_role(request.user, access.CASE_VIEW_ROLES),
     }
-    if choices.region_wide and scope.council is None:
+    if region_wide:
         context["compare_rows"], context["compare_chart"] = D.compare_councils(
-            scope, choices, latest
+            scope, by_council, latest
         )
     return render(request, "scorecard/dashboard.html", context)
 
 
-def figure(request, code: str):
-    """One scorecard figure: its definition, its numbers for the scope and window, and (for
-    roles that may see children) the children counted and left out. Reads the stored figure;
-    the children come from the engine's :func:`scorecard.selectors.figure_children`."""
-    access.require_role(request.user, access.DASHBOARD_ROLES)
-    if code not in SCORECARD_CODES:
-        raise Http404("No such figure.")
-    choices = D.scope_choices(request.user)
-    scope = D.resolve_scope(choices, request.GET.get("council", ""))
-    try:
-        period = P.period_from_label(request.GET.get("period", ""))
-        result = stored.result(
-            region_id=scope.region.pk, council_id=scope.council_id, period=period
-        )
-    except ValueError:
-        result = stored.latest_window(region_id=scope.region.pk, council_id=scope.council_id)
-    if result is None:
-        return render(
-            request,
-            "scorecard/figure.html",
-            {"code": code, "measure": MEASURES[code], "scope": scope, "not_stored": True},
-        )
-    period = result.period
-    sees_children = access.has_role(request.user, access.CASE_VIEW_ROLES)
-    rows = []
-    if sees_children:
-        days_key = {"A1": "a1_days", "A10": "a10_days", "A2": "a2_days"}.get(code)
-        reason_key = "a2_reason" if code == "A2" else "a1_reason"
-        for row in stored.figure_children(
-            user=request.user, period=period, region_id=scope.region.pk, council_id=scope.council_id
-        ):
-            why = row.get(reason_key)
-            if code == "A3":
-                shown = None if why else ("yes" if row.get("a3_under") else "no")
-            else:
-                shown = None if why else row.get(days_key)
-            rows.append({**row, "shown": shown, "why": why})
-        audit_record(
-            user=request.user,
-            action=AuditAction.VIEWED,
-            object_type="scorecard_figure",
-            object_id=f"{code} {period.label}",
-            council=scope.council,
-            detail=f"{len(rows)} children listed",
-        )
+#: Dates of a figure's child rows (SQLite hands computed dates back as text).
+FIGURE_DATES = ("entered", "po_date", "match_date", "placed_date", "ao_date")
+
+
+def _as_date(value):
+    return date.fromisoformat(value[:10]) if isinstance(value, str) and value else value
+
+
+def figure(request):
+    """One figure opened: its definition, the stored numbers and, for people who may see
+    children, the children it counted and those it left out, with why."""
+    access.require_role(request.user, FIGURE_ROLES)
+    scope = _scope(request, FIGURE_ROLES)
+    code = request.GET.get("code", "A1").strip()
+    if code not in MEASURES:
+        raise Http404("No such measure.")
+    measure = MEASURES[code]
+    label = request.GET.get("period", "").strip()
+    error = None
+    res = None
+    if label:
+        try:
+            period = P.period_from_label(label)
+        except ValueError as problem:
+            error = f"Period: {problem}"
+        else:
+            res = selectors.scorecard_result(
+                period=period, region_id=scope.region.pk, council_id=scope.council_id
+            )
+    else:
+        res = selectors.latest_window(region_id=scope.region.pk, council_id=scope.council_id)
+    children = None
+    if res and measure.per_child and access.has_role(request.user, access.CASE_VIEW_ROLES):
+        children = _figure_children(request.user, code, res, scope)
+    national = NationalFigure.objects.filter(measure=code)
     return render(
         request,
         "scorecard/figure.html",
         {
-            "code": code,
-            "measure": MEASURES[code],
-            "figure": result.measure(code),
-            "verdict": result.passes(code),
-            "period": period,
             "scope": scope,
-            "rows": rows,
-            "sees_children": sees_children,
-            "freshness": stored.freshness(region_id=scope.region.pk, council_id=scope.council_id),
+            "code": code,
+            "measure": measure,
+            "result": res,
+            "figure": res.measure(code) if res else None,
+            "children": children,
+            "national": national,
+            "error": error,
+            "freshness": selectors.freshness(
+                region_id=scope.region.pk, council_id=scope.council_id
+            ),
         },
+        status=400 if error else 200,
     )
+
+
+def _figure_children(user, code: str, res, scope: Scope) -> dict:
+    """The children behind an A1/A10/A2/A3 figure, split into counted and left out."""
+    rows = selectors.figure_children(
+        user=user, period=res.period, region_id=scope.region.pk, council_id=scope.council_id
+    )
+    reason_key = "a2_reason" if code == "A2" else "a1_reason"
+    counted, excluded = [], []
+    for row in rows:
+        days = {"A1": row["a1_days"], "A10": row["a10_days"], "A2": row["a2_days"]}.get(code)
+        dates = {key: _as_date(row.get(key)) for key in FIGURE_DATES}
+        item = {**row, **dates, "days": days}
+        if code == "A3":
+            item["under"] = row["a3_under"]
+        (excluded if row[reason_key] else counted).append(item)
+    return {"counted": counted, "excluded": excluded, "reason_key": reason_key}
+
+
+def recompute(request):
+    """An administrator's "recompute now": every council's figures, in the background."""
+    access.require_role(request.user, access.ADMIN_ROLES)
+    if request.method == "POST":
+        council_ids = list(Council.objects.values_list("pk", flat=True))
+        with transaction.atomic():
+            # pending markers: the pages say "updating…", jobs are queued after commit, and
+            # the sweep picks up any the queue misses
+            mark_councils_pending(council_ids)
+        messages.success(
+            request,
+            f"Recompute queued for {len(council_ids)} councils: the figures show “updating…” "
+            "until it is done.",
+        )
+        return redirect("scorecard:dashboard")
+    return render(request, "scorecard/recompute.html", {})
 
 
 def tracking_list(request):

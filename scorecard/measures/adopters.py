@@ -1,38 +1,31 @@
-"""The adopter measures (DOMAIN.md A.6): one aggregate query over every household asked for,
-grouped by recruiting council (None: recruited by no partner council, counted for the region
-only) and period.
+"""The adopter measures (DOMAIN.md A.6): grouped by recruiting council (households recruited by
+no partner council are counted for their region only) and quarter, in one query; a custom range
+gets a query of its own.
 
 A household's first match is its earliest match decision on a child's journey (withdrawn
-events never count).
+events never count). Approved households waiting (A11) and applications still to be assessed
+(A13) are counted at the last day of the period, like children waiting.
 """
 
+from collections import defaultdict
+
 from scorecard.measures import add, raw
-from scorecard.measures.journeys import _periods_cte
+from scorecard.measures.journeys import _is_quarter_end, _quarter_number, buckets, rolled
 from scorecard.measures.sql import Dialect, run_dicts
 
+FLOW_CODES = (
+    "enquiries",
+    "registrations",
+    "approvals",
+    "approved_6m",
+    "A12",
+    "stage1_2m",
+    "stage2_4m",
+)
 
-def adopters(periods, thresholds, region_ids=None) -> dict:
-    """Returns ``{(council_id, period_index): {code: raw figure}}``; households recruited by no
-    partner council are keyed ``(("region", region_id), period_index)``."""
-    if not periods:
-        return {}
-    sql = Dialect()
-    periods_cte, p_params = _periods_cte(sql, periods, thresholds)
-    where, params = "", []
-    if region_ids is not None:
-        ids = sorted(region_ids) or [0]
-        where += f" AND h.region_id IN ({', '.join(['%s'] * len(ids))})"
-        params += ids
-    months = sql.whole_months
-    dates = (
-        "h.enquiry_date",
-        "h.registration_date",
-        "h.stage1_end_date",
-        "h.stage2_start_date",
-        "h.approval_date",
-    )
-    query = f"""
-    WITH {periods_cte},
+
+def _households_cte(sql: Dialect, where: str) -> str:
+    return f"""
     matches AS (
       SELECT e.household_id, MIN(e.date) AS first_match
       FROM children_journeyevent e
@@ -41,72 +34,155 @@ def adopters(periods, thresholds, region_ids=None) -> dict:
     ),
     h AS (
       SELECT h.recruiting_council_id AS council_id, h.region_id, h.enquiry_date,
-        h.registration_date,
-        h.stage1_end_date, h.stage2_start_date, h.approval_date, h.left_date, m.first_match,
-        {sql.least(*dates)} AS first_date,
-        {sql.greatest(*dates, "m.first_match", "h.left_date")} AS last_date,
-        CASE WHEN h.left_date IS NULL AND m.first_match IS NULL THEN 1 ELSE 0 END AS open
+        h.registration_date, h.stage1_end_date, h.stage2_start_date, h.approval_date,
+        h.left_date, m.first_match,
+        {sql.least("m.first_match", "h.left_date")} AS a11_end,
+        {sql.least("h.approval_date", "h.left_date")} AS a13_end
       FROM adopters_household h LEFT JOIN matches m ON m.household_id = h.id
       WHERE 1 = 1{where}
-    )
-    SELECT p.idx, h.council_id, h.region_id,
-      SUM(CASE WHEN h.enquiry_date BETWEEN p.p_start AND p.p_end THEN 1 ELSE 0 END) AS enquiries,
-      SUM(CASE WHEN h.registration_date BETWEEN p.p_start AND p.p_end THEN 1 ELSE 0 END)
-        AS registrations,
-      SUM(CASE WHEN h.approval_date BETWEEN p.p_start AND p.p_end THEN 1 ELSE 0 END)
-        AS approvals,
-      SUM(CASE WHEN h.approval_date BETWEEN p.p_start AND p.p_end
-          AND h.registration_date IS NOT NULL THEN 1 ELSE 0 END) AS a6_n,
-      SUM(CASE WHEN h.approval_date BETWEEN p.p_start AND p.p_end
-          AND h.registration_date IS NOT NULL
-          AND {months("h.registration_date", "h.approval_date")} < 6 THEN 1 ELSE 0 END) AS a6_in,
-      SUM(CASE WHEN h.approval_date BETWEEN p.p_start AND p.p_end
-          AND h.registration_date IS NULL THEN 1 ELSE 0 END) AS a6_x,
-      SUM(CASE WHEN h.approval_date <= p.p_end
-          AND (h.first_match IS NULL OR h.first_match > p.p_end)
-          AND (h.left_date IS NULL OR h.left_date > p.p_end) THEN 1 ELSE 0 END) AS a11,
-      SUM(CASE WHEN h.first_match BETWEEN p.p_start AND p.p_end
-          AND h.approval_date IS NOT NULL THEN 1 ELSE 0 END) AS a12_n,
-      SUM(CASE WHEN h.first_match BETWEEN p.p_start AND p.p_end
-          AND h.approval_date IS NOT NULL
-          AND {months("h.approval_date", "h.first_match")} >= 3 THEN 1 ELSE 0 END) AS a12_in,
-      SUM(CASE WHEN h.first_match BETWEEN p.p_start AND p.p_end
-          AND h.approval_date IS NULL THEN 1 ELSE 0 END) AS a12_x,
-      SUM(CASE WHEN h.registration_date <= p.p_end
-          AND (h.approval_date IS NULL OR h.approval_date > p.p_end)
-          AND (h.left_date IS NULL OR h.left_date > p.p_end) THEN 1 ELSE 0 END) AS a13,
-      SUM(CASE WHEN h.stage1_end_date BETWEEN p.p_start AND p.p_end
-          AND h.registration_date IS NOT NULL THEN 1 ELSE 0 END) AS s1_n,
-      SUM(CASE WHEN h.stage1_end_date BETWEEN p.p_start AND p.p_end
-          AND h.registration_date IS NOT NULL
-          AND {months("h.registration_date", "h.stage1_end_date")} < 2 THEN 1 ELSE 0 END)
-          AS s1_in,
-      SUM(CASE WHEN h.approval_date BETWEEN p.p_start AND p.p_end
-          AND h.stage2_start_date IS NOT NULL THEN 1 ELSE 0 END) AS s2_n,
-      SUM(CASE WHEN h.approval_date BETWEEN p.p_start AND p.p_end
-          AND h.stage2_start_date IS NOT NULL
-          AND {months("h.stage2_start_date", "h.approval_date")} < 4 THEN 1 ELSE 0 END)
-          AS s2_in
-    FROM h JOIN periods p ON h.first_date <= p.p_end
-      AND (h.open = 1 OR h.last_date >= p.p_start)
-    GROUP BY p.idx, h.council_id, h.region_id"""
-    out = {}
-    for row in run_dicts(query, [*p_params, *params]):
-        council = row["council_id"] or ("region", row["region_id"])
-        figures = {
-            "enquiries": raw(row["enquiries"]),
-            "registrations": raw(row["registrations"]),
-            "approvals": raw(row["approvals"]),
-            "approved_6m": raw(
-                0, row["a6_in"], row["a6_n"], {"fast-track, no Stage 1 start": row["a6_x"]}
+    )"""
+
+
+def _key(row) -> object:
+    return row["council_id"] or ("region", row["region_id"])
+
+
+def adopters(periods, thresholds, region_ids=None) -> dict:
+    """Returns ``{(council_id, period_index): {code: raw figure}}``; households recruited by no
+    partner council are keyed ``(("region", region_id), period_index)``."""
+    if not periods:
+        return {}
+    sql = Dialect()
+    where, params = "", []
+    if region_ids is not None:
+        ids = sorted(region_ids) or [0]
+        where = f" AND h.region_id IN ({', '.join(['%s'] * len(ids))})"
+        params = ids
+    months = sql.whole_months
+    out: dict = {}
+    cte = _households_cte(sql, where)
+    for bucket in buckets(sql, periods):
+        d0, d1 = sql.date(), sql.date()
+        branches = []
+        flow = [
+            # (code, date column, condition for the denominator, condition for the numerator,
+            #  condition for an exclusion)
+            ("enquiries", "enquiry_date", "1 = 1", "0 = 1", "0 = 1"),
+            ("registrations", "registration_date", "1 = 1", "0 = 1", "0 = 1"),
+            ("approvals", "approval_date", "1 = 1", "0 = 1", "0 = 1"),
+            (
+                "approved_6m",
+                "approval_date",
+                "registration_date IS NOT NULL",
+                f"{months('registration_date', 'approval_date')} < 6",
+                "registration_date IS NULL",
             ),
-            "A11": raw(row["a11"]),
-            "A12": raw(0, row["a12_in"], row["a12_n"], {"no approval date": row["a12_x"]}),
-            "A13": raw(row["a13"]),
-            "stage1_2m": raw(0, row["s1_in"], row["s1_n"]),
-            "stage2_4m": raw(0, row["s2_in"], row["s2_n"]),
-        }
-        if (council, row["idx"]) in out:  # a council's households in another region
-            figures = {c: add(out[(council, row["idx"])][c], f) for c, f in figures.items()}
-        out[(council, row["idx"])] = figures
+            (
+                "A12",
+                "first_match",
+                "approval_date IS NOT NULL",
+                f"{months('approval_date', 'first_match')} >= 3",
+                "approval_date IS NULL",
+            ),
+            (
+                "stage1_2m",
+                "stage1_end_date",
+                "registration_date IS NOT NULL",
+                f"{months('registration_date', 'stage1_end_date')} < 2",
+                "0 = 1",
+            ),
+            (
+                "stage2_4m",
+                "approval_date",
+                "stage2_start_date IS NOT NULL",
+                f"{months('stage2_start_date', 'approval_date')} < 4",
+                "0 = 1",
+            ),
+        ]
+        branch_params: list = []
+        for n, (_code, column, counted, numerator, excluded) in enumerate(flow):
+            branches.append(
+                f"""SELECT council_id, region_id, {n} AS code, {bucket.expr(column)} AS b,
+                  SUM(CASE WHEN {counted} THEN 1 ELSE 0 END) AS denominator,
+                  SUM(CASE WHEN {counted} AND {numerator} THEN 1 ELSE 0 END) AS numerator,
+                  SUM(CASE WHEN {excluded} THEN 1 ELSE 0 END) AS excluded
+                FROM h WHERE {column} BETWEEN {d0} AND {d1}
+                GROUP BY council_id, region_id, b"""
+            )
+            branch_params += [sql.param(bucket.start), sql.param(bucket.end)]
+        query = f"WITH {cte} {' UNION ALL '.join(branches)}"
+        reasons = {"approved_6m": "fast-track, no Stage 1 start", "A12": "no approval date"}
+        rows = rolled(
+            bucket,
+            query,
+            [*params, *branch_params],
+            keys=("council_id", "region_id", "code"),
+            sums=("denominator", "numerator", "excluded"),
+        )
+        for row in rows:
+            code = flow[row["code"]][0]
+            if code in ("enquiries", "registrations", "approvals"):
+                figure = raw(row["denominator"])
+            else:
+                figure = raw(
+                    0,
+                    row["numerator"],
+                    row["denominator"],
+                    {reasons[code]: row["excluded"]} if code in reasons else None,
+                )
+            out.setdefault((_key(row), row["idx"]), {})[code] = figure
+    _snapshots(sql, cte, params, periods, out)
     return out
+
+
+def _snapshots(sql: Dialect, cte: str, params: list, periods, out: dict) -> None:
+    """A11 and A13 at each period's last day: each household's stretch (approved until matched
+    or left; registered until approved or left) as +1 at the first quarter end it covers and -1
+    at the first it does not; a custom range's end gets a direct count."""
+    q = sql.quarter_index
+    stretches = {"A11": ("approval_date", "a11_end"), "A13": ("registration_date", "a13_end")}
+    branches = []
+    for code, (start, end) in stretches.items():
+        branches.append(
+            f"""SELECT council_id, region_id, '{code}' AS code, {q(start)} AS q, COUNT(*) AS n
+              FROM h WHERE {start} IS NOT NULL AND ({end} IS NULL OR {q(start)} < {q(end)})
+              GROUP BY council_id, region_id, q
+            UNION ALL
+            SELECT council_id, region_id, '{code}', {q(end)}, -COUNT(*)
+              FROM h WHERE {start} IS NOT NULL AND {end} IS NOT NULL AND {q(start)} < {q(end)}
+              GROUP BY council_id, region_id, {q(end)}"""
+        )
+    quarter_ends = [i for i, p in enumerate(periods) if _is_quarter_end(p.end)]
+    if quarter_ends:
+        changes: dict = defaultdict(lambda: defaultdict(int))
+        for row in run_dicts(f"WITH {cte} {' UNION ALL '.join(branches)}", params):
+            changes[(_key(row), row["code"])][row["q"]] += row["n"]
+        wanted = defaultdict(list)
+        for i in quarter_ends:
+            wanted[_quarter_number(periods[i].end)].append(i)
+        for (key, code), by_quarter in changes.items():
+            running, steps, position = 0, sorted(by_quarter.items()), 0
+            for quarter_number in sorted(wanted):
+                while position < len(steps) and steps[position][0] <= quarter_number:
+                    running += steps[position][1]
+                    position += 1
+                if running:
+                    for i in wanted[quarter_number]:
+                        target = out.setdefault((key, i), {})
+                        target[code] = add(target.get(code), raw(running))
+    for i, period in enumerate(periods):
+        if i in quarter_ends:
+            continue
+        d = sql.date()
+        query = f"""WITH {cte}
+        SELECT council_id, region_id,
+          SUM(CASE WHEN approval_date <= {d} AND (a11_end IS NULL OR a11_end > {d})
+              THEN 1 ELSE 0 END) AS a11,
+          SUM(CASE WHEN registration_date <= {d} AND (a13_end IS NULL OR a13_end > {d})
+              THEN 1 ELSE 0 END) AS a13
+        FROM h GROUP BY council_id, region_id"""
+        day = sql.param(period.end)
+        for row in run_dicts(query, [*params, day, day, day, day]):
+            target = out.setdefault((_key(row), i), {})
+            target["A11"] = add(target.get("A11"), raw(row["a11"]))
+            target["A13"] = add(target.get("A13"), raw(row["a13"]))

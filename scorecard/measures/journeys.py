@@ -12,6 +12,7 @@ row for each (``thresholds[i]``) and optionally ``council_ids``; it returns
 """
 
 from collections import defaultdict
+from datetime import date
 
 from scorecard.measures import raw
 from scorecard.measures.sql import Dialect, run, run_dicts
@@ -35,6 +36,11 @@ def _council_filter(council_ids, column: str = "c.council_id") -> tuple[str, lis
     return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", ids
 
 
+def _child_join(alias: str, where: str) -> str:
+    """The join to the child a council filter needs (none without a filter)."""
+    return f" JOIN children_child c ON c.id = {alias}.child_id" if where else ""
+
+
 def _periods_cte(sql: Dialect, periods: list[Period], thresholds: list) -> tuple[str, list]:
     rows, params = [], []
     for i, (period, threshold) in enumerate(zip(periods, thresholds, strict=True)):
@@ -56,7 +62,7 @@ def adopted_children_cte(sql: Dialect, *, start, end, council_ids=None) -> tuple
     cte = f"""
     ao AS (
       SELECT e.child_id, MAX(e.date) AS ao_date
-      FROM {EVENTS} e JOIN children_child c ON c.id = e.child_id
+      FROM {EVENTS} e{_child_join("e", where)}
       WHERE e.kind = 'adoption_order' AND NOT e.entered_in_error{where}
       GROUP BY e.child_id
       HAVING MAX(e.date) BETWEEN {sql.date()} AND {sql.date()}
@@ -116,47 +122,111 @@ def adopted_children_cte(sql: Dialect, *, start, end, council_ids=None) -> tuple
     return cte, params
 
 
+class Buckets:
+    """How a family query groups dated facts so that each period's figure is a sum of groups.
+
+    Stored periods are whole quarters (years and windows add their quarters up), so the query
+    groups by quarter; a custom range gets a query of its own with one group. ``of[bucket]``
+    lists the indexes of the periods a group counts in."""
+
+    def __init__(self, sql: Dialect, periods: list[Period], indexes: list[int], quarterly: bool):
+        self.sql = sql
+        self.quarterly = quarterly
+        chosen = [periods[i] for i in indexes]
+        self.start = min(p.start for p in chosen)
+        self.end = max(p.end for p in chosen)
+        self.of: dict[int, list[int]] = defaultdict(list)
+        for i in indexes:
+            if quarterly:
+                for q in range(
+                    _quarter_number(periods[i].start), _quarter_number(periods[i].end) + 1
+                ):
+                    self.of[q].append(i)
+            else:
+                self.of[0].append(i)
+
+    def expr(self, column: str) -> str:
+        return self.sql.quarter_index(column) if self.quarterly else "0"
+
+
+def buckets(sql: Dialect, periods: list[Period]) -> list[Buckets]:
+    aligned = [i for i, p in enumerate(periods) if _whole_quarters(p)]
+    out = [Buckets(sql, periods, aligned, True)] if aligned else []
+    out += [Buckets(sql, periods, [i], False) for i in range(len(periods)) if i not in aligned]
+    return out
+
+
+def rolled(
+    bucket: Buckets, query: str, params: list, *, keys: tuple[str, ...], sums: tuple[str, ...]
+) -> list[dict]:
+    """Run a query grouped by ``keys`` and bucket ``b`` and add its groups up into periods in
+    the database: one row per ``keys`` and period index ``idx`` with each column of ``sums``
+    summed over the period's buckets."""
+    pairs = [(b, i) for b, indexes in bucket.of.items() for i in indexes]
+    values = ", ".join("(%s, %s)" for _ in pairs)
+    key_list = ", ".join(f"g.{k}" for k in keys)
+    sum_list = ", ".join(f"SUM(g.{c}) AS {c}" for c in sums)
+    outer = f"""WITH bmap(b, idx) AS (VALUES {values})
+      SELECT {key_list}, bmap.idx, {sum_list}
+      FROM ({query}) g JOIN bmap ON bmap.b = g.b
+      GROUP BY {key_list}, bmap.idx"""
+    return run_dicts(outer, [*(x for pair in pairs for x in pair), *params])
+
+
 def scorecard(periods, thresholds, council_ids=None) -> dict:
-    """A1, A10, A2, A3 for every council and period: one query."""
+    """A1, A10, A2, A3 for every council and period: one query (per custom range)."""
     if not periods:
         return {}
     sql = Dialect()
-    periods_cte, p_params = _periods_cte(sql, periods, thresholds)
-    cte, c_params = adopted_children_cte(
-        sql,
-        start=min(p.start for p in periods),
-        end=max(p.end for p in periods),
-        council_ids=council_ids,
-    )
+    out: dict = {}
+    n_values = sorted({t.a3_months for t in thresholds})
 
     def when(condition: str, then: str = "1") -> str:
         return f"SUM(CASE WHEN {condition} THEN {then} ELSE 0 END)"
 
     reasons_a1 = ", ".join(f"{when('m.a1_reason = %s')} AS a1_x{i}" for i in range(len(A1_REASONS)))
     reasons_a2 = ", ".join(f"{when('m.a2_reason = %s')} AS a2_x{i}" for i in range(len(A2_REASONS)))
-    query = f"""
-    WITH {periods_cte}, {cte}
-    SELECT p.idx, m.council_id,
-      {when("m.a1_reason IS NULL")} AS a1_n,
-      {when("m.a1_reason IS NULL", "m.a1_days")} AS a1_sum,
-      {when("m.a1_reason IS NULL", "m.a10_days")} AS a10_sum,
-      {when("m.a1_reason IS NULL AND m.months_to_placed < p.a3")} AS a3_under,
-      {when("m.a2_reason IS NULL")} AS a2_n,
-      {when("m.a2_reason IS NULL", "m.a2_days")} AS a2_sum,
-      {reasons_a1}, {reasons_a2}
-    FROM measured m JOIN periods p ON m.ao_date BETWEEN p.p_start AND p.p_end
-    GROUP BY p.idx, m.council_id"""
-    params = p_params + c_params + list(A1_REASONS) + list(A2_REASONS)
-    out: dict = {}
-    for row in run_dicts(query, params):
-        x1 = {r: row[f"a1_x{i}"] for i, r in enumerate(A1_REASONS)}
-        x2 = {r: row[f"a2_x{i}"] for i, r in enumerate(A2_REASONS)}
-        out[(row["council_id"], row["idx"])] = {
-            "A1": raw(row["a1_sum"], 0, row["a1_n"], x1),
-            "A10": raw(row["a10_sum"], 0, row["a1_n"], x1),
-            "A3": raw(0, row["a3_under"], row["a1_n"], x1),
-            "A2": raw(row["a2_sum"], 0, row["a2_n"], x2),
-        }
+    under = ", ".join(
+        f"{when('m.a1_reason IS NULL AND m.months_to_placed < %s')} AS a3_under{i}"
+        for i in range(len(n_values))
+    )
+    for bucket in buckets(sql, periods):
+        cte, c_params = adopted_children_cte(
+            sql, start=bucket.start, end=bucket.end, council_ids=council_ids
+        )
+        query = f"""
+        WITH {cte}
+        SELECT m.council_id, {bucket.expr("m.ao_date")} AS b,
+          {when("m.a1_reason IS NULL")} AS a1_n,
+          {when("m.a1_reason IS NULL", "m.a1_days")} AS a1_sum,
+          {when("m.a1_reason IS NULL", "m.a10_days")} AS a10_sum,
+          {when("m.a2_reason IS NULL")} AS a2_n,
+          {when("m.a2_reason IS NULL", "m.a2_days")} AS a2_sum,
+          {under}, {reasons_a1}, {reasons_a2}
+        FROM measured m
+        GROUP BY m.council_id, b"""
+        params = c_params + n_values + list(A1_REASONS) + list(A2_REASONS)
+        columns = (
+            "a1_n",
+            "a1_sum",
+            "a10_sum",
+            "a2_n",
+            "a2_sum",
+            *(f"a3_under{i}" for i in range(len(n_values))),
+            *(f"a1_x{i}" for i in range(len(A1_REASONS))),
+            *(f"a2_x{i}" for i in range(len(A2_REASONS))),
+        )
+        for row in rolled(bucket, query, params, keys=("council_id",), sums=columns):
+            x1 = {r: row[f"a1_x{i}"] for i, r in enumerate(A1_REASONS)}
+            x2 = {r: row[f"a2_x{i}"] for i, r in enumerate(A2_REASONS)}
+            i = row["idx"]
+            under_n = row[f"a3_under{n_values.index(thresholds[i].a3_months)}"]
+            out[(row["council_id"], i)] = {
+                "A1": raw(row["a1_sum"], 0, row["a1_n"], x1),
+                "A10": raw(row["a10_sum"], 0, row["a1_n"], x1),
+                "A2": raw(row["a2_sum"], 0, row["a2_n"], x2),
+                "A3": raw(0, under_n, row["a1_n"], x1),
+            }
     return out
 
 
@@ -172,6 +242,10 @@ def scorecard_children(period: Period, threshold, council_ids) -> list[dict]:
     rows = run_dicts(query, params)
     for row in rows:
         row["a3_under"] = row["a1_reason"] is None and row["months_to_placed"] < threshold.a3_months
+        for key in ("ao_date", "placed_date", "living_since", "match_date", "po_date", "entered"):
+            if isinstance(row[key], str):  # SQLite returns computed dates as text
+                row[key] = date.fromisoformat(row[key])
+        row["fca"] = bool(row["fca"])
     return rows
 
 
@@ -187,44 +261,30 @@ ACTIVITY_KINDS = {
 
 
 def activity(periods, thresholds, council_ids=None) -> dict:
-    """A.4 counts. Stored periods are whole quarters, so the query counts per council, kind and
-    quarter and the years and windows add their quarters up; a custom range gets its own
-    count. One query either way."""
+    """A.4 counts by the date of each event: one query, grouped by council, kind and quarter
+    (one more per custom range)."""
     if not periods:
         return {}
     sql = Dialect()
     where, ids = _council_filter(council_ids)
     kinds = ", ".join(f"'{k}'" for k in ACTIVITY_KINDS)
-    start, end = min(p.start for p in periods), max(p.end for p in periods)
-    custom = [i for i, p in enumerate(periods) if not _whole_quarters(p)]
-    out: dict = defaultdict(dict)
-    base = f"""FROM {EVENTS} e JOIN children_child c ON c.id = e.child_id
-      WHERE NOT e.entered_in_error AND e.kind IN ({kinds})
-        AND (e.kind <> 'placement_order' OR e.authority IN {ORDER_AUTHORITIES})
-        AND e.date BETWEEN {sql.date()} AND {sql.date()}{where}"""
-    if len(custom) < len(periods):
-        query = f"""SELECT c.council_id, e.kind, {sql.quarter_index("e.date")} AS q, COUNT(*)
-          {base} GROUP BY c.council_id, e.kind, q"""
-        by_quarter: dict = {}
-        for council_id, kind, q, n in run(query, [sql.param(start), sql.param(end), *ids]):
-            by_quarter[(council_id, ACTIVITY_KINDS[kind], q)] = n
-        quarter_of = {}
-        for i, p in enumerate(periods):
-            if i not in custom:
-                first = _quarter_number(p.start)
-                last = _quarter_number(p.end)
-                for q in range(first, last + 1):
-                    quarter_of.setdefault(q, []).append(i)
-        for (council_id, code, q), n in by_quarter.items():
-            for i in quarter_of.get(q, []):
-                figure = out[(council_id, i)].setdefault(code, raw())
-                figure["sum"] += n
-    for i in custom:
-        p = periods[i]
-        query = f"SELECT c.council_id, e.kind, COUNT(*) {base} GROUP BY c.council_id, e.kind"
-        for council_id, kind, n in run(query, [sql.param(p.start), sql.param(p.end), *ids]):
-            out[(council_id, i)][ACTIVITY_KINDS[kind]] = raw(n)
-    return dict(out)
+    out: dict = {}
+    for bucket in buckets(sql, periods):
+        counts = ", ".join(
+            f"SUM(CASE WHEN e.kind = '{kind}' THEN 1 ELSE 0 END) AS {code}"
+            for kind, code in ACTIVITY_KINDS.items()
+        )
+        query = f"""SELECT c.council_id, {bucket.expr("e.date")} AS b, {counts}
+          FROM {EVENTS} e JOIN children_child c ON c.id = e.child_id
+          WHERE NOT e.entered_in_error AND e.kind IN ({kinds})
+            AND (e.kind <> 'placement_order' OR e.authority IN {ORDER_AUTHORITIES})
+            AND e.date BETWEEN {sql.date()} AND {sql.date()}{where}
+          GROUP BY c.council_id, b"""
+        params = [sql.param(bucket.start), sql.param(bucket.end), *ids]
+        codes = tuple(ACTIVITY_KINDS.values())
+        for row in rolled(bucket, query, params, keys=("council_id",), sums=codes):
+            out[(row["council_id"], row["idx"])] = {code: raw(row[code]) for code in codes}
+    return out
 
 
 def _quarter_number(day) -> int:
@@ -246,90 +306,208 @@ def _fy_q(day):
     return n // 4, n % 4 + 1
 
 
+WAITING_CODES = (
+    "waiting",
+    "waiting_with_po",
+    "waiting_18m_in_care",
+    "waiting_12m_po",
+    "waiting_18m_po",
+    "waiting_aged_5",
+    "waiting_minority",
+    "waiting_disabled",
+    "waiting_siblings",
+)
+
+
+#: How many times :func:`_spells_cte` repeats the council filter.
+SPELL_FILTERS = 3
+
+
+def _spells_cte(sql: Dialect, where: str) -> str:
+    """``spells``: the separate stretches of time a child waits (DOMAIN.md A.5). A child waits
+    from each ADM decision or disruption (``ds``) until the next placement, change of plan,
+    adoption order or leaving care (``de``, NULL while still waiting); stretches ending at the
+    same step are one. Each carries what the breakdown needs: the council, the date the child
+    entered care (latest entry on or before the start), the placement (or freeing) order (the
+    latest on or before the start in that period of care, else the first after it), date of
+    birth, ethnicity, disability and sibling group.
+
+    One pass: each child's entries into care, orders, starts and ends in date order (on one
+    day: entering care, the order, the start, then the end), with window aggregates looking
+    back and forward from each start."""
+    return f"""
+    stream AS (
+      SELECT e.child_id, e.date,
+        CASE WHEN e.kind = 'placement_order' THEN 1
+             WHEN e.kind IN ('adm_decision', 'disruption') THEN 2 ELSE 3 END AS step
+      FROM {EVENTS} e{_child_join("e", where)}
+      WHERE NOT e.entered_in_error{where}
+        AND (e.kind IN ('adm_decision', 'disruption', 'placed', 'plan_ceased', 'adoption_order')
+             OR (e.kind = 'placement_order' AND e.authority IN {ORDER_AUTHORITIES}))
+      UNION ALL
+      SELECT p.child_id, p.entered_care, 0 FROM children_periodofcare p{_child_join("p", where)}
+        WHERE 1 = 1{where}
+      UNION ALL
+      SELECT p.child_id, p.left_care, 3 FROM children_periodofcare p{_child_join("p", where)}
+        WHERE p.left_care IS NOT NULL{where}
+    ),
+    marked AS (
+      SELECT child_id, date, step,
+        MIN(CASE WHEN step = 3 THEN date END) OVER (
+          PARTITION BY child_id ORDER BY date, step
+          ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS de,
+        MAX(CASE WHEN step = 0 THEN date END) OVER (
+          PARTITION BY child_id ORDER BY date, step ROWS UNBOUNDED PRECEDING) AS entered,
+        MAX(CASE WHEN step = 1 THEN date END) OVER (
+          PARTITION BY child_id ORDER BY date, step ROWS UNBOUNDED PRECEDING) AS po_before,
+        MIN(CASE WHEN step = 1 THEN date END) OVER (
+          PARTITION BY child_id ORDER BY date, step
+          ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS po_after
+      FROM stream
+    ),
+    merged AS (
+      SELECT child_id, de, MIN(date) AS ds, MIN(entered) AS entered,
+        MIN(CASE WHEN po_before >= entered OR (po_before IS NOT NULL AND entered IS NULL)
+            THEN po_before ELSE po_after END) AS po
+      FROM marked WHERE step = 2
+      GROUP BY child_id, de
+    ),
+    spells AS (
+      SELECT m.child_id, c.council_id, m.ds, m.de, m.entered, m.po, c.date_of_birth,
+        c.ethnicity, c.disabled, CASE WHEN sg.to_be_placed_together THEN 1 ELSE 0 END AS siblings
+      FROM merged m JOIN children_child c ON c.id = m.child_id
+        LEFT JOIN children_siblinggroup sg ON sg.id = c.sibling_group_id
+    )"""
+
+
 def waiting(periods, thresholds, council_ids=None) -> dict:
-    """A.5 at the last day of each period: children waiting (ADM decision made, not placed,
-    plan not reversed, not adopted, still in care) and the breakdown. A child waits from each
-    ADM decision or disruption until the next placement, change of plan, adoption order or
-    leaving care. One query for every date."""
+    """A.5 at the last day of each period. For periods ending on a quarter's last day (every
+    stored one): one query that turns each waiting stretch into +1 at the first quarter end it
+    covers and -1 at the first it does not, for each breakdown (which may start later: with an
+    order from the order's quarter, 18+ months in care from that quarter, aged 5 from the
+    fifth birthday's), summed per council and quarter; the running total is the number waiting
+    at each quarter end. A custom range ending mid-quarter gets one direct count."""
     if not periods:
         return {}
     sql = Dialect()
     where, ids = _council_filter(council_ids)
-    dates = sorted({p.end for p in periods})
-    date_rows = ", ".join(f"(%s, {sql.date()})" for _ in dates)
-    date_params = [x for i, day in enumerate(dates) for x in (i, sql.param(day))]
-    months = sql.whole_months
-    query = f"""
-    WITH dates(idx, d) AS (VALUES {date_rows}),
-    starts AS (
-      SELECT e.child_id, c.council_id, e.date AS ds
-      FROM {EVENTS} e JOIN children_child c ON c.id = e.child_id
-      WHERE e.kind IN ('adm_decision', 'disruption') AND NOT e.entered_in_error{where}
-    ),
-    ends AS (
-      SELECT e.child_id, e.date AS de FROM {EVENTS} e
-      WHERE e.kind IN ('placed', 'plan_ceased', 'adoption_order') AND NOT e.entered_in_error
-        AND e.child_id IN (SELECT child_id FROM starts)
-      UNION ALL
-      SELECT p.child_id, p.left_care FROM children_periodofcare p
-      WHERE p.left_care IS NOT NULL AND p.child_id IN (SELECT child_id FROM starts)
-    ),
-    spells AS (
-      SELECT s.child_id, s.council_id, s.ds, MIN(en.de) AS de
-      FROM starts s LEFT JOIN ends en ON en.child_id = s.child_id AND en.de >= s.ds
-      GROUP BY s.child_id, s.council_id, s.ds
-    ),
-    waiting AS (
-      SELECT DISTINCT sp.child_id, sp.council_id, dt.idx, dt.d
-      FROM spells sp JOIN dates dt ON sp.ds <= dt.d AND (sp.de IS NULL OR sp.de > dt.d)
-    ),
-    orders AS (
-      SELECT w.child_id, w.idx, MAX(e.date) AS po
-      FROM waiting w JOIN {EVENTS} e ON e.child_id = w.child_id
-      WHERE e.kind = 'placement_order' AND e.authority IN {ORDER_AUTHORITIES}
-        AND NOT e.entered_in_error AND e.date <= w.d
-      GROUP BY w.child_id, w.idx
-    ),
-    care AS (
-      SELECT w.child_id, w.idx, MAX(p.entered_care) AS entered
-      FROM waiting w JOIN children_periodofcare p ON p.child_id = w.child_id
-      WHERE p.entered_care <= w.d
-      GROUP BY w.child_id, w.idx
-    )
-    SELECT w.idx, w.council_id, COUNT(*) AS waiting,
-      SUM(CASE WHEN o.po IS NOT NULL THEN 1 ELSE 0 END) AS with_po,
-      SUM(CASE WHEN {months("ca.entered", "w.d")} >= 18 THEN 1 ELSE 0 END) AS care_18,
-      SUM(CASE WHEN {months("o.po", "w.d")} >= 12 THEN 1 ELSE 0 END) AS po_12,
-      SUM(CASE WHEN {months("o.po", "w.d")} >= 18 THEN 1 ELSE 0 END) AS po_18,
-      SUM(CASE WHEN {months("c.date_of_birth", "w.d")} >= 60 THEN 1 ELSE 0 END) AS aged_5,
-      SUM(CASE WHEN c.ethnicity NOT LIKE 'W%%' AND c.ethnicity NOT IN ('REFU', 'NOBT')
-          THEN 1 ELSE 0 END) AS minority,
-      SUM(CASE WHEN c.disabled THEN 1 ELSE 0 END) AS disabled,
-      SUM(CASE WHEN sg.to_be_placed_together THEN 1 ELSE 0 END) AS siblings
-    FROM waiting w JOIN children_child c ON c.id = w.child_id
-      LEFT JOIN children_siblinggroup sg ON sg.id = c.sibling_group_id
-      LEFT JOIN orders o ON o.child_id = w.child_id AND o.idx = w.idx
-      LEFT JOIN care ca ON ca.child_id = w.child_id AND ca.idx = w.idx
-    GROUP BY w.idx, w.council_id"""
-    by_date = {}
-    for row in run_dicts(query, [*date_params, *ids]):
-        by_date[(row["council_id"], dates[row["idx"]])] = {
-            "waiting": raw(row["waiting"]),
-            "waiting_with_po": raw(row["with_po"]),
-            "waiting_18m_in_care": raw(row["care_18"]),
-            "waiting_12m_po": raw(row["po_12"]),
-            "waiting_18m_po": raw(row["po_18"]),
-            "waiting_aged_5": raw(row["aged_5"]),
-            "waiting_minority": raw(row["minority"]),
-            "waiting_disabled": raw(row["disabled"]),
-            "waiting_siblings": raw(row["siblings"]),
-        }
-    out = {}
-    for (council_id, day), figures in by_date.items():
-        for i, p in enumerate(periods):
-            if p.end == day:
-                out[(council_id, i)] = figures
+    out: dict = {}
+    quarter_ends = [i for i, p in enumerate(periods) if _is_quarter_end(p.end)]
+    others = [i for i in range(len(periods)) if i not in quarter_ends]
+    if quarter_ends:
+        _waiting_by_quarter(sql, periods, quarter_ends, where, ids, out)
+    for i in others:
+        _waiting_at(sql, periods[i].end, i, where, ids, out)
     return out
+
+
+def _waiting_by_quarter(sql, periods, indexes, where, ids, out) -> None:
+    q = sql.quarter_index
+
+    def q_after(column: str, months: int) -> str:
+        # the quarter holding ``column + months`` calendar months: its end is the first
+        # quarter end at or after that day
+        return f"(({sql.month_index(column)} + {months} - 3) / 3)"
+
+    def later(a: str, b: str) -> str:
+        return f"CASE WHEN ({a}) > ({b}) THEN ({a}) ELSE ({b}) END"
+
+    starts = {
+        "waiting": ("1 = 1", q("ds")),
+        "waiting_with_po": ("po IS NOT NULL", later(q("ds"), q("po"))),
+        "waiting_18m_in_care": ("entered IS NOT NULL", later(q("ds"), q_after("entered", 18))),
+        "waiting_12m_po": ("po IS NOT NULL", later(q("ds"), q_after("po", 12))),
+        "waiting_18m_po": ("po IS NOT NULL", later(q("ds"), q_after("po", 18))),
+        "waiting_aged_5": ("1 = 1", later(q("ds"), q_after("date_of_birth", 60))),
+        "waiting_minority": (
+            "ethnicity NOT LIKE 'W%%' AND ethnicity NOT IN ('REFU', 'NOBT')",
+            q("ds"),
+        ),
+        "waiting_disabled": ("disabled", q("ds")),
+        "waiting_siblings": ("siblings = 1", q("ds")),
+    }
+    branches = []
+    for n, (condition, start) in enumerate(starts.values()):
+        branches.append(
+            f"""SELECT council_id, {n} AS code, sq AS q, 1 AS delta FROM (
+              SELECT council_id, {start} AS sq, eq FROM qs WHERE {condition}) x
+              WHERE eq IS NULL OR sq < eq
+            UNION ALL
+            SELECT council_id, {n}, eq, -1 FROM (
+              SELECT council_id, {start} AS sq, eq FROM qs WHERE {condition}) y
+              WHERE eq IS NOT NULL AND sq < eq"""
+        )
+    query = f"""
+    WITH {_spells_cte(sql, where)},
+    qs AS (SELECT s.*, {q("s.de")} AS eq FROM spells s)
+    SELECT council_id, code, q, SUM(delta) FROM (
+      {" UNION ALL ".join(branches)}
+    ) deltas GROUP BY council_id, code, q"""
+    changes: dict = defaultdict(lambda: defaultdict(int))
+    for council_id, code, quarter_number, delta in run(query, ids * SPELL_FILTERS):
+        changes[(council_id, code)][quarter_number] += delta
+    codes = list(starts)
+    wanted = {_quarter_number(periods[i].end): [] for i in indexes}
+    for i in indexes:
+        wanted[_quarter_number(periods[i].end)].append(i)
+    for (council_id, code), by_quarter in changes.items():
+        running, steps = 0, sorted(by_quarter.items())
+        position = 0
+        for quarter_number in sorted(wanted):
+            while position < len(steps) and steps[position][0] <= quarter_number:
+                running += steps[position][1]
+                position += 1
+            if running:
+                for i in wanted[quarter_number]:
+                    out.setdefault((council_id, i), {})[codes[code]] = raw(running)
+
+
+def _waiting_at(sql, day, index, where, ids, out) -> None:
+    months = sql.whole_months
+    d = sql.date()
+    select = f"""
+    SELECT council_id, COUNT(*) AS waiting,
+      SUM(CASE WHEN po <= {d} THEN 1 ELSE 0 END) AS with_po,
+      SUM(CASE WHEN {months("entered", d)} >= 18 THEN 1 ELSE 0 END) AS care_18,
+      SUM(CASE WHEN po <= {d} AND {months("po", d)} >= 12 THEN 1 ELSE 0 END) AS po_12,
+      SUM(CASE WHEN po <= {d} AND {months("po", d)} >= 18 THEN 1 ELSE 0 END) AS po_18,
+      SUM(CASE WHEN {months("date_of_birth", d)} >= 60 THEN 1 ELSE 0 END) AS aged_5,
+      SUM(CASE WHEN ethnicity NOT LIKE 'W%%' AND ethnicity NOT IN ('REFU', 'NOBT')
+          THEN 1 ELSE 0 END) AS minority,
+      SUM(CASE WHEN disabled THEN 1 ELSE 0 END) AS disabled,
+      SUM(siblings) AS siblings
+    FROM spells WHERE ds <= {d} AND (de IS NULL OR de > {d})
+    GROUP BY council_id"""
+    query = f"WITH {_spells_cte(sql, where)} {select}"
+    # placeholders in reading order: the council filter (in the CTE), then the date
+    n_dates = select.count("%s")
+    day_param = sql.param(day)
+    for row in run_dicts(query, [*(ids * SPELL_FILTERS), *([day_param] * n_dates)]):
+        out[(row["council_id"], index)] = {
+            code: raw(row[key])
+            for code, key in zip(
+                WAITING_CODES,
+                (
+                    "waiting",
+                    "with_po",
+                    "care_18",
+                    "po_12",
+                    "po_18",
+                    "aged_5",
+                    "minority",
+                    "disabled",
+                    "siblings",
+                ),
+                strict=True,
+            )
+        }
+
+
+def _is_quarter_end(day) -> bool:
+    from datetime import timedelta
+
+    following = day + timedelta(days=1)
+    return following.day == 1 and following.month in (1, 4, 7, 10)
 
 
 TIMELINE = (
@@ -344,13 +522,12 @@ TIMELINE = (
 def timeline(periods, thresholds, council_ids=None) -> dict:
     """A.7: children placed for adoption in the period (each placement dated in it), mean days
     from entering care (the period of care holding the placement) to each milestone that has a
-    date on or after it. One query."""
+    date on or after it (the adoption order: the first on or after the placement). One query
+    (per custom range)."""
     if not periods:
         return {}
     sql = Dialect()
-    periods_cte, p_params = _periods_cte(sql, periods, thresholds)
     where, ids = _council_filter(council_ids)
-    start, end = min(p.start for p in periods), max(p.end for p in periods)
     d = sql.days
     sums = ", ".join(
         f"SUM(CASE WHEN m.{col} IS NOT NULL THEN 1 ELSE 0 END) AS {code.lower()}_n, "
@@ -358,41 +535,43 @@ def timeline(periods, thresholds, council_ids=None) -> dict:
         f"AS {code.lower()}_sum"
         for code, col in TIMELINE
     )
-    query = f"""
-    WITH {periods_cte},
-    pl AS (
-      SELECT e.id, e.child_id, c.council_id, e.date AS placed_date
-      FROM {EVENTS} e JOIN children_child c ON c.id = e.child_id
-      WHERE e.kind = 'placed' AND NOT e.entered_in_error
-        AND e.date BETWEEN {sql.date()} AND {sql.date()}{where}
-    ),
-    care AS (
-      SELECT pl.id, MAX(p.entered_care) AS entered
-      FROM pl JOIN children_periodofcare p ON p.child_id = pl.child_id
-      WHERE p.entered_care <= pl.placed_date GROUP BY pl.id
-    ),
-    m AS (
-      SELECT pl.id, pl.council_id, pl.placed_date, care.entered,
-        MAX(CASE WHEN e.kind = 'adm_decision' AND e.date <= pl.placed_date THEN e.date END) AS adm,
-        MAX(CASE WHEN e.kind = 'placement_order' AND e.authority IN {ORDER_AUTHORITIES}
-            AND e.date <= pl.placed_date THEN e.date END) AS po,
-        MAX(CASE WHEN e.kind = 'matched' AND e.date <= pl.placed_date THEN e.date END)
-          AS match_date,
-        MIN(CASE WHEN e.kind = 'adoption_order' AND e.date >= pl.placed_date THEN e.date END)
-          AS ao
-      FROM pl JOIN care ON care.id = pl.id
-        LEFT JOIN {EVENTS} e ON e.child_id = pl.child_id AND NOT e.entered_in_error
-          AND e.kind IN ('adm_decision', 'placement_order', 'matched', 'adoption_order')
-          AND e.date >= care.entered
-      GROUP BY pl.id, pl.council_id, pl.placed_date, care.entered
-    )
-    SELECT p.idx, m.council_id, {sums}
-    FROM m JOIN periods p ON m.placed_date BETWEEN p.p_start AND p.p_end
-    GROUP BY p.idx, m.council_id"""
-    out = {}
-    for row in run_dicts(query, [*p_params, sql.param(start), sql.param(end), *ids]):
-        out[(row["council_id"], row["idx"])] = {
-            code: raw(row[f"{code.lower()}_sum"], 0, row[f"{code.lower()}_n"])
-            for code, _ in TIMELINE
-        }
+    out: dict = {}
+    for bucket in buckets(sql, periods):
+        query = f"""
+        WITH pl AS (
+          SELECT e.id, e.child_id, c.council_id, e.date AS placed_date
+          FROM {EVENTS} e JOIN children_child c ON c.id = e.child_id
+          WHERE e.kind = 'placed' AND NOT e.entered_in_error
+            AND e.date BETWEEN {sql.date()} AND {sql.date()}{where}
+        ),
+        care AS (
+          SELECT pl.id, MAX(p.entered_care) AS entered
+          FROM pl JOIN children_periodofcare p ON p.child_id = pl.child_id
+          WHERE p.entered_care <= pl.placed_date GROUP BY pl.id
+        ),
+        m AS (
+          SELECT pl.id, pl.council_id, pl.placed_date, care.entered,
+            MAX(CASE WHEN e.kind = 'adm_decision' AND e.date <= pl.placed_date
+                THEN e.date END) AS adm,
+            MAX(CASE WHEN e.kind = 'placement_order' AND e.authority IN {ORDER_AUTHORITIES}
+                AND e.date <= pl.placed_date THEN e.date END) AS po,
+            MAX(CASE WHEN e.kind = 'matched' AND e.date <= pl.placed_date THEN e.date END)
+              AS match_date,
+            MIN(CASE WHEN e.kind = 'adoption_order' AND e.date >= pl.placed_date
+                THEN e.date END) AS ao
+          FROM pl JOIN care ON care.id = pl.id
+            LEFT JOIN {EVENTS} e ON e.child_id = pl.child_id AND NOT e.entered_in_error
+              AND e.kind IN ('adm_decision', 'placement_order', 'matched', 'adoption_order')
+              AND e.date >= care.entered
+          GROUP BY pl.id, pl.council_id, pl.placed_date, care.entered
+        )
+        SELECT m.council_id, {bucket.expr("m.placed_date")} AS b, {sums}
+        FROM m GROUP BY m.council_id, b"""
+        params = [sql.param(bucket.start), sql.param(bucket.end), *ids]
+        columns = tuple(f"{code.lower()}_{part}" for code, _ in TIMELINE for part in ("n", "sum"))
+        for row in rolled(bucket, query, params, keys=("council_id",), sums=columns):
+            out[(row["council_id"], row["idx"])] = {
+                code: raw(row[f"{code.lower()}_sum"], 0, row[f"{code.lower()}_n"])
+                for code, _ in TIMELINE
+            }
     return out

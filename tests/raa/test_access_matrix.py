@@ -88,7 +88,9 @@ POLICY = {
     "scorecard:tracking_export_csv": Rule(access.TRACKING_EXPORT_ROLES),
     "scorecard:tracking_export_xlsx": Rule(access.TRACKING_EXPORT_ROLES),
     "scorecard:notifications": Rule(access.TRACKING_ROLES, post=True, post_status=302),
-    "scorecard:figure": Rule(access.DASHBOARD_ROLES, extra="figure"),
+    "scorecard:figure": Rule(access.DASHBOARD_ROLES | access.REPORT_ROLES),
+    # "Recompute now" queues the work and answers with a redirect to the dashboard.
+    "scorecard:recompute": Rule(access.ADMIN_ROLES, post=True, post_status=302),
     # Board reports: council A's report, published as version 1 with a correction in draft.
     "scorecard:report_new": Rule(access.REPORT_EDIT_ROLES, post=True),
     "scorecard:report_detail": Rule(access.REPORT_ROLES, obj="report_a"),
@@ -148,7 +150,7 @@ def expected_status(rule: Rule, role: str, scope: str) -> int:
 def url_for(name: str, world) -> str:
     rule = POLICY[name]
     if not rule.obj:
-        return reverse(name, kwargs={"code": "A1"} if rule.extra == "figure" else None)
+        return reverse(name)
     record = getattr(world, rule.obj)
     kwargs = {"pk": record.pk}
     if rule.extra == "period":

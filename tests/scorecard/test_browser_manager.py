@@ -16,13 +16,9 @@ from tests.test_browser import browser_page, sign_in  # noqa: F401 (fixture)
 def council_c_journeys(world):
     c = world.councils["C"]
     by = world.user(Role.SOCIAL_WORKER, "C")
-    # Adopted in the latest complete window: A1 = (400 + 500) / 2 = 450 days.
-    make_child(
-        c, by, "D-X", entered=1400, adm=1300, order=1200, matched=1100, placed=1000, adopted=900
-    )
-    make_child(
-        c, by, "D-Y", entered=1500, adm=1400, order=1300, matched=1050, placed=1000, adopted=900
-    )
+    # Adopted in the latest window: A1 = (400 + 500) / 2 = 450 days.
+    make_child(c, by, "D-X", entered=850, adm=750, order=650, matched=550, placed=450, adopted=400)
+    make_child(c, by, "D-Y", entered=950, adm=850, order=750, matched=500, placed=450, adopted=400)
     # In the process: one over, one due, one on track.
     make_child(c, by, "T-OVER", entered=500, adm=200, worker=by)
     make_child(c, by, "T-DUE", entered=410, adm=20)
@@ -48,7 +44,7 @@ def test_a_manager_reads_a_figure_follows_it_to_children_and_downloads_the_overd
 
     page.get_by_test_id("figure-link-A1").click()
     expect(page.get_by_test_id("definition")).to_contain_text("mean calendar days")
-    children = page.get_by_test_id("figure-children")
+    children = page.get_by_test_id("counted")
     expect(children).to_contain_text("D-X")
     expect(children).to_contain_text("D-Y")
     expect(children.get_by_role("row")).to_have_count(3)

@@ -232,6 +232,12 @@ def test_rounding_halves_away_from_zero():
 
 def test_threshold_table_is_data(known):
     from scorecard.models import ScorecardThreshold
+    from scorecard.reference import SCORECARD_THRESHOLDS
+
+    for first_year, a1, a2, a3 in SCORECARD_THRESHOLDS:  # as seeded (a flushed database lacks them)
+        ScorecardThreshold.objects.update_or_create(
+            first_year=first_year, defaults={"a1_days": a1, "a2_days": a2, "a3_months": a3}
+        )
 
     # 2011-14 uses its own row (547 / 182 / 18); c4 (1 Apr 2014) is outside it.
     old = compute_scorecard(period=P.window(2011), region_id=known["region"].pk)
@@ -306,7 +312,7 @@ def test_quarterly_activity():
     }
 
 
-def test_children_waiting_at_the_year_end():
+def waiting_world():
     region, (council,) = region_with_councils("Waiting", "974")
     together = sibling_group(council)
     # At 31 Mar 2016 (the end of 2015-16):
@@ -356,6 +362,11 @@ def test_children_waiting_at_the_year_end():
         entered=[(date(2014, 8, 1), date(2016, 1, 1))],
         events=[(K.ADM_DECISION, date(2015, 3, 1))],
     )
+    return region, council
+
+
+def test_children_waiting_at_the_year_end():
+    region, council = waiting_world()
     recompute_all()
     res = result(region_id=region.pk, council_id=council.pk, period=P.financial_year(2015))
     got = {
@@ -386,6 +397,41 @@ def test_children_waiting_at_the_year_end():
     # At 30 Jun 2016 w5 waits too; w1 and w3 still wait (nothing changed): 3.
     q1 = result(region_id=region.pk, council_id=council.pk, period=P.quarter(2016, 1))
     assert q1.measure("waiting")["value"] == 3
+
+
+def test_children_waiting_at_a_custom_date():
+    region, council = waiting_world()
+    # 30 Mar 2016, the day before w3's fifth birthday: the same two wait, neither aged 5 yet.
+    res = compute_scorecard(
+        period=P.custom(date(2015, 4, 1), date(2016, 3, 30)),
+        region_id=region.pk,
+        council_id=council.pk,
+    )
+    got = {
+        code: res.measure(code)["value"]
+        for code in (
+            "waiting",
+            "waiting_with_po",
+            "waiting_18m_in_care",
+            "waiting_12m_po",
+            "waiting_18m_po",
+            "waiting_aged_5",
+            "waiting_minority",
+            "waiting_disabled",
+            "waiting_siblings",
+        )
+    }
+    assert got == {
+        "waiting": 2,
+        "waiting_with_po": 2,
+        "waiting_18m_in_care": 2,
+        "waiting_12m_po": 1,
+        "waiting_18m_po": 1,
+        "waiting_aged_5": 0,
+        "waiting_minority": 1,
+        "waiting_disabled": 1,
+        "waiting_siblings": 1,
+    }
 
 
 def test_adopter_measures_of_a_year():

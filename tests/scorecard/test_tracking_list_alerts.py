@@ -32,7 +32,7 @@ def test_a_social_workers_home_lists_their_children_due_or_over(client_for, worl
     listed = [row.record.child_id for row in response.context["alert_children"]]
     assert listed == ["H-OVER", "H-DUE"]
     html = response.content.decode()
-    assert "Your children due within 30 days or over" in html
+    assert "Children allocated to you: due within 30 days or over" in html
     assert "H-NOT-MINE" not in html  # (H-OK is still in the list of all their children)
 
 

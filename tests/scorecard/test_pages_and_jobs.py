@@ -1,0 +1,254 @@
+"""The stored figures on the pages, in the command's JSON and in the jobs: one number
+everywhere, fresh within one recompute of a change."""
+
+import json
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+
+from children.models import EventKind as K
+from children.services import child_record_milestone
+from raa.models import Role
+from scorecard import periods as P
+from scorecard.models import RecomputeMarker, ScorecardResult
+from scorecard.selectors import freshness, result
+from scorecard.services import mark_council_pending, recompute_all, recompute_council
+from scorecard.tasks import recompute_council_task, sweep
+from tests.scorecard.journeys import child
+
+pytestmark = pytest.mark.django_db
+
+W = P.window(2014)
+
+
+@pytest.fixture
+def adopted(world):
+    """Council A of the test world: one child adopted in 2014-17 (A1 264 days, A2 92) and one
+    adopted without a placement date (left out: "no placed date")."""
+    a = world.councils["A"]
+    counted = child(
+        a,
+        entered=date(2014, 1, 10),
+        events=[
+            (K.PLACEMENT_ORDER, date(2014, 6, 1)),
+            (K.MATCHED, date(2014, 9, 1)),
+            (K.PLACED, date(2014, 10, 1)),
+            (K.ADOPTION_ORDER, date(2015, 3, 1)),
+        ],
+    )
+    left_out = child(a, entered=date(2015, 1, 1), events=[(K.ADOPTION_ORDER, date(2016, 1, 1))])
+    recompute_all()
+    return {"counted": counted, "left_out": left_out, "council": a}
+
+
+def test_the_command_json_says_what_is_stored(adopted, world):
+    out = StringIO()
+    call_command(
+        "scorecard", "--period", "2014-17", "--council", "801", "--format", "json", stdout=out
+    )
+    data = json.loads(out.getvalue())
+    stored = result(region_id=world.region.pk, council_id=adopted["council"].pk, period=W)
+    assert data["scope"] == "801"
+    assert data["period"] == {"from": "2014-04-01", "to": "2017-03-31"}
+    assert data["measures"]["A1"] == {
+        "value": 264,
+        "numerator": None,
+        "denominator": 1,
+        "excluded": {"no placed date": 1},
+        "threshold": 426,
+    }
+    assert data["measures"]["A1"]["value"] == stored.measure("A1")["value"]
+    assert data["measures"]["A3"]["numerator"] == 1 and data["measures"]["A3"]["value"] == 100.0
+    assert data["computed_at"].endswith("Z")
+    # a custom range is computed on request with the same code
+    out = StringIO()
+    call_command(
+        "scorecard",
+        "--from",
+        "2015-03-01",
+        "--to",
+        "2015-03-01",
+        "--council",
+        "801",
+        "--format",
+        "json",
+        stdout=out,
+    )
+    assert json.loads(out.getvalue())["measures"]["A2"]["value"] == 92
+
+
+def test_command_errors_name_what_is_wrong(adopted):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="2014-16"):
+        call_command("scorecard", "--period", "2014-16")
+    with pytest.raises(CommandError, match="no council has that LA code"):
+        call_command("scorecard", "--period", "2014-17", "--council", "999")
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("scorecard", "--from", "1/4/2014", "--to", "2015-01-01")
+
+
+def test_quarterly_command_json(adopted):
+    out = StringIO()
+    call_command(
+        "quarterly", "--year", "2014-15", "--council", "801", "--format", "json", stdout=out
+    )
+    data = json.loads(out.getvalue())
+    assert data["year"] == "2014-15"
+    assert set(data["quarters"]) == {"Q1", "Q2", "Q3", "Q4"}
+    # Q1 2014-15: the order (1 Jun); Q2: the match (1 Sep); Q3: placed (1 Oct);
+    # Q4: the adoption order (1 Mar 2015).
+    assert data["quarters"]["Q1"]["placement_orders"] == 1
+    assert data["quarters"]["Q2"]["matched"] == 1
+    assert data["quarters"]["Q3"]["placed"] == 1
+    assert data["quarters"]["Q4"]["adoption_orders"] == 1
+    for quarter in data["quarters"].values():
+        assert {"adm_decisions", "placement_orders", "matched", "placed", "adoption_orders"} <= set(
+            quarter
+        )
+    assert data["total"]["adoption_orders"] == 1
+
+
+def test_dashboard_shows_the_stored_figure_and_its_freshness(adopted, world, client_for):
+    client = client_for(world.user(Role.TEAM_MANAGER, "A"))
+    stored = result(
+        region_id=world.region.pk,
+        council_id=adopted["council"].pk,
+        period=P.window(P.fy_of(date.today()) - 2),
+    )
+    page = client.get(reverse("scorecard:dashboard"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "updated " in text and "updating…" not in text
+    assert f'data-testid="value-A1">{stored.measure("A1")["value"] or "–"}' in text
+    with transaction.atomic():
+        mark_council_pending(adopted["council"].pk)
+    assert "updating…" in client.get(reverse("scorecard:dashboard")).content.decode()
+
+
+def test_dashboard_query_count_does_not_grow(
+    adopted, world, client_for, django_assert_max_num_queries
+):
+    client = client_for(world.user(Role.MANAGER, "region"))
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("scorecard:dashboard")).status_code == 200
+
+
+def test_figure_lists_the_children_counted_and_left_out(adopted, world, client_for):
+    url = reverse("scorecard:figure") + "?code=A1&period=2014-17&council=801"
+    page = client_for(world.user(Role.TEAM_MANAGER, "A")).get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "mean calendar days from entering care" in text
+    assert adopted["counted"].last_name in text and adopted["left_out"].last_name in text
+    assert "no placed date" in text
+    assert "264" in text
+
+
+def test_board_members_see_the_definition_but_no_children(adopted, world, client_for):
+    url = reverse("scorecard:figure") + "?code=A1&period=2014-17&council=801"
+    page = client_for(world.user(Role.BOARD_MEMBER, "region")).get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "mean calendar days from entering care" in text
+    assert adopted["counted"].last_name not in text
+
+
+def test_another_councils_figure_is_404_and_a_bad_period_is_explained(adopted, world, client_for):
+    client = client_for(world.user(Role.TEAM_MANAGER, "B"))
+    assert client.get(reverse("scorecard:figure") + "?council=801").status_code == 404
+    page = client.get(reverse("scorecard:figure") + "?period=2014-16")
+    assert page.status_code == 400
+    assert "neither a financial year" in page.content.decode()
+
+
+def test_recompute_now_marks_every_council_pending(world, client_for):
+    client = client_for(world.user(Role.ADMINISTRATOR, "region"))
+    response = client.post(reverse("scorecard:recompute"))
+    assert response.status_code == 302
+    assert set(RecomputeMarker.objects.values_list("council_id", flat=True)) == {
+        c.pk for c in world.councils.values()
+    }
+
+
+def test_a_saved_milestone_marks_the_council_and_queues_one_job(
+    world, django_capture_on_commit_callbacks
+):
+    a = world.councils["A"]
+    worker = world.user(Role.SOCIAL_WORKER, "A")
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        child_record_milestone(
+            child=world.child_a,
+            kind=K.PERMANENCE_DECISION,
+            date=date(2021, 6, 1),
+            acting_user=worker,
+        )
+        mark_council_pending(a.pk)  # a second change to the same council in the transaction
+    assert RecomputeMarker.objects.filter(council=a).exists()
+    queued = [c for c in callbacks if getattr(c, "scorecard_council_id", None) == a.pk]
+    assert len(queued) == 1
+
+
+def test_the_job_recomputes_clears_the_marker_and_is_idempotent(adopted, world):
+    a = adopted["council"]
+    recompute_all()
+    before = ScorecardResult.objects.get(council=a, kind=P.WINDOW, start=W.start)
+    child(
+        a,
+        entered=date(2014, 1, 1),
+        events=[(K.PLACED, date(2014, 5, 1)), (K.ADOPTION_ORDER, date(2014, 8, 1))],
+    )
+    with transaction.atomic():
+        mark_council_pending(a.pk)
+    assert freshness(region_id=world.region.pk, council_id=a.pk).updating
+    assert recompute_council_task.apply(args=[a.pk]).get() == "done"
+    after = result(region_id=world.region.pk, council_id=a.pk, period=W)
+    # the new child: 1 May - 1 Jan 2014 = 120 days; with the first (264): 384 / 2 = 192
+    assert (after.measure("A1")["value"], after.measure("A1")["denominator"]) == (192, 2)
+    assert after.computed_at > before.computed_at
+    assert not freshness(region_id=world.region.pk, council_id=a.pk).updating
+    # nothing pending: running again does nothing
+    assert recompute_council_task.apply(args=[a.pk]).get() == "up to date"
+
+
+def test_a_change_during_a_recompute_keeps_its_marker(world):
+    from scorecard.services import _clear_markers
+
+    a = world.councils["A"]
+    with transaction.atomic():
+        mark_council_pending(a.pk)
+    seen = RecomputeMarker.objects.get(council=a).requested_at
+    with transaction.atomic():
+        mark_council_pending(a.pk)  # arrives while the figures are being computed
+    _clear_markers({a.pk: seen})
+    assert RecomputeMarker.objects.filter(council=a).exists()
+
+
+def test_sweep_finds_pending_councils(world):
+    with transaction.atomic():
+        mark_council_pending(world.councils["B"].pk)
+    # the sweep queues through the broker; here we only count what it found
+    assert sweep.apply().get() == 1
+
+
+def test_region_equals_the_sum_of_its_councils_after_council_recomputes(adopted, world):
+    b = world.councils["B"]
+    child(
+        b,
+        entered=date(2015, 1, 1),
+        events=[
+            (K.PLACEMENT_ORDER, date(2015, 2, 1)),
+            (K.MATCHED, date(2015, 3, 1)),
+            (K.PLACED, date(2015, 4, 1)),
+            (K.ADOPTION_ORDER, date(2015, 9, 1)),
+        ],
+    )
+    recompute_council(b.pk)
+    by_delta = result(region_id=world.region.pk, council_id=None, period=W).measures
+    recompute_all()
+    full = result(region_id=world.region.pk, council_id=None, period=W).measures
+    assert by_delta == full
