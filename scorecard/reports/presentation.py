@@ -420,18 +420,34 @@ def councils_section(raw: dict, suppress: bool, *, hidden_totals: dict) -> dict:
             orders_total,
             total_suppressed=region and hidden_totals.get("adoption_orders", False),
         )
+    # The councils' cohorts add up to the region's, which the report shows: one council's small
+    # cohort alone could be worked out from the others, so each column is a group.
+    cohorts = {}
+    for code in ("A1", "A2"):
+        counts = [c[code]["denominator"] for c in councils]
+        cohorts[code] = (
+            suppress_group(counts, sum(n or 0 for n in counts))[0] if suppress else counts
+        )
+    a3_numerators = [c["A3"].get("numerator") for c in councils]
+    a3_hidden = (
+        suppress_group(a3_numerators, sum(n or 0 for n in a3_numerators))[0]
+        if suppress
+        else a3_numerators
+    )
     rows = []
     for i, c in enumerate(councils):
         row = [f"{c['name']} ({c['code']})"]
         for code in ("A1", "A2"):
-            value, n = c[code]["value"], c[code]["denominator"]
-            if suppress:
-                value, n = suppress_mean(value, n), suppress_count(n)
+            value, n = c[code]["value"], cohorts[code][i]
+            if suppress and _hidden(n):
+                value = SUPPRESSED
             row += [value, n]
         a3 = c["A3"]
         a3_value = a3["value"]
         if suppress:
             a3_value = suppress_share(a3_value, a3.get("numerator"), a3["denominator"])[0]
+            if _hidden(a3_hidden[i]) or _hidden(cohorts["A1"][i]):
+                a3_value = SUPPRESSED
         row += [a3_value, waiting[i], orders[i]]
         rows.append(row)
     rows.append(["All partner councils", None, None, None, None, None, waiting_total, orders_total])

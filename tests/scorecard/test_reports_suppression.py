@@ -205,3 +205,17 @@ def test_unsuppressed_figures_are_for_managers_only_and_say_so():
     assert rows_of(figures, "waiting")["of whom with a placement order"] == [27]
     section = waiting_section(_raw(), True, waiting_hidden=True)
     assert section["tables"][0]["rows"][0][1] == "c"
+
+
+def test_one_small_council_cohort_is_not_left_to_be_worked_out_from_the_region():
+    # A1 cohorts 20 and 3: the region's 23 stands in the scorecard table, so the 3 alone could
+    # be worked out; council A's cohort (and its mean) are hidden with it.
+    raw = _raw()
+    raw["councils"][1]["A1"] = {"value": 600, "denominator": 3}
+    councils = rows_of(present(raw), "councils")
+    assert councils["Council A (801)"][:2] == ["c", "c"]
+    assert councils["Council B (802)"][:2] == ["c", "c"]
+    # A2 cohorts 4 and 26: the 4 goes, and so does the 26.
+    assert councils["Council B (802)"][2:4] == ["c", "c"]
+    # A3: 2 and 2 of 20 each: hidden; nothing shown to work them out from.
+    assert councils["Council A (801)"][4] == "c"
