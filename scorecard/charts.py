@@ -205,7 +205,10 @@ def line_chart(
     for i, label in enumerate(labels):
         if i % every == 0 or i == n - 1:
             x, _ = xy(i, 0)
-            parts.append(_text(x, top + plot_h + 16, label, size=10))
+            if x + 3 * len(label) > left + plot_w:  # a long last label ends at the plot's edge
+                parts.append(_text(left + plot_w, top + plot_h + 16, label, size=10, anchor="end"))
+            else:
+                parts.append(_text(x, top + plot_h + 16, label, size=10))
     for s in series:
         dash = ' stroke-dasharray="6 4"' if s.kind != "data" else ""
         width_px = 3 if s.kind == "data" else 2
@@ -221,13 +224,17 @@ def line_chart(
                 continue
             x, y = xy(i, v)
             run.append(f"{x:.1f},{y:.1f}")
-        if s.kind == "data":
+        if s.kind in ("data", "national"):
+            # Data points are dots; England's published figures, often single years apart,
+            # are open rings so that a lone one still shows.
+            fill = s.colour if s.kind == "data" else "#ffffff"
             for i, v in enumerate(s.values):
                 if v is None:
                     continue
                 x, y = xy(i, v)
                 parts.append(
-                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{s.colour}">'
+                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{fill}" '
+                    f'stroke="{s.colour}" stroke-width="2">'
                     f"<title>{escape(f'{s.name}, {labels[i]}: {fmt(v)} {unit}'.strip())}</title>"
                     "</circle>"
                 )

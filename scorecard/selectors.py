@@ -196,8 +196,8 @@ def scorecard_json(res: Result, scope: str) -> dict:
 
 def quarterly(*, first_year: int, region_id: int, council_id: int | None = None) -> dict:
     """The A.4 table of a financial year: ``{"quarters": {"Q1": {...}}, "total": {...},
-    "computed_at"}``. A quarter not yet stored (the future, or no data) is empty; the total is
-    the year's stored figures (the sum of its quarters). One query."""
+    "computed_at"}``, every quarter with every count (zeros outside the stored span); the total
+    is the year's stored figures (the sum of its quarters). One query."""
     year = P.financial_year(first_year)
     rows = {
         (r.start, r.end): r
@@ -206,14 +206,13 @@ def quarterly(*, first_year: int, region_id: int, council_id: int | None = None)
     codes = (*QUARTERLY_KEYS, "plan_changes", "disruptions")
 
     def counts(row) -> dict:
-        if row is None:
-            return {}
-        return {code: expand(code, row.measures.get(code))["value"] for code in codes}
+        # a quarter outside the stored span had no recorded activity: zeros
+        measures = row.measures if row else {}
+        return {code: expand(code, measures.get(code))["value"] or 0 for code in codes}
 
     quarters = {}
     for q in P.quarters(first_year):
-        row = rows.get((q.start, q.end))
-        quarters[f"Q{q.label[-1]}"] = counts(row) if row else {}
+        quarters[f"Q{q.label[-1]}"] = counts(rows.get((q.start, q.end)))
     total_row = rows.get((year.start, year.end))
     if total_row:
         total = counts(total_row)

@@ -347,6 +347,10 @@ def waiting_section(quarters: list[stored.Result], today: date) -> dict:
         "waiting": at.measure("waiting")["value"],
         "breakdown": [(MEASURES[c].label, at.measure(c)["value"]) for c in WAITING_BREAKDOWN],
         "harder": [(MEASURES[c].label, at.measure(c)["value"]) for c in HARDER_TO_PLACE],
+        "definitions": [
+            (MEASURES[c].label, MEASURES[c].definition)
+            for c in ("waiting", *WAITING_BREAKDOWN, *HARDER_TO_PLACE)
+        ],
         "chart": chart,
     }
 

@@ -38,6 +38,7 @@ from scorecard.selectors_tracking import (
 from scorecard.services import mark_councils_pending
 
 PER_PAGE = 100
+PRINT_ALL = 2000
 
 
 # -- the scorecard engine's pages -----------------------------------------------------------------
@@ -86,7 +87,12 @@ def dashboard(request):
     access.require_role(request.user, access.DASHBOARD_ROLES)
     today = timezone.localdate()
     scope = _scope(request, access.DASHBOARD_ROLES)
-    region_wide = scope.council is None and access.region_wide(request.user, access.DASHBOARD_ROLES)
+    may_see_region = access.region_wide(request.user, access.DASHBOARD_ROLES)
+    if scope.council is None and not may_see_region:
+        # A manager of several councils (not the region) opens on their first council: the
+        # region's figures include councils outside their scope.
+        scope = Scope(scope.councils[0].region, scope.councils[0], scope.councils)
+    region_wide = scope.council is None
     region_id, council_id = scope.region.pk, scope.council_id
     by_kind, by_council = D.stored_results(
         region_id=region_id, council_id=council_id, with_councils=region_wide
@@ -116,7 +122,7 @@ def dashboard(request):
     context = {
         "scope": scope,
         "region_wide": region_wide,
-        "may_see_region": access.region_wide(request.user, access.DASHBOARD_ROLES),
+        "may_see_region": may_see_region,
         "may_recompute": access.is_administrator(request.user),
         "latest_running": bool(latest and latest.period.end >= today),
         "freshness": D.freshness(by_kind, region_id=region_id, council_id=council_id),
@@ -275,7 +281,8 @@ def tracking_list(request):
         )
         context.update(filters=filters, counts=counts)
         rows = household_rows
-    paginator = Paginator(listed, PER_PAGE)
+    # "All on one page" for printing the meeting's list (bounded, like any page).
+    paginator = Paginator(listed, PRINT_ALL if request.GET.get("all") == "1" else PER_PAGE)
     paginator.count = counts[filters.status] if filters.status else sum(counts.values())
     page = paginator.get_page(request.GET.get("page"))
     context.update(page=page, rows=rows(page.object_list, today=today, table=table))

@@ -329,30 +329,54 @@ def round_half_away(value: Decimal, places: str = "1") -> Decimal:
     return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)  # ROUND_HALF_UP: away from 0
 
 
-def finalise(code: str, figure: dict, threshold=None) -> dict:
+def _half_away(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded to a whole number, halves away from zero (exact
+    integer arithmetic; ``denominator`` > 0)."""
+    magnitude = (2 * abs(numerator) + denominator) // (2 * denominator)
+    return -magnitude if numerator < 0 else magnitude
+
+
+def finalise(code: str, figure: dict | None, threshold=None) -> dict:
     """The stored result of a raw figure: value, numerator, denominator, excluded, threshold,
-    and ``sum`` (kept for adding councils together). ``value`` is None for an empty cohort."""
+    and ``sum`` (kept for adding councils together). ``value`` is None for an empty cohort.
+    Means are whole days and percentages one decimal place, halves away from zero."""
     kind = MEASURES[code].kind
-    figure = add(figure, None)
+    figure = figure or raw()
+    total = figure["sum"] or 0
+    denominator = figure["denominator"] or 0
     value = None
     numerator = None
-    denominator = figure["denominator"]
     if kind == COUNT:
-        value, denominator = figure["sum"], None
+        value, denominator = total, None
     elif kind == MEAN and denominator:
-        value = int(round_half_away(Decimal(figure["sum"]) / Decimal(denominator)))
+        value = _half_away(total, denominator)
     elif kind == PERCENT:
-        numerator = figure["numerator"]
+        numerator = figure["numerator"] or 0
         if denominator:
-            value = float(round_half_away(Decimal(100 * numerator) / denominator, "0.1"))
+            value = _half_away(1000 * numerator, denominator) / 10
     return {
         "value": value,
         "numerator": numerator,
         "denominator": denominator,
-        "excluded": figure["excluded"],
+        "excluded": dict(figure.get("excluded") or {}),
         "threshold": threshold,
-        "sum": figure["sum"],
+        "sum": total,
     }
+
+
+def accumulate(target: dict, figures: dict) -> None:
+    """Add raw ``figures`` (code -> raw) into ``target`` in place."""
+    for code, figure in figures.items():
+        into = target.get(code)
+        if into is None:
+            target[code] = into = raw()
+        into["sum"] += figure["sum"]
+        into["numerator"] += figure["numerator"]
+        into["denominator"] += figure["denominator"]
+        if figure["excluded"]:
+            excluded = into["excluded"]
+            for reason, n in figure["excluded"].items():
+                excluded[reason] = excluded.get(reason, 0) + n
 
 
 def compact(code: str, result: dict) -> dict:

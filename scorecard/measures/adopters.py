@@ -26,10 +26,11 @@ FLOW_CODES = (
 
 def _households_cte(sql: Dialect, where: str) -> str:
     return f"""
+    hh AS (SELECT h.* FROM adopters_household h WHERE 1 = 1{where}),
     matches AS (
       SELECT e.household_id, MIN(e.date) AS first_match
-      FROM children_journeyevent e
-      WHERE e.kind = 'matched' AND NOT e.entered_in_error AND e.household_id IS NOT NULL
+      FROM children_journeyevent e JOIN hh ON hh.id = e.household_id
+      WHERE e.kind = 'matched' AND NOT e.entered_in_error
       GROUP BY e.household_id
     ),
     h AS (
@@ -38,8 +39,7 @@ def _households_cte(sql: Dialect, where: str) -> str:
         h.left_date, m.first_match,
         {sql.least("m.first_match", "h.left_date")} AS a11_end,
         {sql.least("h.approval_date", "h.left_date")} AS a13_end
-      FROM adopters_household h LEFT JOIN matches m ON m.household_id = h.id
-      WHERE 1 = 1{where}
+      FROM hh h LEFT JOIN matches m ON m.household_id = h.id
     )"""
 
 

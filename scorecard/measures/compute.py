@@ -59,19 +59,77 @@ def empty_figures() -> dict:
 
 
 def compute_raw(
-    periods: list[Period], thresholds: list[ThresholdRow], *, council_ids=None, region_ids=None
+    periods: list[Period],
+    thresholds: list[ThresholdRow],
+    *,
+    council_ids=None,
+    region_ids=None,
+    snapshot: str | None = None,
 ) -> dict:
     """``{(council_id or None, period_index): {code: raw}}`` for every council asked for (all
-        when ``council_ids`` is None) and, for adopters, households recruited by no partner council
-        in ``region_ids`` (all when None; key ``("region", region_id)``). Adopters are counted for
-    every council of ``region_ids`` whatever ``council_ids`` says. One query per family."""
-    out: dict = defaultdict(empty_figures)
-    for family in CHILD_FAMILIES:
-        for key, figures in family(periods, thresholds, council_ids).items():
+    when ``council_ids`` is None) and, for adopters, households recruited by no partner council
+    in ``region_ids`` (all when None; key ``("region", region_id)``). Adopters are counted for
+    every council of ``region_ids`` whatever ``council_ids`` says. One query per family.
+
+    With ``snapshot`` (an exported PostgreSQL snapshot, see :func:`run_in_parallel`) the
+    families run two at a time on their own connections, all reading that one snapshot."""
+    jobs = [(family, (periods, thresholds, council_ids), {}) for family in CHILD_FAMILIES]
+    jobs.append((adopters, (periods, thresholds), {"region_ids": region_ids}))
+    if snapshot:
+        results = run_in_parallel(snapshot, jobs)
+    else:
+        results = [function(*args, **kwargs) for function, args, kwargs in jobs]
+    out: dict = defaultdict(dict)
+    for family_result in results:
+        for key, figures in family_result.items():
             out[key].update(figures)
-    for key, figures in adopters(periods, thresholds, region_ids=region_ids).items():
-        out[key].update(figures)
     return out
+
+
+#: The heaviest families first, so two connections finish together.
+_ORDER = {"waiting": 0, "scorecard": 1, "timeline": 2, "adopters": 3, "activity": 4}
+
+
+def export_snapshot() -> str | None:
+    """Export the current transaction's snapshot for :func:`run_in_parallel` (PostgreSQL, in
+    the outermost transaction only: a nested one could hold changes others cannot see)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or len(connection.savepoint_ids) > 0:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_export_snapshot()")
+        return cursor.fetchone()[0]
+
+
+def run_in_parallel(snapshot: str, jobs: list, workers: int = 2) -> list:
+    """Run ``jobs`` ((function, args, kwargs)) on ``workers`` connections of their own, each in
+    a read-only transaction on ``snapshot``; results in the order of ``jobs``."""
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+
+    if not re.fullmatch(r"[0-9A-Fa-f-]+", snapshot):
+        raise ValueError("not a snapshot id")
+
+    def run(job):
+        from django.db import connection, transaction
+
+        function, args, kwargs = job
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+                cursor.execute("SET LOCAL jit = off")
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+                cursor.execute("SET LOCAL enable_nestloop = off")
+                return function(*args, **kwargs)
+        finally:
+            connection.close()
+
+    ordered = sorted(range(len(jobs)), key=lambda i: _ORDER.get(jobs[i][0].__name__, 9))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {i: pool.submit(run, jobs[i]) for i in ordered}
+        return [futures[i].result() for i in range(len(jobs))]
 
 
 def finalise_all(figures: dict, threshold: ThresholdRow) -> dict:

@@ -412,34 +412,43 @@ def _waiting_by_quarter(sql, periods, indexes, where, ids, out) -> None:
     def later(a: str, b: str) -> str:
         return f"CASE WHEN ({a}) > ({b}) THEN ({a}) ELSE ({b}) END"
 
+    # For each breakdown: which spells it counts (a condition) and the first quarter end it
+    # counts them at (a column of ``qs``, computed once per spell).
     starts = {
-        "waiting": ("1 = 1", q("ds")),
-        "waiting_with_po": ("po IS NOT NULL", later(q("ds"), q("po"))),
-        "waiting_18m_in_care": ("entered IS NOT NULL", later(q("ds"), q_after("entered", 18))),
-        "waiting_12m_po": ("po IS NOT NULL", later(q("ds"), q_after("po", 12))),
-        "waiting_18m_po": ("po IS NOT NULL", later(q("ds"), q_after("po", 18))),
-        "waiting_aged_5": ("1 = 1", later(q("ds"), q_after("date_of_birth", 60))),
+        "waiting": ("1 = 1", "q0"),
+        "waiting_with_po": ("po IS NOT NULL", "q_po"),
+        "waiting_18m_in_care": ("entered IS NOT NULL", "q_care18"),
+        "waiting_12m_po": ("po IS NOT NULL", "q_po12"),
+        "waiting_18m_po": ("po IS NOT NULL", "q_po18"),
+        "waiting_aged_5": ("1 = 1", "q_age5"),
         "waiting_minority": (
             "ethnicity NOT LIKE 'W%%' AND ethnicity NOT IN ('REFU', 'NOBT')",
-            q("ds"),
+            "q0",
         ),
-        "waiting_disabled": ("disabled", q("ds")),
-        "waiting_siblings": ("siblings = 1", q("ds")),
+        "waiting_disabled": ("disabled", "q0"),
+        "waiting_siblings": ("siblings = 1", "q0"),
+    }
+    q0 = q("s.ds")
+    columns = {
+        "q_po": later(q0, q("s.po")),
+        "q_care18": later(q0, q_after("s.entered", 18)),
+        "q_po12": later(q0, q_after("s.po", 12)),
+        "q_po18": later(q0, q_after("s.po", 18)),
+        "q_age5": later(q0, q_after("s.date_of_birth", 60)),
     }
     branches = []
     for n, (condition, start) in enumerate(starts.values()):
         branches.append(
-            f"""SELECT council_id, {n} AS code, sq AS q, 1 AS delta FROM (
-              SELECT council_id, {start} AS sq, eq FROM qs WHERE {condition}) x
-              WHERE eq IS NULL OR sq < eq
+            f"""SELECT council_id, {n} AS code, {start} AS q, 1 AS delta FROM qs
+              WHERE {condition} AND (eq IS NULL OR {start} < eq)
             UNION ALL
-            SELECT council_id, {n}, eq, -1 FROM (
-              SELECT council_id, {start} AS sq, eq FROM qs WHERE {condition}) y
-              WHERE eq IS NOT NULL AND sq < eq"""
+            SELECT council_id, {n}, eq, -1 FROM qs
+              WHERE {condition} AND eq IS NOT NULL AND {start} < eq"""
         )
+    computed = ", ".join(f"{expression} AS {name}" for name, expression in columns.items())
     query = f"""
     WITH {_spells_cte(sql, where)},
-    qs AS (SELECT s.*, {q("s.de")} AS eq FROM spells s)
+    qs AS (SELECT s.*, {q0} AS q0, {computed}, {q("s.de")} AS eq FROM spells s)
     SELECT council_id, code, q, SUM(delta) FROM (
       {" UNION ALL ".join(branches)}
     ) deltas GROUP BY council_id, code, q"""

@@ -171,3 +171,33 @@ def test_the_running_window_is_marked_to_date(client_for, world, council_c):
     assert labels[-1].endswith("to date")
     assert not any(label.endswith("to date") for label in labels[:-1])
     assert "(to date: the window ends" in response.content.decode()
+
+
+def test_every_table_figure_links_to_its_definition(client_for, world, council_c):
+    client = client_for(world.user(Role.TEAM_MANAGER, "C"))
+    response = client.get(URL)
+    html = response.content.decode()
+    year = response.context["activity"].year
+    link = (
+        f"/scorecard/figure/?code=adoption_orders&amp;period={year}&amp;council={council_c.la_code}"
+    )
+    assert link in html
+    page = client.get(link.replace("&amp;", "&")).content.decode()
+    assert "Adoption orders dated in the period." in page
+    assert "/scorecard/figure/?code=T_placed&amp;period=" in html
+    assert "/scorecard/figure/?code=approvals&amp;period=" in html
+    assert "What these count" in html  # children waiting: the definitions beside the table
+
+
+def test_a_manager_of_two_councils_opens_on_a_council_not_the_region(client_for, world, council_c):
+    from raa.services import user_add_or_update
+
+    user = user_add_or_update(
+        username="tm-b-and-c",
+        role=Role.TEAM_MANAGER,
+        councils=[world.councils["B"], world.councils["C"]],
+    )[0]
+    response = client_for(user).get(URL)
+    assert response.context["scope"].council == world.councils["B"]
+    assert "compare_rows" not in response.context
+    assert b"Whole region" not in response.content

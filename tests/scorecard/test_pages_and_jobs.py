@@ -252,3 +252,22 @@ def test_region_equals_the_sum_of_its_councils_after_council_recomputes(adopted,
     recompute_all()
     full = result(region_id=world.region.pk, council_id=None, period=W).measures
     assert by_delta == full
+
+
+def test_an_administrator_changes_a_threshold_with_history(world, client_for):
+    from scorecard.models import ScorecardThreshold
+
+    row, _ = ScorecardThreshold.objects.get_or_create(
+        first_year=2013, defaults={"a1_days": 426, "a2_days": 121, "a3_months": 14}
+    )
+    client = client_for(world.user(Role.ADMINISTRATOR, "region"))
+    url = reverse("admin:scorecard_scorecardthreshold_change", args=[row.pk])
+    response = client.post(
+        url, {"first_year": 2013, "a1_days": 420, "a2_days": 121, "a3_months": 14}
+    )
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.a1_days == 420
+    change = row.history.first()
+    assert change.history_user == world.user(Role.ADMINISTRATOR, "region")
+    assert change.a1_days == 420

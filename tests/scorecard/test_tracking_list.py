@@ -232,3 +232,42 @@ def test_the_database_adds_months_and_days_as_the_python_code_does(db, start):
     assert row["plus1"] == add_months(start, 1)
     assert row["plus3"] == add_months(start, 3)
     assert row["plus427"] == start + timedelta(days=427)
+
+
+def test_a_council_manager_sees_only_households_linked_with_their_councils_children(
+    client_for, world
+):
+    from children.models import EventKind, JourneyEvent
+
+    c = world.councils["C"]
+    linked = make_household(world.region, "H-LINKED-C", registration=300, approval=100)
+    make_household(world.region, "H-OTHER", council=c, registration=300, approval=100)
+    child = make_child(c, world.user(Role.SOCIAL_WORKER, "C"), "C-LINK", entered=300, adm=200)
+    JourneyEvent.objects.create(
+        child=child,
+        kind=EventKind.LINKED,
+        date=child.adm_decision_date,
+        household=linked,
+        recorded_by=world.user(Role.SOCIAL_WORKER, "C"),
+    )
+    client = client_for(world.user(Role.TEAM_MANAGER, "C"))
+    response = client.get(URL, {"list": "households"})
+    assert [row.record.reference for row in response.context["rows"]] == ["H-LINKED-C"]
+    # The export of the households tab has the same rows and is logged.
+    exported = client.get("/tracking/export.csv", {"list": "households"}).content.decode()
+    rows = list(csv.reader(io.StringIO(exported)))
+    assert rows[0][0] == "Reference" and [r[0] for r in rows[1:]] == ["H-LINKED-C"]
+    assert AuditEvent.objects.filter(
+        action="exported", object_id="households", detail__startswith="csv: 1 households"
+    ).exists()
+
+
+def test_the_whole_list_fits_on_one_page_for_printing(client_for, world, journeys, monkeypatch):
+    from scorecard import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    client = client_for(world.user(Role.TEAM_MANAGER, "C"))
+    paged = client.get(URL)
+    assert len(paged.context["rows"]) == 2
+    assert "Show all on one page, to print" in paged.content.decode()
+    assert len(client.get(URL, {"all": "1"}).context["rows"]) == 5

@@ -3,12 +3,13 @@ import resource
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from children.models import Child
 from raa.models import Council
-from scorecard.services import mark_council_pending, recompute_all, recompute_council
+from scorecard.models import RecomputeMarker
+from scorecard.services import recompute_all, recompute_council
 
 
 class Command(BaseCommand):
@@ -34,8 +35,10 @@ class Command(BaseCommand):
         if biggest:
             if talk:
                 self.stdout.write(f"{full.line()} One council ({biggest.la_code})…")
-            with transaction.atomic():
-                mark_council_pending(biggest.pk)
+            # a pending marker as a change would leave (written directly: no job is queued)
+            RecomputeMarker.objects.update_or_create(
+                council=biggest, defaults={"requested_at": timezone.now()}
+            )
             started = time.perf_counter()
             recompute_council(biggest.pk)
             council_seconds = time.perf_counter() - started
