@@ -43,7 +43,7 @@ def test_a_social_worker_signs_in_sees_home_and_opens_their_child(browser_page, 
     # Bootstrap is served from our own static files: the navbar is styled, not a bare list.
     background = page.locator("nav.navbar").evaluate("e => getComputedStyle(e).backgroundColor")
     assert background == "rgb(29, 78, 107)"
-    page.get_by_role("link", name="Ada Testworld").first.click()  # also in the alerts list
+    page.get_by_role("link", name="Ada Testworld").click()
     expect(page.get_by_role("heading", name="Ada Testworld")).to_be_visible()
     expect(page.get_by_role("cell", name="Linked with a household")).to_be_visible()
     page.screenshot(path=str(tmp_path / "child.png"), full_page=True)
