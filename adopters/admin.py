@@ -1,7 +1,13 @@
 from django.contrib import admin
 
-from adopters.models import Household
+from adopters.models import HoldPeriod, Household
 from raa.admin import NoDeleteAdmin
+
+
+class HoldPeriodInline(admin.TabularInline):
+    model = HoldPeriod
+    extra = 0
+    can_delete = False
 
 
 @admin.register(Household)
@@ -14,4 +20,5 @@ class HouseholdAdmin(NoDeleteAdmin):
         "left_date",
     ]
     search_fields = ["reference", "first_applicant", "second_applicant"]
-    list_filter = ["fast_track", "recruited_outside_region"]
+    list_filter = ["fast_track", "recruited_outside_region", "legal_status", "dual_approval"]
+    inlines = [HoldPeriodInline]

@@ -1,14 +1,23 @@
-from datetime import date
+"""Forms for households: the whole record, one form per step, holds, and family finding.
+
+Each form checks the same rules as the service that saves it (adopters.rules), so a person
+sees every broken rule beside its field.
+"""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout, Submit
+from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
+from django.utils import timezone
 
-from adopters.models import STAGE_ORDER, Household
+from adopters import rules
+from adopters.models import ChildNeeds, HoldPeriod, Household
+from adopters.services import HOUSEHOLD_FIELDS, household_values
 from raa.models import Council
 
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FIELDS = [
     "enquiry_date",
+    "information_event_date",
     "registration_date",
     "stage1_end_date",
     "stage2_start_date",
@@ -16,65 +25,251 @@ DATE_FIELDS = [
     "approval_date",
     "left_date",
 ]
+APPLICANT = ["", "_date_of_birth", "_sex", "_ethnicity", "_disabled"]
+OFFER_FIELDS = [
+    "children_wanted",
+    "youngest_age",
+    "oldest_age",
+    "sibling_group",
+    "sex_preference",
+    "health_needs",
+    "disability_needs",
+    "developmental_uncertainty",
+    "contact",
+    "other_preferences",
+]
 
 
-class HouseholdForm(forms.ModelForm):
+def _helper(label: str = "Save") -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("save", label))
+    return helper
+
+
+class HouseholdRulesMixin:
+    """Checks the household as it would be after the form saves, with every broken hard rule
+    put beside its field."""
+
+    def check_rules(self, cleaned: dict) -> None:
+        base = household_values(self.instance) if self.instance.pk else {}
+        values = {**base, **{k: v for k, v in cleaned.items() if k in HOUSEHOLD_FIELDS}}
+        for problem in rules.check_household(values, today=timezone.localdate()):
+            if problem.hard:
+                field = problem.field if problem.field in self.fields else None
+                if field is None or field not in self.errors:
+                    self.add_error(field, problem.message)
+
+    def _post_clean(self):
+        # The rules say what the model's constraints say, in people's words; the service saves.
+        pass
+
+    def service_fields(self) -> dict:
+        return {
+            k: ("" if v is None and k in BLANK_TEXT else v)
+            for k, v in self.cleaned_data.items()
+            if k in HOUSEHOLD_FIELDS
+        }
+
+
+BLANK_TEXT = {
+    "first_applicant_sex",
+    "first_applicant_ethnicity",
+    "second_applicant",
+    "second_applicant_sex",
+    "second_applicant_ethnicity",
+    "legal_status",
+    "how_heard",
+    "outside_agency",
+    "fast_track",
+    "sex_preference",
+    "other_preferences",
+    "left_reason",
+}
+
+
+class HouseholdForm(HouseholdRulesMixin, forms.ModelForm):
     class Meta:
         model = Household
-        fields = [
-            "first_applicant",
-            "second_applicant",
-            "recruiting_council",
-            "recruited_outside_region",
-            "fast_track",
-            "dual_approval",
-            "children_wanted",
-            *DATE_FIELDS,
-            "left_reason",
-        ]
+        fields = list(HOUSEHOLD_FIELDS)
         widgets = {
-            name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for name in DATE_FIELDS
+            **dict.fromkeys(DATE_FIELDS, DATE_INPUT),
+            "first_applicant_date_of_birth": DATE_INPUT,
+            "second_applicant_date_of_birth": DATE_INPUT,
+            "other_preferences": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recruiting_council"].queryset = Council.objects.filter(region=region)
-        self.helper = FormHelper()
+        self.fields["recruiting_council"].label = "Lives in (partner council)"
+        self.helper = _helper()
         self.helper.layout = Layout(
+            Div(
+                Fieldset("First applicant", *[f"first_applicant{s}" for s in APPLICANT]),
+                Fieldset(
+                    "Second applicant (leave empty for a single applicant)",
+                    *[f"second_applicant{s}" for s in APPLICANT],
+                ),
+                css_class="applicants",
+            ),
             Fieldset(
                 "The household",
-                "first_applicant",
-                "second_applicant",
+                "legal_status",
+                "how_heard",
                 "recruiting_council",
                 "recruited_outside_region",
+                "outside_agency",
                 "fast_track",
                 "dual_approval",
-                "children_wanted",
             ),
+            Fieldset("What they can offer", *OFFER_FIELDS),
             Fieldset("Stages", *DATE_FIELDS, "left_reason"),
         )
-        self.helper.add_input(Submit("save", "Save"))
 
     def clean(self):
         cleaned = super().clean()
-        today = date.today()
-        for name in DATE_FIELDS:
-            value = cleaned.get(name)
-            if value and value > today:
-                self.add_error(
-                    name, f"{self.fields[name].label} ({value:%d/%m/%Y}) is in the future."
-                )
-        # Read every date first: add_error() drops a field from cleaned_data, and each rule
-        # broken should be reported at once.
-        dates = {name: cleaned.get(name) for name in DATE_FIELDS}
-        for earlier, later in STAGE_ORDER:
-            a, b = dates[earlier], dates[later]
-            if a and b and b < a:
-                self.add_error(
-                    later,
-                    f"{self.fields[later].label} ({b:%d/%m/%Y}) is before "
-                    f"{self.fields[earlier].label.lower()} ({a:%d/%m/%Y}).",
-                )
-        if cleaned.get("left_date") and not cleaned.get("left_reason"):
-            self.add_error("left_reason", "Say why the household left the process.")
+        self.check_rules(cleaned)
         return cleaned
+
+
+#: The steps of recruitment, each a small form: (fields, title, labels).
+STEPS = {
+    "information_event": (
+        ["information_event_date"],
+        "Record the information event",
+        {"information_event_date": "Date they attended the information event"},
+    ),
+    "registration": (
+        ["registration_date"],
+        "Record the registration of interest (Stage 1 starts)",
+        {"registration_date": "Date of the registration of interest"},
+    ),
+    "stage1_end": (
+        ["stage1_end_date"],
+        "Record the end of Stage 1",
+        {"stage1_end_date": "Date Stage 1 ended"},
+    ),
+    "stage2_start": (
+        ["stage2_start_date"],
+        "Record the start of Stage 2",
+        {"stage2_start_date": "Date Stage 2 started"},
+    ),
+    "approval": (
+        ["panel_date", "approval_date"],
+        "Record the panel and the ADM's approval",
+        {"panel_date": "Date of the approval panel", "approval_date": "Date the ADM approved"},
+    ),
+    "leave": (
+        ["left_date", "left_reason"],
+        "Record that the household left the process",
+        {"left_date": "Date they left the process", "left_reason": "Why they left"},
+    ),
+}
+#: The step buttons a household's page offers, by stage.
+NEXT_STEPS = {
+    "enquiry": ["information_event", "registration"],
+    "information_event": ["registration"],
+    "stage1": ["stage1_end"],
+    "between": ["stage2_start"],
+    "stage2": ["approval"],
+}
+
+
+class StepForm(HouseholdRulesMixin, forms.ModelForm):
+    def __init__(self, *args, step: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        names, self.title, labels = STEPS[step]
+        for name in names:
+            self.fields[name].required = True
+            self.fields[name].label = labels[name]
+            if name.endswith("_date"):
+                self.fields[name].widget = DATE_INPUT
+        self.helper = _helper("Record")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            self.check_rules(cleaned)
+        return cleaned
+
+
+def step_form_class(step: str) -> type[StepForm]:
+    return forms.modelform_factory(Household, form=StepForm, fields=STEPS[step][0])
+
+
+class HoldForm(forms.ModelForm):
+    class Meta:
+        model = HoldPeriod
+        fields = ["start_date", "end_date", "reason"]
+        widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT}
+
+    def __init__(self, *args, ending: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ending:
+            self.fields["end_date"].required = True
+            self.fields["end_date"].label = "Date the hold ended"
+            for name in ("start_date", "reason"):
+                self.fields[name].disabled = True
+        else:
+            del self.fields["end_date"]
+        self.helper = _helper("Save")
+
+    def _post_clean(self):
+        pass
+
+
+class ChildNeedsForm(forms.ModelForm):
+    """What the child needs of a family, saved for ranking."""
+
+    class Meta:
+        model = ChildNeeds
+        fields = ["health_needs", "disability_needs", "developmental_uncertainty", "contact"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+        self.helper = _helper("Save the child's needs and rank again")
+
+    def _post_clean(self):
+        pass
+
+
+class FamilyFindingForm(forms.Form):
+    """Record a link, match or placement of a child (and the brothers and sisters to be
+    placed with them) with a household."""
+
+    household = forms.ModelChoiceField(queryset=Household.objects.none())
+    date = forms.DateField(widget=DATE_INPUT)
+    panel_date = forms.DateField(label="Matching panel date", widget=DATE_INPUT)
+    with_siblings = forms.BooleanField(
+        label="Also for the brothers and sisters to be placed with this child",
+        required=False,
+        initial=True,
+    )
+
+    DATE_LABELS = {
+        "linked": "Date linked",
+        "matched": "Date of the ADM match decision",
+        "placed": "Date the child moved in",
+    }
+
+    def __init__(self, *args, kind: str, households, siblings: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = households
+        self.fields["household"].label_from_instance = lambda h: (
+            f"{h.reference} – {h.applicants}"
+            + (f" (approved {h.approval_date:%d/%m/%Y})" if h.approval_date else "")
+        )
+        self.fields["date"].label = self.DATE_LABELS[kind]
+        if kind != "matched":
+            del self.fields["panel_date"]
+        if siblings < 2:
+            del self.fields["with_siblings"]
+        else:
+            self.fields[
+                "with_siblings"
+            ].label = (
+                f"Also for the other {siblings - 1} of the sibling group to be placed together"
+            )
+        self.helper = _helper("Record")

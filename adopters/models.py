@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from adopters.querysets import HouseholdQuerySet
+from children.models import Ethnicity
 from raa.models import Council, Region
 
 
@@ -26,16 +27,115 @@ class LeftReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class AdopterSex(models.TextChoices):
+    MALE = "M", "Male"
+    FEMALE = "F", "Female"
+
+
+class AdopterLegalStatus(models.TextChoices):
+    """SSDA903 AD1 LS_ADOPTR codes (DOMAIN.md Part B 6.4)."""
+
+    L0 = "L0", "L0: single"
+    L11 = "L11", "L11: different-gender married couple"
+    L12 = "L12", "L12: same-gender married couple"
+    L2 = "L2", "L2: civil partnership"
+    L3 = "L3", "L3: different-gender unmarried couple"
+    L4 = "L4", "L4: same-gender couple, neither married nor civil partners"
+
+
+class HowHeard(models.TextChoices):
+    WEBSITE = "website", "The agency's website"
+    SOCIAL_MEDIA = "social_media", "Social media"
+    NATIONAL_CAMPAIGN = "national_campaign", "National campaign (You Can Adopt)"
+    FRIEND_FAMILY = "friend_family", "Friends or family"
+    EVENT = "event", "An event or talk"
+    PRESS = "press", "Newspaper, radio or TV"
+    FOSTERING = "fostering", "Through fostering"
+    PREVIOUS_ADOPTION = "previous_adoption", "Adopted before"
+    OTHER = "other", "Other"
+
+
+class OutsideAgency(models.TextChoices):
+    """Who approved a household recruited outside the region (the placement provider the child's
+    903 record then carries: children.models.PlacementProvider)."""
+
+    OTHER_COUNCIL = "PR2", "Another council"
+    OTHER_RAA = "RAA", "Another regional adoption agency"
+    VOLUNTARY = "PR5", "A voluntary adoption agency"
+
+
+class NeedLevel(models.IntegerChoices):
+    """How much of one kind of need a household can meet, or a child has."""
+
+    NONE = 0, "None"
+    MILD = 1, "Mild"
+    MODERATE = 2, "Moderate"
+    SIGNIFICANT = 3, "Significant"
+
+
+class ContactLevel(models.IntegerChoices):
+    """How much contact with the birth family a household can support, or a child's plan needs."""
+
+    NONE = 0, "None"
+    LETTERBOX = 1, "Letterbox (indirect)"
+    SIBLINGS = 2, "Direct contact with brothers and sisters"
+    BIRTH_FAMILY = 3, "Direct contact with birth parents or relatives"
+
+
+class SexPreference(models.TextChoices):
+    ANY = "", "Either"
+    MALE = "M", "Boy"
+    FEMALE = "F", "Girl"
+
+
+class HoldReason(models.TextChoices):
+    APPLICANTS = "applicants", "The applicants asked to pause"
+    HEALTH = "health", "Health"
+    CIRCUMSTANCES = "circumstances", "Change of circumstances"
+    HOUSE_MOVE = "house_move", "Moving house"
+    AGENCY = "agency", "The agency paused the assessment"
+    OTHER = "other", "Other"
+
+
+class StageCode(models.TextChoices):
+    """Where a household is, derived from its dates and the children's journeys (never typed)."""
+
+    ENQUIRY = "enquiry", "Enquiry"
+    INFORMATION_EVENT = "information_event", "Information event"
+    STAGE1 = "stage1", "Stage 1"
+    BETWEEN = "between", "Between stages"
+    STAGE2 = "stage2", "Stage 2"
+    APPROVED = "approved", "Approved, waiting"
+    ON_HOLD = "on_hold", "On hold"
+    LINKED = "linked", "Linked"
+    MATCHED = "matched", "Matched"
+    PLACED = "placed", "Child placed"
+    ADOPTED = "adopted", "Adopted"
+    LEFT = "left", "Left the process"
+
+
 #: A household's stage once it has a child, from the latest journey event that names it
-#: (available on querysets annotated with ``with_progress()``).
+#: (available on querysets annotated with ``with_progress()``). After a disruption the
+#: household is approved and waiting again.
 PROGRESS_STAGES = {
-    "linked": "Linked",
-    "matched": "Matched",
-    "placed": "Child placed",
-    "disruption": "Approved, waiting (after a disruption)",
-    "adoption_order": "Adopted",
+    "linked": StageCode.LINKED,
+    "matched": StageCode.MATCHED,
+    "placed": StageCode.PLACED,
+    "disruption": StageCode.APPROVED,
+    "adoption_order": StageCode.ADOPTED,
 }
 
+#: The stage dates in the order they happen (DOMAIN.md A.6 and Part B 4.2).
+STAGE_DATES = [
+    "enquiry_date",
+    "information_event_date",
+    "registration_date",
+    "stage1_end_date",
+    "stage2_start_date",
+    "panel_date",
+    "approval_date",
+]
+#: Pairs the database also holds in order (adjacent steps).
 STAGE_ORDER = [
     ("enquiry_date", "registration_date"),
     ("registration_date", "stage1_end_date"),
@@ -48,8 +148,46 @@ STAGE_ORDER = [
 class Household(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="households")
     reference = models.CharField(max_length=20, unique=True)
-    first_applicant = models.CharField(max_length=200)
-    second_applicant = models.CharField(max_length=200, blank=True)
+    first_applicant = models.CharField("first applicant's name", max_length=200)
+    first_applicant_date_of_birth = models.DateField(
+        "first applicant's date of birth", null=True, blank=True
+    )
+    first_applicant_sex = models.CharField(
+        "first applicant's sex", max_length=1, choices=AdopterSex.choices, blank=True
+    )
+    first_applicant_ethnicity = models.CharField(
+        "first applicant's ethnicity", max_length=4, choices=Ethnicity.choices, blank=True
+    )
+    first_applicant_disabled = models.BooleanField(
+        "first applicant has a disability", default=False
+    )
+    second_applicant = models.CharField(
+        "second applicant's name",
+        max_length=200,
+        blank=True,
+        help_text="Leave empty for a single applicant.",
+    )
+    second_applicant_date_of_birth = models.DateField(
+        "second applicant's date of birth", null=True, blank=True
+    )
+    second_applicant_sex = models.CharField(
+        "second applicant's sex", max_length=1, choices=AdopterSex.choices, blank=True
+    )
+    second_applicant_ethnicity = models.CharField(
+        "second applicant's ethnicity", max_length=4, choices=Ethnicity.choices, blank=True
+    )
+    second_applicant_disabled = models.BooleanField(
+        "second applicant has a disability", default=False
+    )
+    legal_status = models.CharField(
+        "relationship / legal status (AD1)",
+        max_length=3,
+        choices=AdopterLegalStatus.choices,
+        blank=True,
+    )
+    how_heard = models.CharField(
+        "how they heard of the agency", max_length=20, choices=HowHeard.choices, blank=True
+    )
     recruiting_council = models.ForeignKey(
         Council,
         on_delete=models.PROTECT,
@@ -61,10 +199,49 @@ class Household(models.Model):
     recruited_outside_region = models.BooleanField(
         default=False, help_text="Approved by another agency: placements are inter-agency."
     )
+    outside_agency = models.CharField(
+        "approved by",
+        max_length=3,
+        choices=OutsideAgency.choices,
+        blank=True,
+        help_text="For a household recruited outside the region: the agency that approved them.",
+    )
     fast_track = models.CharField(max_length=20, choices=FastTrack.choices, blank=True)
     dual_approval = models.BooleanField("dual approval (FfA / concurrent planning)", default=False)
-    children_wanted = models.PositiveSmallIntegerField(default=1)
+    # What the household can offer (the family finder's view of them).
+    children_wanted = models.PositiveSmallIntegerField(
+        "up to how many children", default=1, help_text="At one time, as one family."
+    )
+    youngest_age = models.PositiveSmallIntegerField(
+        "youngest age (years)", default=0, help_text="0 for a baby."
+    )
+    oldest_age = models.PositiveSmallIntegerField("oldest age (years)", default=4)
+    sibling_group = models.BooleanField("can take a sibling group", default=False)
+    sex_preference = models.CharField(
+        "boy or girl", max_length=1, choices=SexPreference.choices, blank=True
+    )
+    health_needs = models.PositiveSmallIntegerField(
+        "health needs they can meet", choices=NeedLevel.choices, default=NeedLevel.MILD
+    )
+    disability_needs = models.PositiveSmallIntegerField(
+        "disability they can meet", choices=NeedLevel.choices, default=NeedLevel.NONE
+    )
+    developmental_uncertainty = models.PositiveSmallIntegerField(
+        "developmental uncertainty they can accept",
+        choices=NeedLevel.choices,
+        default=NeedLevel.MILD,
+    )
+    contact = models.PositiveSmallIntegerField(
+        "contact they can support", choices=ContactLevel.choices, default=ContactLevel.LETTERBOX
+    )
+    other_preferences = models.TextField(
+        "other preferences",
+        blank=True,
+        help_text="Anything else a family finder should know (e.g. no pets, a child who "
+        "shares their faith). No names.",
+    )
     enquiry_date = models.DateField(null=True, blank=True)
+    information_event_date = models.DateField("information event attended", null=True, blank=True)
     registration_date = models.DateField(
         "registration of interest (Stage 1 starts)", null=True, blank=True
     )
@@ -96,6 +273,13 @@ class Household(models.Model):
                 )
                 for a, b in STAGE_ORDER
             ],
+            models.CheckConstraint(
+                condition=Q(oldest_age__gte=F("youngest_age")),
+                name="household_age_range_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(children_wanted__gte=1), name="household_wants_a_child"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -106,18 +290,97 @@ class Household(models.Model):
         return " and ".join(n for n in (self.first_applicant, self.second_applicant) if n)
 
     @property
-    def stage(self) -> str:
-        if self.left_date:
-            return "Left the process"
-        progress = getattr(self, "latest_child_event_kind", None)
-        if progress in PROGRESS_STAGES:
-            return PROGRESS_STAGES[progress]
+    def is_couple(self) -> bool:
+        return bool(self.second_applicant)
+
+    @property
+    def sex_code(self) -> str:
+        """AD1 SEX_ADOPTR (M1, F1, MM, FF, MF) from the applicants' sexes; empty if unknown."""
+        sexes = [self.first_applicant_sex, *([self.second_applicant_sex] if self.is_couple else [])]
+        if not all(sexes):
+            return ""
+        if len(sexes) == 1:
+            return f"{sexes[0]}1"
+        return "MF" if set(sexes) == {"M", "F"} else sexes[0] * 2
+
+    @property
+    def stage_code(self) -> str:
+        """The derived stage: from the ``with_progress()`` annotation when present, else read
+        with that annotation in one query (so both ways agree)."""
+        annotated = self.__dict__.get("derived_stage")
+        if annotated:
+            return annotated
+        if self.pk is None:
+            return StageCode.LEFT if self.left_date else self.date_stage()
+        return (
+            type(self)
+            .objects.with_progress()
+            .values_list("derived_stage", flat=True)
+            .get(pk=self.pk)
+        )
+
+    def date_stage(self) -> str:
+        """The stage the stage dates alone give."""
         if self.approval_date:
-            return "Approved, waiting"
+            return StageCode.APPROVED
         if self.stage2_start_date:
-            return "Stage 2"
+            return StageCode.STAGE2
         if self.stage1_end_date:
-            return "Between stages"
+            return StageCode.BETWEEN
         if self.registration_date:
-            return "Stage 1"
-        return "Enquiry"
+            return StageCode.STAGE1
+        if self.information_event_date:
+            return StageCode.INFORMATION_EVENT
+        return StageCode.ENQUIRY
+
+    @property
+    def stage(self) -> str:
+        return StageCode(self.stage_code).label
+
+
+class HoldPeriod(models.Model):
+    """A time the household's assessment or family finding was paused."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="hold_periods")
+    start_date = models.DateField("on hold from")
+    end_date = models.DateField("on hold until", null=True, blank=True)
+    reason = models.CharField(max_length=20, choices=HoldReason.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="hold_period_dates_in_order",
+                violation_error_message="The end of the hold is before its start.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        until = f"{self.end_date:%d/%m/%Y}" if self.end_date else "now"
+        return f"On hold {self.start_date:%d/%m/%Y} to {until}"
+
+
+class ChildNeeds(models.Model):
+    """What a family finder says a waiting child needs of a family, for ranking households.
+
+    Kept on the adopters side (the child's record holds only whether they are disabled); one
+    row per child, changed with history.
+    """
+
+    child = models.OneToOneField(
+        "children.Child", on_delete=models.PROTECT, related_name="family_finding_needs"
+    )
+    health_needs = models.PositiveSmallIntegerField(choices=NeedLevel.choices)
+    disability_needs = models.PositiveSmallIntegerField("disability", choices=NeedLevel.choices)
+    developmental_uncertainty = models.PositiveSmallIntegerField(choices=NeedLevel.choices)
+    contact = models.PositiveSmallIntegerField("contact in the plan", choices=ContactLevel.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "child's needs for family finding"
+        verbose_name_plural = "children's needs for family finding"
+
+    def __str__(self) -> str:
+        return f"Needs of child {self.child_id}"

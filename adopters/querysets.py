@@ -1,17 +1,14 @@
 """Scoping and reusable filters for adopter households."""
 
-from datetime import date, timedelta
-
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 
 from raa import access
-from raa.dates import add_months
 
 #: Journey events that tie a household to a child, and so to the child's council.
 LINKING_EVENT_KINDS = ("linked", "matched", "placed")
-
-DUE_SOON = timedelta(days=30)
+#: Journey events that move a household on once it has a child.
+PROGRESS_EVENT_KINDS = (*LINKING_EVENT_KINDS, "disruption", "adoption_order")
 
 
 class HouseholdQuerySet(models.QuerySet):
@@ -34,32 +31,50 @@ class HouseholdQuerySet(models.QuerySet):
         return self.filter(Q(region_id__in=region_ids) | Q(id__in=ids))
 
     def with_progress(self) -> "HouseholdQuerySet":
-        """Annotate the latest link, match, placement or order with a child (one subquery)."""
+        """Annotate the latest link, match, placement or order with a child, whether the
+        household is on hold now, and the derived stage (``derived_stage``, a StageCode), in
+        one query."""
+        from adopters.models import HoldPeriod, StageCode
         from children.models import JourneyEvent
 
-        latest = JourneyEvent.objects.filter(
-            household=models.OuterRef("pk"),
-            kind__in=(*LINKING_EVENT_KINDS, "disruption", "adoption_order"),
-        ).order_by("-date", "-id")
-        return self.annotate(latest_child_event_kind=models.Subquery(latest.values("kind")[:1]))
+        # A link or match that the child has since moved on from (a later link, match or
+        # placement with another household) no longer holds the household.
+        superseded = JourneyEvent.objects.filter(
+            child=OuterRef("child"), kind__in=LINKING_EVENT_KINDS, date__gte=OuterRef("date")
+        ).exclude(household=OuterRef("household"))
+        latest = (
+            JourneyEvent.objects.filter(household=OuterRef("pk"), kind__in=PROGRESS_EVENT_KINDS)
+            .exclude(Exists(superseded))
+            .order_by("-date", "-id")
+        )
+        on_hold = HoldPeriod.objects.filter(household=OuterRef("pk"), end_date__isnull=True)
+        progress = [
+            When(latest_child_event_kind=kind, then=Value(code))
+            for kind, code in (
+                ("linked", StageCode.LINKED),
+                ("matched", StageCode.MATCHED),
+                ("placed", StageCode.PLACED),
+                ("adoption_order", StageCode.ADOPTED),
+                ("disruption", StageCode.APPROVED),
+            )
+        ]
+        return self.annotate(
+            latest_child_event_kind=Subquery(latest.values("kind")[:1]),
+            on_hold=Exists(on_hold),
+        ).annotate(
+            derived_stage=Case(
+                When(left_date__isnull=False, then=Value(StageCode.LEFT)),
+                *progress,
+                When(on_hold=True, then=Value(StageCode.ON_HOLD)),
+                When(approval_date__isnull=False, then=Value(StageCode.APPROVED)),
+                When(stage2_start_date__isnull=False, then=Value(StageCode.STAGE2)),
+                When(stage1_end_date__isnull=False, then=Value(StageCode.BETWEEN)),
+                When(registration_date__isnull=False, then=Value(StageCode.STAGE1)),
+                When(information_event_date__isnull=False, then=Value(StageCode.INFORMATION_EVENT)),
+                default=Value(StageCode.ENQUIRY),
+                output_field=models.CharField(),
+            )
+        )
 
     def active(self) -> "HouseholdQuerySet":
         return self.filter(left_date__isnull=True)
-
-    def needing_attention(self, today: date | None = None) -> "HouseholdQuerySet":
-        """Households over, or due within 30 days of, a stage target (DOMAIN A.8): Stage 1 over
-        2 months, Stage 2 over 4 months, approved over 3 months without a match."""
-        today = today or date.today()
-        horizon = today + DUE_SOON
-        matched = Q(
-            child_events__kind__in=("matched", "placed"), child_events__entered_in_error=False
-        )
-        matched_ids = self.model.objects.filter(matched).values("id")
-        stage1 = Q(
-            registration_date__lte=add_months(horizon, -2),
-            stage1_end_date__isnull=True,
-            stage2_start_date__isnull=True,
-        )
-        stage2 = Q(stage2_start_date__lte=add_months(horizon, -4), approval_date__isnull=True)
-        waiting = Q(approval_date__lte=add_months(horizon, -3)) & ~Q(id__in=matched_ids)
-        return self.active().filter(stage1 | stage2 | waiting).order_by("registration_date")

@@ -3,7 +3,7 @@ forms, which apply the date rules, write the history and mark the scorecard for 
 
 from django.contrib import admin
 
-from children.models import Child, JourneyEvent, PeriodOfCare, SiblingGroup
+from children.models import Child, ImportRun, JourneyEvent, PeriodOfCare, SiblingGroup
 from raa.admin import NoDeleteAdmin
 
 
@@ -47,3 +47,33 @@ class ChildAdmin(NoDeleteAdmin):
 @admin.register(SiblingGroup)
 class SiblingGroupAdmin(NoDeleteAdmin):
     list_display = ["reference", "council", "to_be_placed_together"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """903 import runs, to look at: they are started from the import page or the command."""
+
+    list_display = ["id", "council", "started_by", "created_at", "status", "exit_code", "dry_run"]
+    list_filter = ["status", "council"]
+    fields = [
+        "council",
+        "started_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "status",
+        "dry_run",
+        "strict",
+        "exit_code",
+        "stage_label",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

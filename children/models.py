@@ -415,6 +415,9 @@ class DataQualityFlag(models.Model):
     rule = models.CharField(max_length=40)
     hard = models.BooleanField(default=False)
     message = models.CharField(max_length=400)
+    #: Found by a 903 import in the council's files (kept until the next import of the child)
+    #: rather than by the date rules on the stored journey (replaced on every change).
+    from_import = models.BooleanField(default=False)
     found_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -423,3 +426,49 @@ class DataQualityFlag(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Running"
+    DONE = "done", "Finished"
+    REFUSED = "refused", "Refused: nothing imported"
+    FAILED = "failed", "Stopped by an unexpected error: nothing imported"
+
+
+class ImportRun(models.Model):
+    """One import of a council's SSDA903 files (from the upload page or ``import_903``).
+
+    The uploaded files are held in ``files`` only until the run has finished; ``report`` keeps
+    what a data officer needs afterwards: counts, each child skipped with the file, row,
+    column, value and rule, and the data-quality findings. Child IDs, never names.
+    """
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="import_runs")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    dry_run = models.BooleanField("check only (write nothing)", default=False)
+    strict = models.BooleanField("refuse the whole import on any error", default=False)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    stage_label = models.CharField(max_length=100, blank=True)
+    files = models.JSONField(default=dict, blank=True, editable=False)
+    report = models.JSONField(default=dict, blank=True, editable=False)
+    exit_code = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"903 import {self.pk} ({self.council}, {self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED)

@@ -383,12 +383,21 @@ def _values(record, names: Iterable[str]) -> dict:
 def _check_event_details(
     kind: str, details: dict, child: Child, *, household_required: bool
 ) -> None:
-    check_fields(details, EVENT_FIELDS[kind], f"{kind} event")
+    check_fields(
+        {k: v for k, v in details.items() if k != "date"}, EVENT_FIELDS[kind], f"{kind} event"
+    )
     household = details.get("household")
     if household_required and kind in HOUSEHOLD_REQUIRED and household is None:
         raise ValidationError({"household": "Choose the household."})
     if household is not None and household.region_id != child.council.region_id:
         raise ValidationError({"household": "That household belongs to another region."})
+    if household is not None and kind in HOUSEHOLD_REQUIRED and details.get("date"):
+        # The household's side of the step (in the process, approved by the match).
+        from adopters.rules import check_child_step
+
+        problems = check_child_step(household=household, kind=kind, on=details["date"])
+        if any(p.hard for p in problems):
+            raise ValidationError({"household": [p.message for p in problems if p.hard]})
 
 
 @transaction.atomic
@@ -411,7 +420,7 @@ def child_record_milestone(
     if kind not in EVENT_FIELDS:
         raise ValueError(f"Unknown journey step {kind!r}")
     child = _lock(child, expected_version)
-    _check_event_details(kind, details, child, household_required=True)
+    _check_event_details(kind, {**details, "date": date}, child, household_required=True)
     event = JourneyEvent(child=child, kind=kind, date=date, recorded_by=acting_user, **details)
     refuse(
         event_findings(
@@ -491,7 +500,11 @@ def journey_event_correct(
     # correction keeps the household a step named.
     _check_event_details(
         event.kind,
-        {k: v for k, v in fields.items() if k != "date"},
+        {
+            "date": event.date,
+            **({"household": event.household} if "household" in EVENT_FIELDS[event.kind] else {}),
+            **fields,
+        },
         child,
         household_required=event.household_id is not None,
     )
@@ -608,8 +621,8 @@ def refresh_journey_summaries(children: QuerySet[Child]) -> int:
 
 def refresh_quality_flags(child_ids: list[int], *, today: date | None = None) -> int:
     """Check the journeys of these children against every date rule and store what each breaks
-    (replacing the flags found before). Three reads however many children; returns the number
-    of flags stored."""
+    (replacing the flags found before, except those a 903 import found). Three reads however
+    many children; returns the number of flags stored."""
     today = today or timezone.localdate()
     births = dict(Child.objects.filter(pk__in=child_ids).values_list("pk", "date_of_birth"))
     periods: dict[int, list] = defaultdict(list)
@@ -632,6 +645,8 @@ def refresh_quality_flags(child_ids: list[int], *, today: date | None = None) ->
                     message=finding.message,
                 )
             )
-    DataQualityFlag.objects.filter(child_id__in=child_ids).delete()
+    # Findings of a 903 import are about the council's files, not the stored journey: they
+    # stay until the next import of the child replaces them.
+    DataQualityFlag.objects.filter(child_id__in=child_ids, from_import=False).delete()
     DataQualityFlag.objects.bulk_create(flags, batch_size=5000)
     return len(flags)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from children import views
+from children.ssda903 import views as import_views
 
 app_name = "children"
 urlpatterns = [
@@ -21,4 +22,7 @@ urlpatterns = [
         views.event_withdraw_view,
         name="event_withdraw",
     ),
+    path("import/", import_views.import_page, name="import"),
+    path("import/<int:pk>/", import_views.import_run_detail, name="import_run"),
+    path("import/<int:pk>/progress/", import_views.import_run_progress, name="import_progress"),
 ]

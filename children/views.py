@@ -179,6 +179,10 @@ def child_detail(request, pk: int):
             "may_see_history": access.has_role(request.user, access.HISTORY_ROLES),
             "next_steps": [(k, EventKind(k).label) for k in NEXT_STEPS.get(child.stage, [])],
             "all_steps": EventKind.choices,
+            # Family finding (adopters app) is the region's adoption team's work.
+            "may_find_family": may_edit
+            and child.stage in (Stage.WAITING, Stage.WAITING_PO, Stage.LINKED, Stage.MATCHED)
+            and bool(access.region_ids_for(request.user, access.CASE_EDIT_ROLES)),
             "tab": "record",
         },
     )

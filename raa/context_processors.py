@@ -17,6 +17,8 @@ def navigation(request) -> dict:
             "tracking": access.has_role(user, access.TRACKING_ROLES),
             "reports": access.has_role(user, access.REPORT_ROLES),
             "admin": access.is_administrator(user),
+            "imports": access.has_role(user, access.IMPORT_ROLES),
+            "returns": access.has_role(user, access.EXPORT_ROLES),
         },
         "my_roles": sorted({m.get_role_display() for m in ms}),
         "my_scopes": scopes,

@@ -21,7 +21,19 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from adopters.models import FastTrack, Household, LeftReason
+from adopters.models import (
+    AdopterLegalStatus,
+    AdopterSex,
+    ContactLevel,
+    FastTrack,
+    HoldPeriod,
+    HoldReason,
+    Household,
+    HowHeard,
+    LeftReason,
+    NeedLevel,
+    OutsideAgency,
+)
 from children.models import (
     Authority,
     CeasedReason,
@@ -267,6 +279,8 @@ class CouncilRows:
     periods: list[tuple[int, PeriodOfCare]] = field(default_factory=list)
     events: list[tuple[int, JourneyEvent, int | None]] = field(default_factory=list)
     households: list[Household] = field(default_factory=list)
+    #: (index in ``households``, hold period)
+    holds: list[tuple[int, HoldPeriod]] = field(default_factory=list)
     #: index in ``children`` -> index in ``sibling_groups``
     sibling_group_of: dict[int, int] = field(default_factory=dict)
 
@@ -308,18 +322,84 @@ class Generator:
         council: Council,
         rows: CouncilRows,
         outside_region: bool,
-        children: int,
+        children: list[Child],
+        *,
+        link_date: date | None = None,
+        ffa: bool = False,
     ) -> Household | None:
-        """A household approved some months before it was matched, with earlier stages.
+        """A household approved some months before it was matched (and by the link), with
+        earlier stages and an offer that fits the children it was matched with.
 
         None for matches made before the region kept adopter records here (older journeys come
         from the councils' 903 history, which holds no adopter households)."""
         if match_date < self.households_from:
             return None
         approval = match_date - self.skewed_days(10, 90, 420)
+        if link_date is not None:
+            approval = min(approval, link_date)
+        ages = [max(0, (match_date - c.date_of_birth).days // 365) for c in children]
         return self._household(
-            rows, council, approval=approval, outside=outside_region, children=children
+            rows,
+            council,
+            approval=approval,
+            outside=outside_region,
+            children=len(children),
+            ages=(min(ages), max(ages)),
+            ffa=ffa,
         )
+
+    def _applicants(self) -> dict:
+        """One or two applicants with their details, and the AD1 legal status that fits."""
+        rng = self.rng
+        first, last = self.name()
+        couple = rng.random() < 0.72
+        sex1 = rng.choice([AdopterSex.MALE, AdopterSex.FEMALE])
+        born = self.today - self.days(32 * 365, 55 * 365)
+        fields = {
+            "first_applicant": f"{first} {last}",
+            "first_applicant_date_of_birth": born,
+            "first_applicant_sex": sex1,
+            "first_applicant_ethnicity": self.ethnicity(),
+            "first_applicant_disabled": rng.random() < 0.04,
+            "legal_status": AdopterLegalStatus.L0,
+        }
+        if couple:
+            same_sex = rng.random() < 0.12
+            sex2 = sex1 if same_sex else ({"M": "F", "F": "M"}[sex1])
+            other_first = rng.choice([n for n in FIRST_NAMES if n != first])
+            fields.update(
+                second_applicant=f"{other_first} {rng.choice([last, *self.name()[1:]])}",
+                second_applicant_date_of_birth=born + self.days(-1800, 1800),
+                second_applicant_sex=sex2,
+                second_applicant_ethnicity=self.ethnicity(),
+                second_applicant_disabled=rng.random() < 0.04,
+                legal_status=rng.choice(
+                    [AdopterLegalStatus.L12, AdopterLegalStatus.L2, AdopterLegalStatus.L4]
+                    if same_sex
+                    else [AdopterLegalStatus.L11, AdopterLegalStatus.L11, AdopterLegalStatus.L3]
+                ),
+            )
+        return fields
+
+    def _offer(self, children: int, ages: tuple[int, int] | None) -> dict:
+        """What the household can offer; for a matched household, an offer that fits."""
+        rng = self.rng
+        if ages is None:
+            youngest = rng.choice([0, 0, 0, 1, 2, 3])
+            ages = (youngest, youngest + rng.randint(1, 5))
+        wanted = children if children > 1 else rng.choice([1, 1, 1, 2, 2, 3])
+        return {
+            "children_wanted": wanted,
+            "sibling_group": wanted > 1,
+            "youngest_age": max(0, ages[0] - rng.randint(0, 1)),
+            "oldest_age": ages[1] + rng.randint(0, 3),
+            "sex_preference": rng.choices(["", "M", "F"], [80, 10, 10])[0],
+            "health_needs": rng.choices(list(NeedLevel.values), [10, 45, 35, 10])[0],
+            "disability_needs": rng.choices(list(NeedLevel.values), [45, 30, 20, 5])[0],
+            "developmental_uncertainty": rng.choices(list(NeedLevel.values), [15, 40, 35, 10])[0],
+            "contact": rng.choices(list(ContactLevel.values), [5, 55, 30, 10])[0],
+            "how_heard": rng.choice(list(HowHeard.values)),
+        }
 
     def _household(
         self,
@@ -332,15 +412,12 @@ class Generator:
         stop_at: str | None = None,
         registration: date | None = None,
         left: tuple[date, str] | None = None,
+        ages: tuple[int, int] | None = None,
+        ffa: bool = False,
+        hold: bool = False,
     ) -> Household:
         rng = self.rng
-        first, last = self.name()
-        couple = rng.random() < 0.72
-        second = (
-            f"{self.rng.choice(FIRST_NAMES)} {rng.choice([last, *self.name()[1:]])}"
-            if couple
-            else ""
-        )
+        applicants = self._applicants()
         fast_track = ""
         if rng.random() < 0.08:
             fast_track = rng.choice([FastTrack.PREVIOUS_ADOPTER, FastTrack.FOSTER_CARER])
@@ -355,6 +432,7 @@ class Generator:
                 registration = stage1_end - self.skewed_days(40, 60, 150)
                 enquiry = registration - self.skewed_days(7, 30, 120)
         else:
+            fast_track = ""
             registration = registration or self.today - self.days(0, 400)
             enquiry = registration - self.skewed_days(7, 30, 120)
             stage1_end = stage2_start = panel = None
@@ -362,20 +440,25 @@ class Generator:
                 stage1_end = min(self.today, registration + self.skewed_days(40, 60, 150))
             if stop_at == "stage2":
                 stage2_start = min(self.today, stage1_end + self.skewed_days(0, 30, 150))
-            if stop_at == "enquiry":
+            if stop_at in ("enquiry", "information_event"):
                 registration = None
-                enquiry = self.today - self.days(0, 120)
+                enquiry = self.today - self.days(14, 120)
+        information_event = None
+        if stop_at == "information_event" or (stop_at != "enquiry" and rng.random() < 0.7):
+            next_step = registration or stage2_start or self.today
+            information_event = min(next_step, enquiry + self.days(7, 40))
         household = Household(
             region=self.region,
             reference=self.next_household_reference(),
-            first_applicant=f"{first} {last}",
-            second_applicant=second,
+            **applicants,
+            **self._offer(children, ages),
             recruiting_council=None if outside else council,
             recruited_outside_region=outside,
+            outside_agency=rng.choice(list(OutsideAgency.values)) if outside else "",
             fast_track=fast_track,
-            dual_approval=rng.random() < 0.15,
-            children_wanted=children if children > 1 else rng.choice([1, 1, 1, 2]),
+            dual_approval=ffa or rng.random() < 0.15,
             enquiry_date=enquiry,
+            information_event_date=information_event,
             registration_date=registration,
             stage1_end_date=stage1_end,
             stage2_start_date=stage2_start,
@@ -385,16 +468,60 @@ class Generator:
         if left:
             household.left_date, household.left_reason = left
         rows.households.append(household)
+        if hold:
+            started = max(
+                d
+                for d in (
+                    enquiry,
+                    information_event,
+                    registration,
+                    stage1_end,
+                    stage2_start,
+                    approval,
+                )
+                if d
+            )
+            started = min(self.today, started + self.days(5, 60))
+            rows.holds.append(
+                (
+                    len(rows.households) - 1,
+                    HoldPeriod(start_date=started, reason=rng.choice(list(HoldReason.values))),
+                )
+            )
         return household
 
     def pipeline_households(self, rows: CouncilRows, council: Council | None, count: int) -> None:
-        """Households in recruitment now, at every stage, and some who left."""
-        stages = ["enquiry", "stage1", "between", "stage2", "approved", "left"]
-        weights = [20, 20, 8, 20, 22, 10]
+        """Households in recruitment now, at every stage (on hold too), and some who left,
+        at any stage (after approval too)."""
+        stages = [
+            "enquiry",
+            "information_event",
+            "stage1",
+            "between",
+            "stage2",
+            "approved",
+            "on_hold",
+            "left",
+            "left_approved",
+        ]
+        weights = [14, 8, 18, 8, 18, 20, 6, 8, 3]
         for _ in range(count):
             stage = self.rng.choices(stages, weights)[0]
             if stage == "approved":
                 self._household(rows, council, approval=self.today - self.days(1, 300))
+            elif stage == "left_approved":
+                approval = self.today - self.days(60, 500)
+                left = (min(self.today, approval + self.days(20, 200)), LeftReason.WITHDREW)
+                self._household(rows, council, approval=approval, left=left)
+            elif stage == "on_hold":
+                self._household(
+                    rows,
+                    council,
+                    approval=None,
+                    stop_at=self.rng.choice(["stage1", "between", "stage2"]),
+                    registration=self.today - self.days(90, 300),
+                    hold=True,
+                )
             elif stage == "left":
                 registration = self.today - self.days(60, 700)
                 left_on = min(self.today, registration + self.days(10, 200))
@@ -558,9 +685,20 @@ class Generator:
             wait = self.skewed_days(10, 80 if not harder else 200, 500 if not harder else 900)
             link = authority_date + wait
             match = link + self.skewed_days(14, 35, 120)
+        if link > today:
+            return self._store(rows, indexes, entered, left_care, events, worker, council)
+        group = [rows.children[i] for i in indexes]
         household = self.household_for_match(
-            match, council, rows, outside and not (ffa or foster_carer), len(indexes)
+            match,
+            council,
+            rows,
+            outside and not (ffa or foster_carer),
+            group,
+            link_date=link,
+            ffa=ffa,
         )
+        if household is not None and household.recruited_outside_region:
+            provider = household.outside_agency  # the agency that approved them
         if not add(EventKind.LINKED, link, household=household):
             return self._store(rows, indexes, entered, left_care, events, worker, council)
         if not add(
@@ -592,11 +730,15 @@ class Generator:
                 ),
             ):
                 return self._store(rows, indexes, entered, left_care, events, worker, council)
-            household = self.household_for_match(
-                disruption + self.days(60, 300), council, rows, False, len(indexes)
-            )
+            left_on = disruption + self.days(20, 120)
+            if household is not None and left_on <= today:
+                # Most families step back after a placement ends.
+                household.left_date, household.left_reason = left_on, LeftReason.CIRCUMSTANCES
             link = disruption + self.skewed_days(40, 120, 400)
             match = link + self.days(14, 60)
+            if link > today:
+                return self._store(rows, indexes, entered, left_care, events, worker, council)
+            household = self.household_for_match(match, council, rows, False, group, link_date=link)
             placed = match + self.days(5, 30)
             if not (
                 add(EventKind.LINKED, link, household=household)
@@ -679,6 +821,11 @@ class Generator:
             for index, group_index in rows.sibling_group_of.items():
                 rows.children[index].sibling_group = rows.sibling_groups[group_index]
             create(rows.households, Household, by)
+            holds = []
+            for index, hold in rows.holds:
+                hold.household = rows.households[index]
+                holds.append(hold)
+            create(holds, HoldPeriod, by)
             create(rows.children, Child, by)
             periods = []
             for index, period in rows.periods:

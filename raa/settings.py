@@ -284,3 +284,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "adoption-tracking@localhost")
+
+# 903 import runs whose job a broker outage or a killed worker lost (children/tasks.py).
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "sweep-ssda903-imports": {"task": "children.sweep_ssda903_imports", "schedule": 120.0},
+}

@@ -16,6 +16,7 @@ urlpatterns = [
     path("adopters/", include("adopters.urls")),
     path("", include("scorecard.urls")),
     path("admin/", admin.site.urls),
+    path("returns/", include("scorecard.returns.urls")),
 ]
 
 handler403 = "raa.views.error_403"

@@ -5,8 +5,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from adopters.models import Household
+from adopters.selectors import needing_attention
 from raa import access
 from raa.selectors import home_for
+from scorecard import tracking
 from scorecard.alerts import home_alerts
 
 
@@ -15,9 +17,14 @@ def home(request):
     context = {"is_case_worker": access.has_role(user, access.CASE_VIEW_ROLES)}
     if context["is_case_worker"]:
         context.update(home_for(user))
-        context["households_needing_attention"] = Household.objects.visible_to(
-            user
-        ).needing_attention()[:10]
+        context["households_needing_attention"] = [
+            household
+            for household, _ in needing_attention(
+                Household.objects.visible_to(user),
+                today=timezone.localdate(),
+                table=tracking.thresholds(),
+            )[:10]
+        ]
     context["is_manager"] = access.has_role(user, access.DASHBOARD_ROLES)
     context["sees_reports"] = access.has_role(user, access.REPORT_ROLES)
     context["imports"] = access.has_role(user, access.IMPORT_ROLES)

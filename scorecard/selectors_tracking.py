@@ -23,7 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Least
 
-from adopters.models import Household
+from adopters.models import HoldPeriod, Household
 from adopters.querysets import LINKING_EVENT_KINDS
 from children.models import IN_PROCESS_STAGES, Child, JourneyEvent, Stage
 from children.selectors import harder_to_place
@@ -277,7 +277,7 @@ def households_in_process_among(
     households: QuerySet[Household], table: dict[str, TrackingThreshold]
 ) -> QuerySet[Household]:
     """Of these households, those still on their way (registered or approved, not matched, not
-    left), annotated with the first day each running target is passed (``stage1_over``,
+    left, not on hold), annotated with the first day each running target is passed (``stage1_over``,
     ``stage2_over``, ``waiting_over``) and ``next_over``, the earliest."""
     matched = JourneyEvent.objects.filter(household=OuterRef("pk"), kind__in=("matched", "placed"))
     stage1_running = Q(
@@ -310,6 +310,9 @@ def households_in_process_among(
             | Q(stage2_start_date__isnull=False)
         )
         .exclude(Exists(matched))
+        # On hold (the household asked for a pause): the clock is stopped, as on the
+        # household's own page.
+        .exclude(Exists(HoldPeriod.objects.filter(household=OuterRef("pk"), end_date=None)))
         .annotate(stage1_over=stage1, stage2_over=stage2, waiting_over=waiting)
         .annotate(
             next_over=Least(

@@ -1,5 +1,4 @@
 """The fixed world every test can use, built once per test database.
-
 One region with three councils (A, B, C) and one person of every role in every scope
 (each council and the whole region): ``world.users[(role, scope)]`` where scope is
 ``"A"``, ``"B"``, ``"C"`` or ``"region"``. Council A has a child linked with a household;
@@ -8,6 +7,7 @@ council B has a child; there is a household linked with no child.
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -17,6 +17,9 @@ from children.models import Child, EventKind, JourneyEvent
 from children.services import refresh_journey_summaries
 from raa.models import Council, Region, Role, User
 from raa.services import council_add_or_rename, user_add_or_update
+
+#: Sample files published by other projects, in the shared folder beside the checkout.
+PEER_DATA = Path(__file__).resolve().parents[2] / "shared" / "peer-data"
 
 PASSWORD = "a-long-test-password-42"
 SCOPES = ("A", "B", "C", "region")

@@ -9,6 +9,12 @@ def form(**overrides) -> dict:
         "first_applicant": "Quinn Example",
         "second_applicant": "",
         "children_wanted": "1",
+        "youngest_age": "0",
+        "oldest_age": "4",
+        "health_needs": "1",
+        "disability_needs": "0",
+        "developmental_uncertainty": "1",
+        "contact": "1",
         "enquiry_date": "2025-01-06",
         "registration_date": "2025-02-03",
     }
@@ -35,8 +41,8 @@ def test_stage_dates_out_of_order_are_refused_with_a_message_that_names_them(cli
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Stage 1 ends (01/12/2024) is before registration of interest" in page
-    assert "(01/01/2025) is before enquiry date (06/01/2025)" in page
+    assert "The end of Stage 1 (01/12/2024) is before the registration of interest" in page
+    assert "(01/01/2025) is before the enquiry (06/01/2025)" in page
     assert not Household.objects.filter(first_applicant="Quinn Example").exists()
 
 

@@ -50,6 +50,9 @@ def test_demo_region_has_five_councils_about_1500_children_and_households(demo):
         "Adopted",
         "Left the process",
     }
+    from adopters.models import StageCode
+
+    assert {h.stage_code for h in households.with_progress()} == set(StageCode.values)
 
 
 def test_demo_journeys_look_real(demo):
@@ -165,3 +168,58 @@ def test_demo_journeys_keep_the_date_rules_and_show_some_data_quality_warnings(d
         Stage.ADOPTED,
         Stage.PLAN_CHANGED,
     }
+
+
+def test_demo_households_keep_their_rules_and_agree_with_the_childrens_journeys(demo):
+    from adopters import rules
+    from adopters.models import HoldPeriod, StageCode
+    from adopters.services import household_values
+
+    region = Region.objects.get(name=demo_data.DEMO_REGION_NAME)
+    households = list(Household.objects.filter(region=region).with_progress())
+    for household in households:
+        hard = [
+            p.message
+            for p in rules.check_household(household_values(household), today=TODAY)
+            if p.hard
+        ]
+        assert not hard, (household.reference, hard)
+    # Applicants are structured records, with an AD1 legal status that fits them.
+    couples = [h for h in households if h.second_applicant]
+    assert couples and all(h.legal_status != "L0" and h.sex_code for h in couples)
+    assert any(h.sex_code in ("MM", "FF") for h in couples)
+    assert HoldPeriod.objects.filter(household__region=region, end_date__isnull=True).exists()
+    assert any(h.information_event_date for h in households)
+    # Every link, match and placement names a household that was in the process then, and
+    # approved by the match.
+    steps = JourneyEvent.objects.filter(
+        child__council__region=region,
+        household__isnull=False,
+        kind__in=["linked", "matched", "placed"],
+    ).select_related("household")
+    assert steps.count() > 300
+    for step in steps:
+        hard = [
+            p
+            for p in rules.check_child_step(household=step.household, kind=step.kind, on=step.date)
+            if p.hard
+        ]
+        assert not hard, (step.household.reference, step.kind, hard)
+    # A household's stage agrees with the journey of the child it was last linked with.
+    stage_of = {h.pk: h.stage_code for h in households}
+    expected = {
+        "linked": StageCode.LINKED,
+        "matched": StageCode.MATCHED,
+        "placed": StageCode.PLACED,
+    }
+    checked = 0
+    for child in Child.objects.filter(council__region=region, stage__in=list(expected)):
+        latest = child.events.filter(household__isnull=False).order_by("-date", "-id").first()
+        if latest:
+            assert stage_of[latest.household_id] == expected[child.stage], child.child_id
+            checked += 1
+    assert checked > 20
+    # Households recruited outside the region are inter-agency placements.
+    outside = steps.filter(kind="placed", household__recruited_outside_region=True)
+    assert outside.exists()
+    assert not outside.filter(placement_provider="PR1").exists()

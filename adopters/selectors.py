@@ -1,0 +1,317 @@
+"""Reads about households: the pipeline, who is over a target, a household's timeline, and the
+ranked list of families for a waiting child (family finding)."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from adopters.models import (
+    ChildNeeds,
+    ContactLevel,
+    Household,
+    NeedLevel,
+    StageCode,
+)
+from scorecard import tracking
+
+#: Stages of the pipeline view, in order.
+PIPELINE = list(StageCode)
+
+
+def with_first_match(households: QuerySet[Household]) -> QuerySet[Household]:
+    """Annotate ``first_match_date``: the first match with a child (withdrawn steps left out)."""
+    from children.models import JourneyEvent
+
+    first = JourneyEvent.objects.filter(household=OuterRef("pk"), kind="matched").order_by("date")
+    return households.annotate(first_match_date=Subquery(first.values("date")[:1]))
+
+
+def pipeline_counts(households: QuerySet[Household]) -> list[tuple[str, str, int]]:
+    """(stage code, label, how many) for every stage, in order: one query."""
+    counts = dict(
+        households.with_progress()
+        .order_by()
+        .values_list("derived_stage")
+        .annotate(n=Count("id"))
+        .values_list("derived_stage", "n")
+    )
+    return [(code, label, counts.get(code, 0)) for code, label in StageCode.choices]
+
+
+def household_checks(
+    household: Household, *, today: date, table: dict, first_match: date | None = None
+) -> list[tuple[str, tracking.Check]]:
+    """The A.8 checks for a household: Stage 1 (registration to end of Stage 1), Stage 2
+    (start of Stage 2 to approval) and approval to match. Each as (code, check); a household that
+    has left shows only the checks it finished."""
+    checks = []
+    left = household.left_date
+    if household.registration_date:
+        end = household.stage1_end_date
+        if end or not (left or household.stage2_start_date):
+            checks.append(
+                tracking.check_against(
+                    table,
+                    "household_stage1",
+                    start=household.registration_date,
+                    end=end,
+                    today=today,
+                )
+            )
+    if household.stage2_start_date and (household.approval_date or not left):
+        checks.append(
+            tracking.check_against(
+                table,
+                "household_stage2",
+                start=household.stage2_start_date,
+                end=household.approval_date,
+                today=today,
+            )
+        )
+    if household.approval_date and (first_match or not left):
+        checks.append(
+            tracking.check_against(
+                table,
+                "household_approval_to_match",
+                start=household.approval_date,
+                end=first_match,
+                today=today,
+            )
+        )
+    return [(c.code, c) for c in checks]
+
+
+def _latest_start(threshold, horizon: date) -> date:
+    """The latest start whose threshold is passed by ``horizon`` (over_from(start) <= horizon)."""
+    guess = horizon - timedelta(days=threshold.amount * (31 if threshold.unit == "months" else 1))
+    while tracking.over_from(guess + timedelta(days=1), threshold) <= horizon:
+        guess += timedelta(days=1)
+    while tracking.over_from(guess, threshold) > horizon:
+        guess -= timedelta(days=1)
+    return guess
+
+
+def needing_attention(
+    households: QuerySet[Household], *, today: date, table: dict
+) -> list[tuple[Household, list[tracking.Check]]]:
+    """Households in the process that are over, or due within the warning days of, a stage
+    target (DOMAIN A.8, thresholds from the table), most overdue first, each with the checks
+    that are due or over. Two queries however many households."""
+    horizon = today + timedelta(days=table["due_soon"].amount)
+    stage1 = Q(
+        registration_date__lte=_latest_start(table["household_stage1"], horizon),
+        stage1_end_date__isnull=True,
+        stage2_start_date__isnull=True,
+    )
+    stage2 = Q(
+        stage2_start_date__lte=_latest_start(table["household_stage2"], horizon),
+        approval_date__isnull=True,
+    )
+    waiting = Q(
+        approval_date__lte=_latest_start(table["household_approval_to_match"], horizon),
+        first_match_date__isnull=True,
+    )
+    found = (
+        with_first_match(households.active().with_progress())
+        .exclude(derived_stage=StageCode.ON_HOLD)
+        .filter(stage1 | stage2 | waiting)
+    )
+    result = []
+    for household in found:
+        checks = [
+            c
+            for _, c in household_checks(
+                household, today=today, table=table, first_match=household.first_match_date
+            )
+            if not c.done and c.status in (tracking.OVER, tracking.DUE)
+        ]
+        if checks:
+            result.append((household, checks))
+    result.sort(key=lambda hc: min(c.days_left for c in hc[1]))
+    return result
+
+
+# -- family finding -------------------------------------------------------------------------------
+
+NEED_NAMES = {
+    "health_needs": "health needs",
+    "disability_needs": "disability",
+    "developmental_uncertainty": "developmental uncertainty",
+}
+
+
+NEED_FIELDS = ("health_needs", "disability_needs", "developmental_uncertainty", "contact")
+
+
+@dataclass
+class Needs:
+    """What the child needs of a family, for ranking: the needs the family finder saved for the
+    child (adopters.models.ChildNeeds), else a start from the child's record (a disabled child:
+    a moderate disability)."""
+
+    health_needs: int = NeedLevel.NONE
+    disability_needs: int = NeedLevel.NONE
+    developmental_uncertainty: int = NeedLevel.NONE
+    contact: int = ContactLevel.NONE
+
+    @classmethod
+    def for_child(cls, child) -> "Needs":
+        stored = ChildNeeds.objects.filter(child=child).first()
+        if stored is not None:
+            return cls(**{name: getattr(stored, name) for name in NEED_FIELDS})
+        return cls(disability_needs=NeedLevel.MODERATE if child.disabled else NeedLevel.NONE)
+
+
+@dataclass
+class Reason:
+    points: int
+    text: str
+
+
+@dataclass
+class RankedHousehold:
+    household: Household
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def score(self) -> int:
+        return sum(r.points for r in self.reasons)
+
+    @property
+    def concerns(self) -> list[Reason]:
+        return [r for r in self.reasons if r.points < 0]
+
+
+def age_in_years(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def family_finding_candidates(child) -> QuerySet[Household]:
+    """Approved households of the child's region, still in the process, not on hold, and not
+    already matched with or caring for a child."""
+    return (
+        Household.objects.filter(
+            region_id=child.council.region_id,
+            approval_date__isnull=False,
+            left_date__isnull=True,
+        )
+        .with_progress()
+        .exclude(
+            derived_stage__in=[
+                StageCode.ON_HOLD,
+                StageCode.MATCHED,
+                StageCode.PLACED,
+                StageCode.ADOPTED,
+                StageCode.LEFT,
+            ]
+        )
+        .select_related("recruiting_council")
+    )
+
+
+def rank_households(
+    child, *, needs: Needs, today: date, group_size: int = 1, ffa: bool = False
+) -> list[RankedHousehold]:
+    """Every candidate household with the points it earns and loses for this child, best
+    first; ties go to the household waiting longest since approval, then by reference.
+
+    Points: age inside the household's range +30 (within a year of it +5, further -40);
+    a sibling group the household can take +25 (cannot: -60); each need the household can
+    meet +10 (cannot: -30); the household's wish for a boy or a girl met +5 (not met: -30);
+    dual approval for a child in FfA +15; one point per month waiting since approval (up to
+    12); recruited outside the region -10 (inter-agency); linked with another child -20.
+    Two queries.
+    """
+    from children.models import JourneyEvent
+
+    age = age_in_years(child.date_of_birth, today)
+    candidates = list(family_finding_candidates(child))
+    linked_with_child = set(
+        JourneyEvent.objects.filter(child=child, kind="linked").values_list(
+            "household_id", flat=True
+        )
+    )
+    ranked = []
+    for h in candidates:
+        reasons = []
+        add = reasons.append
+        if h.youngest_age <= age <= h.oldest_age:
+            add(Reason(30, f"Age: the child is {age}; they can take {_ages(h)}."))
+        elif h.youngest_age - 1 <= age <= h.oldest_age + 1:
+            add(Reason(5, f"Age: the child is {age}, just outside the {_ages(h)} they gave."))
+        else:
+            add(Reason(-40, f"Age: the child is {age}, outside the {_ages(h)} they gave."))
+        if group_size > 1:
+            if h.sibling_group and h.children_wanted >= group_size:
+                add(Reason(25, f"Can take a sibling group of {group_size}."))
+            else:
+                add(
+                    Reason(
+                        -60,
+                        f"Cannot take a sibling group of {group_size} "
+                        f"(up to {h.children_wanted} child{'ren' if h.children_wanted > 1 else ''}"
+                        f"{', siblings' if h.sibling_group else ', no sibling groups'}).",
+                    )
+                )
+        for name, label in NEED_NAMES.items():
+            wanted = getattr(needs, name)
+            if not wanted:
+                continue
+            offered = getattr(h, name)
+            wanted_label = NeedLevel(wanted).label.lower()
+            if offered >= wanted:
+                add(Reason(10, f"Can meet {wanted_label} {label}."))
+            else:
+                add(
+                    Reason(
+                        -30,
+                        f"The child has {wanted_label} {label}; they can meet "
+                        f"{NeedLevel(offered).label.lower()}.",
+                    )
+                )
+        if needs.contact:
+            if h.contact >= needs.contact:
+                add(Reason(10, f"Can support contact: {ContactLevel(needs.contact).label}."))
+            else:
+                add(
+                    Reason(
+                        -30,
+                        f"The plan needs {ContactLevel(needs.contact).label.lower()}; they can "
+                        f"support {ContactLevel(h.contact).label.lower()}.",
+                    )
+                )
+        if h.sex_preference:
+            wish = "a boy" if h.sex_preference == "M" else "a girl"
+            if h.sex_preference == child.sex:
+                add(Reason(5, f"Hoping for {wish}."))
+            else:
+                add(Reason(-30, f"Hoping for {wish}."))
+        if ffa and h.dual_approval:
+            add(Reason(15, "Dual approved for FfA / concurrent planning."))
+        months = min(12, max(0, (today - h.approval_date).days * 12 // 365))
+        if months:
+            add(
+                Reason(months, f"Waiting {months} month{'s' if months > 1 else ''} since approval.")
+            )
+        if h.recruited_outside_region:
+            add(
+                Reason(
+                    -10,
+                    "Inter-agency: approved by "
+                    f"{h.get_outside_agency_display().lower() or 'another agency'}.",
+                )
+            )
+        if h.derived_stage == StageCode.LINKED and h.pk not in linked_with_child:
+            add(Reason(-20, "Already linked with another child."))
+        if h.pk in linked_with_child:
+            add(Reason(0, "Already linked with this child."))
+        ranked.append(RankedHousehold(household=h, reasons=reasons))
+    ranked.sort(key=lambda r: (-r.score, r.household.approval_date, r.household.reference))
+    return ranked
+
+
+def _ages(h: Household) -> str:
+    if h.youngest_age == h.oldest_age:
+        return f"children aged {h.youngest_age}"
+    return f"children aged {h.youngest_age} to {h.oldest_age}"

@@ -1,0 +1,85 @@
+"""The 903 import pages: upload, then a report page that shows progress until the job ends.
+For data officers and administrators (IMPORT_ROLES), over their councils."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from children.models import Child, ImportRun
+from children.ssda903.forms import ImportForm
+from children.ssda903.runs import import_run_start, run_progress
+from raa import access
+
+FINDINGS_SHOWN = 500
+
+
+def _visible_runs(user):
+    return ImportRun.objects.filter(
+        council_id__in=access.council_ids_for(user, access.IMPORT_ROLES)
+    ).select_related("council", "started_by")
+
+
+def import_page(request):
+    access.require_role(request.user, access.IMPORT_ROLES)
+    posted = request.method == "POST"
+    form = ImportForm(
+        request.POST if posted else None, request.FILES if posted else None, user=request.user
+    )
+    if posted and form.is_valid():
+        run = import_run_start(
+            council=form.cleaned_data["council"],
+            files=form.files_by_name(),
+            dry_run=form.cleaned_data["dry_run"],
+            strict=form.cleaned_data["strict"],
+            acting_user=request.user,
+        )
+        return redirect("children:import_run", pk=run.pk)
+    runs = _visible_runs(request.user)[:20]
+    return render(
+        request,
+        "children/import/upload.html",
+        {"form": form, "runs": runs},
+        status=400 if form.errors else 200,
+    )
+
+
+def import_run_detail(request, pk: int):
+    access.require_role(request.user, access.IMPORT_ROLES)
+    run = get_object_or_404(_visible_runs(request.user), pk=pk)
+    report = run.report or {}
+    findings = report.get("findings", [])[:FINDINGS_SHOWN]
+    # Link each finding to the record only if it (still) exists and the person may see it.
+    pks = {f["pk"] for f in findings if f.get("pk")}
+    visible = set(
+        Child.objects.visible_to(request.user).filter(pk__in=pks).values_list("pk", flat=True)
+    )
+    percent, label = run_progress(run)
+    return render(
+        request,
+        "children/import/report.html",
+        {
+            "run": run,
+            "report": report,
+            "findings": findings,
+            "findings_total": len(report.get("findings", [])),
+            "visible": visible,
+            "percent": percent,
+            "label": label,
+        },
+    )
+
+
+def import_run_progress(request, pk: int):
+    """The progress fragment the report page polls (htmx); once the run has finished it asks
+    the browser to reload, which shows the report."""
+    access.require_role(request.user, access.IMPORT_ROLES)
+    run = get_object_or_404(_visible_runs(request.user), pk=pk)
+    if run.finished:
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    percent, label = run_progress(run)
+    return render(
+        request,
+        "children/import/_progress.html",
+        {"run": run, "percent": percent, "label": label},
+    )

@@ -1,0 +1,72 @@
+"""The choices a person makes for a return: council, period, quarter."""
+
+import re
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+
+from raa import access
+from raa.dates import add_months
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def current_financial_year(today: date) -> str:
+    first = today.year if today.month >= 4 else today.year - 1
+    return f"{first}-{(first + 1) % 100:02d}"
+
+
+class CouncilChoice(forms.Form):
+    council = forms.ModelChoiceField(queryset=None, empty_label=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["council"].queryset = access.councils_for(user, access.EXPORT_ROLES).order_by(
+            "name"
+        )
+
+
+class AnnexAForm(CouncilChoice):
+    date_from = forms.DateField(label="From", widget=DATE_INPUT)
+    date_to = forms.DateField(label="To", widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["date_from"].initial = add_months(today, -12)
+        self.fields["date_to"].initial = today
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", f"The end ({end:%d/%m/%Y}) is before the start.")
+        return data
+
+
+class AsglbForm(CouncilChoice):
+    year = forms.CharField(
+        label="Financial year", max_length=7, help_text="For example 2024-25 (April to March)."
+    )
+    quarter = forms.TypedChoiceField(
+        choices=[(n, f"Q{n}") for n in range(1, 5)], coerce=int, initial=1
+    )
+    level = forms.ChoiceField(
+        label="Return",
+        choices=[("child", "Child-level"), ("adopter", "Adopter-level")],
+        widget=forms.RadioSelect,
+        initial="child",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = current_financial_year(timezone.localdate())
+
+    def clean_year(self) -> str:
+        year = self.cleaned_data["year"].strip()
+        match = YEAR.match(year)
+        if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+            raise forms.ValidationError("Write the financial year as 2024-25.")
+        return year
