@@ -23,7 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Least
 
-from adopters.models import HoldPeriod, Household
+from adopters.models import Household
 from adopters.querysets import LINKING_EVENT_KINDS
 from children.models import IN_PROCESS_STAGES, Child, JourneyEvent, Stage
 from children.selectors import harder_to_place
@@ -310,9 +310,10 @@ def households_in_process_among(
             | Q(stage2_start_date__isnull=False)
         )
         .exclude(Exists(matched))
-        # On hold (the household asked for a pause): the clock is stopped, as on the
-        # household's own page.
-        .exclude(Exists(HoldPeriod.objects.filter(household=OuterRef("pk"), end_date=None)))
+        # The household's derived stage, read with the list (no query per row), and whether it
+        # is on hold: then the clock is stopped, as on the household's own page.
+        .with_progress()
+        .exclude(on_hold=True)
         .annotate(stage1_over=stage1, stage2_over=stage2, waiting_over=waiting)
         .annotate(
             next_over=Least(
