@@ -283,6 +283,13 @@ LOGGING = {
     },
 }
 
+# Board report rendering lives in a package of scorecard; name it so workers load it. The sweep
+# sends again any render the broker lost.
+CELERY_IMPORTS = ("scorecard.reports.tasks",)
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {}) | {
+    "board-reports-sweep": {"task": "scorecard.requeue_lost_board_reports", "schedule": 60.0},
+}
+
 # Tracking alerts (scorecard/alerts.py): daily in-app notifications, weekly digest by email.
 # Merged into any schedule defined above, so other jobs can be added beside these.
 

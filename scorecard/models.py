@@ -201,3 +201,6 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"digest for the week of {self.week_of:%d/%m/%Y}"
+
+
+from scorecard.reports.models import BoardReport, ReportFile, ReportVersion  # noqa: E402, F401

@@ -367,8 +367,3 @@ def notifications(request):
         "scorecard/notifications.html",
         {"notifications": alerts.recent_notifications(request.user)},
     )
-
-
-def reports(request):
-    access.require_role(request.user, access.REPORT_ROLES)
-    return render(request, "scorecard/reports.html", {})

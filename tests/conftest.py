@@ -34,6 +34,7 @@ class World:
     child_b: Child | None = None
     household_a: Household | None = None
     household_free: Household | None = None
+    report_a: object = None  # council A's board report (tests/scorecard/report_world.py)
 
     def user(self, role: str, scope: str):
         return self.users[(role, scope)]
@@ -118,6 +119,9 @@ def build_world() -> World:
         )
         refresh_journey_summaries(Child.objects.filter(pk=world.child_a.pk))
         world.child_a.refresh_from_db()
+    from tests.scorecard.report_world import ensure_report_a
+
+    world.report_a = ensure_report_a(world)
     return world
 
 

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from raa import access
 from raa.models import Role
 from tests.conftest import SCOPES
+from tests.scorecard.report_world import ensure_report
 
 EVERYONE = frozenset(Role.values)
 
@@ -35,9 +36,11 @@ VISIBLE_IN = {
     "household_a": {"A", "region"},
     "child_b": {"B", "region"},
     "household_free": {"region"},  # linked with no child: region-scope staff only
+    "report_a": {"A", "region"},
+    "report_b": {"B", "region"},
 }
 # For each record a page can be about, another record that other people may see.
-OTHER_RECORD = {"child_a": "child_b", "household_a": "household_free"}
+OTHER_RECORD = {"child_a": "child_b", "household_a": "household_free", "report_a": "report_b"}
 
 POLICY = {
     "home": Rule(EVERYONE),
@@ -139,6 +142,31 @@ POLICY = {
     "scorecard:figure": Rule(access.DASHBOARD_ROLES | access.REPORT_ROLES),
     # "Recompute now" queues the work and answers with a redirect to the dashboard.
     "scorecard:recompute": Rule(access.ADMIN_ROLES, post=True, post_status=302),
+    # Board reports: council A's report, published as version 1 with a correction in draft.
+    "scorecard:report_new": Rule(access.REPORT_EDIT_ROLES, post=True),
+    "scorecard:report_detail": Rule(access.REPORT_ROLES, obj="report_a"),
+    "scorecard:report_version": Rule(access.REPORT_ROLES, obj="report_a", extra="version"),
+    "scorecard:report_download": Rule(access.REPORT_ROLES, obj="report_a", extra="download"),
+    "scorecard:report_edit": Rule(
+        access.REPORT_EDIT_ROLES, obj="report_a", see=access.REPORT_ROLES, post=True
+    ),
+    "scorecard:report_publish": Rule(
+        access.REPORT_EDIT_ROLES,
+        obj="report_a",
+        see=access.REPORT_ROLES,
+        post=True,
+        post_status=302,
+    ),
+    "scorecard:report_correct": Rule(
+        access.REPORT_EDIT_ROLES,
+        obj="report_a",
+        see=access.REPORT_ROLES,
+        post=True,
+        post_status=302,
+    ),
+    "scorecard:report_progress": Rule(
+        access.REPORT_EDIT_ROLES, obj="report_a", see=access.REPORT_ROLES
+    ),
 }
 # Pages with their own tests: sign-in and sign-out (test_auth.py), the admin (test_admin.py),
 # an import run's report and progress (tests/children/test_import_pages.py).
@@ -186,6 +214,10 @@ def url_for(name: str, world, obj: str | None = None) -> str:
         kwargs["kind"] = "matched"
     elif rule.extra == "step":
         kwargs["step"] = "registration"
+    elif rule.extra == "version":
+        kwargs["number"] = 1
+    elif rule.extra == "download":
+        kwargs.update(number=1, file_format="pdf")
     return reverse(name, kwargs=kwargs)
 
 
@@ -248,6 +280,7 @@ def other_records(world):
             date=date(2021, 8, 2),
             recorded_by=world.user(Role.SOCIAL_WORKER, "B"),
         )
+    world.report_b = ensure_report(world, "B")
     return world
 
 

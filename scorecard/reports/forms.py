@@ -1,0 +1,76 @@
+from django import forms
+from django.utils import timezone
+
+from raa import access
+from raa.models import Council, Region
+from scorecard.reports.figures import parse_year, year_label
+from scorecard.reports.models import ReportVersion
+
+
+class NewReportForm(forms.Form):
+    scope = forms.ChoiceField(label="Report for")
+    year = forms.CharField(
+        label="Financial year", max_length=7, help_text="For example 2024-25 (April to March)."
+    )
+    quarter = forms.TypedChoiceField(
+        choices=[
+            (1, "Q1 (April to June)"),
+            (2, "Q2 (July to September)"),
+            (3, "Q3 (October to December)"),
+            (4, "Q4 (January to March)"),
+        ],
+        coerce=int,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [
+            (f"region-{region.pk}", f"{region.name} (the whole region)")
+            for region in Region.objects.filter(
+                pk__in=access.region_ids_for(user, access.REPORT_EDIT_ROLES)
+            )
+        ]
+        choices += [
+            (f"council-{council.pk}", council.name)
+            for council in access.councils_for(user, access.REPORT_EDIT_ROLES).order_by("name")
+        ]
+        self.fields["scope"].choices = choices
+        today = timezone.localdate()
+        current = today.year if today.month >= 4 else today.year - 1
+        self.fields["year"].initial = year_label(current)
+        self.fields["quarter"].initial = (today.month - 4) % 12 // 3 + 1
+
+    def clean_year(self) -> int:
+        try:
+            return parse_year(self.cleaned_data["year"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def scope_objects(self) -> tuple[Region, Council | None]:
+        kind, pk = self.cleaned_data["scope"].split("-")
+        if kind == "region":
+            return Region.objects.get(pk=pk), None
+        council = Council.objects.select_related("region").get(pk=pk)
+        return council.region, council
+
+
+class NarrativeForm(forms.ModelForm):
+    class Meta:
+        model = ReportVersion
+        fields = ["summary", "going_well", "risks", "next_steps", "cohort_date", "correction_note"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "going_well": forms.Textarea(attrs={"rows": 4}),
+            "risks": forms.Textarea(attrs={"rows": 4}),
+            "next_steps": forms.Textarea(attrs={"rows": 4}),
+            "correction_note": forms.Textarea(attrs={"rows": 2}),
+            "cohort_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "summary": "Aggregate figures only: never name a child or an adopter here.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.number == 1:
+            del self.fields["correction_note"]
