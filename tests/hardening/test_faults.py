@@ -6,6 +6,7 @@ database (never the shared services), and stops exactly those. The job is
 ``tests.hardening.fault_tasks.write_batch``: all its rows in one transaction, slowly.
 """
 
+import logging
 import time
 import uuid
 
@@ -249,6 +250,8 @@ def test_a_web_process_whose_database_connection_was_dropped_answers_the_next_re
 
 
 def test_a_task_sent_while_redis_is_down_does_not_fail_the_save(own_redis, db, caplog):
+    # An in-process Celery worker (other tests) may have raised the root logger's level.
+    caplog.set_level(logging.WARNING)
     """enqueue_after_commit: the change commits; the refused send is logged, not raised."""
     from celery import Celery
     from django.db import transaction
@@ -278,6 +281,7 @@ def test_a_task_sent_while_redis_is_down_does_not_fail_the_save(own_redis, db, c
 
 
 def test_during_a_redis_outage_the_cache_answers_not_cached_instead_of_failing(own_redis, caplog):
+    caplog.set_level(logging.WARNING)
     from raa import cache as tolerant
 
     tolerant._last_warning[0] = 0.0  # the warning is logged at most once a minute
