@@ -135,6 +135,12 @@ def _snapshot(*, bulk: bool = False):
                 if outermost:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 cursor.execute("SET LOCAL jit = off")
+                if not bulk:
+                    # one council: a few thousand children, read through the covering indexes
+                    # (children migration 0005) from memory; parallel workers cost more than
+                    # they save on a query of tens of milliseconds
+                    cursor.execute("SET LOCAL random_page_cost = 1.1")
+                    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
                 if bulk:
                     cursor.execute("SET LOCAL work_mem = '64MB'")
                     cursor.execute("SET LOCAL enable_nestloop = off")
