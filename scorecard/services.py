@@ -22,6 +22,7 @@ from scorecard.measures.compute import (
     empty_figures,
     export_snapshot,
     finalise_all,
+    session_settings,
     threshold_for,
     threshold_rows,
 )
@@ -125,25 +126,16 @@ FULL_RECOMPUTE_KEY = 0
 @contextmanager
 def _snapshot(*, bulk: bool = False):
     """A read transaction that sees one consistent state of the case data (when it is the
-    outermost transaction: inside another, that one's isolation applies). ``bulk`` (a full
-    recompute) gives PostgreSQL room to hash and sort everything in memory and steers it to
-    hash joins, which its row estimates for the CTEs would otherwise miss."""
+    outermost transaction: inside another, that one's isolation applies), with the planner
+    settings of a full (``bulk``) or one council's recompute (see ``session_settings``)."""
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 if outermost:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                cursor.execute("SET LOCAL jit = off")
-                if not bulk:
-                    # one council: a few thousand children, read through the covering indexes
-                    # (children migration 0005) from memory; parallel workers cost more than
-                    # they save on a query of tens of milliseconds
-                    cursor.execute("SET LOCAL random_page_cost = 1.1")
-                    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-                if bulk:
-                    cursor.execute("SET LOCAL work_mem = '64MB'")
-                    cursor.execute("SET LOCAL enable_nestloop = off")
+                for statement in session_settings(bulk=bulk):
+                    cursor.execute(statement)
         yield
 
 
@@ -286,7 +278,12 @@ def recompute_council(council_id: int, *, today: date | None = None) -> Recomput
             rows = threshold_rows()
             thresholds = [threshold_for(p, rows) for p in periods]
             raws = compute_raw(
-                periods, thresholds, council_ids=[council_id], region_ids=[council.region_id]
+                periods,
+                thresholds,
+                council_ids=[council_id],
+                region_ids=[council.region_id],
+                snapshot=export_snapshot(),
+                bulk=False,
             )
         now = timezone.now()
         households: dict = defaultdict(empty_figures)

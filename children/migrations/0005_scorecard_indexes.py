@@ -11,6 +11,8 @@ INDEXES = [
         "children_journeyevent (child_id, kind, date) INCLUDE (id, authority, "
         "foster_carer_adoption, living_with_carers_since) WHERE NOT entered_in_error",
     ),
+    # the earliest event (the first period the stored figures cover)
+    ("children_journeyevent_scorecard_date", "children_journeyevent (date)"),
     # a household's matches (A.6: first match, A11)
     (
         "children_journeyevent_household_match",
