@@ -15,13 +15,14 @@ from adopters.models import Household
 from children.models import JourneyEvent
 from raa.models import Council, Region
 from scorecard import periods as periods_module
-from scorecard.measures import MEASURES, accumulate, compact, unfinalise
+from scorecard.measures import MEASURES, accumulate, compact, finalise, unfinalise
 from scorecard.measures.compute import (
     add_all,
     compute_raw,
     empty_figures,
     export_snapshot,
     finalise_all,
+    session_settings,
     threshold_for,
     threshold_rows,
 )
@@ -125,19 +126,16 @@ FULL_RECOMPUTE_KEY = 0
 @contextmanager
 def _snapshot(*, bulk: bool = False):
     """A read transaction that sees one consistent state of the case data (when it is the
-    outermost transaction: inside another, that one's isolation applies). ``bulk`` (a full
-    recompute) gives PostgreSQL room to hash and sort everything in memory and steers it to
-    hash joins, which its row estimates for the CTEs would otherwise miss."""
+    outermost transaction: inside another, that one's isolation applies), with the planner
+    settings of a full (``bulk``) or one council's recompute (see ``session_settings``)."""
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 if outermost:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                cursor.execute("SET LOCAL jit = off")
-                if bulk:
-                    cursor.execute("SET LOCAL work_mem = '64MB'")
-                    cursor.execute("SET LOCAL enable_nestloop = off")
+                for statement in session_settings(bulk=bulk):
+                    cursor.execute(statement)
         yield
 
 
@@ -177,15 +175,18 @@ def recompute_all(*, today: date | None = None) -> RecomputeSummary:
         for key, figures in raws.items():
             if isinstance(key[0], tuple):  # households recruited by no partner council
                 accumulate(region_raw[key[0][1]][key[1]], figures)
+        memo: dict = {}
         for council_id, region_id in councils:
             for i, period in enumerate(periods):
                 figures = raws.get((council_id, i)) or {}
                 accumulate(region_raw[region_id][i], figures)
-                results.append(_result(region_id, council_id, period, figures, thresholds[i], now))
+                results.append(
+                    _row(region_id, council_id, period, figures, thresholds[i], now, memo)
+                )
         for region_id, by_period in region_raw.items():
             for i, period in enumerate(periods):
                 figures = by_period.get(i) or {}
-                results.append(_result(region_id, None, period, figures, thresholds[i], now))
+                results.append(_row(region_id, None, period, figures, thresholds[i], now, memo))
         with transaction.atomic():
             list(Region.objects.select_for_update().order_by("pk").values_list("pk"))
             ScorecardResult.objects.all().delete()
@@ -214,11 +215,68 @@ def _result(region_id, council_id, period: Period, figures: dict, threshold, now
     )
 
 
-def _insert(results: list[ScorecardResult]) -> None:
-    """Insert stored results: PostgreSQL's COPY (several times faster than INSERTs for the
-    ~15,000 rows of a national recompute), bulk INSERTs elsewhere."""
+_CODE_JSON = {code: json.dumps(code) for code in MEASURES}
+
+
+def _row(region_id, council_id, period: Period, figures: dict, threshold, now, memo: dict):
+    """A stored result of a full recompute as the row :func:`_insert` writes, its measures as
+    JSON text: the same figures :func:`_result` stores, each measure's text made once per
+    distinct raw figure and threshold (``memo``; most quarters of most councils repeat a
+    handful of small counts), which spares finalising and encoding half a million figures."""
+    parts = []
+    for code in MEASURES:
+        figure = figures.get(code)
+        limit = threshold.for_measure(code)
+        if figure is None:
+            key = (code, limit)
+        else:
+            excluded = figure["excluded"]
+            key = (
+                code,
+                limit,
+                figure["sum"],
+                figure["numerator"],
+                figure["denominator"],
+                tuple(excluded.items()) if excluded else (),
+            )
+        text = memo.get(key)
+        if text is None:
+            stored = compact(code, finalise(code, figure, limit))
+            text = memo[key] = json.dumps(stored, separators=(",", ":"))
+        parts.append(f"{_CODE_JSON[code]}:{text}")
+    measures = "{" + ",".join(parts) + "}"
+    return (
+        region_id,
+        council_id,
+        period.kind,
+        period.label,
+        period.start,
+        period.end,
+        measures,
+        now,
+    )
+
+
+def _insert(rows: list[tuple]) -> None:
+    """Insert stored results (rows of :func:`_row`): PostgreSQL's COPY (several times faster
+    than INSERTs for the ~15,000 rows of a national recompute), bulk INSERTs elsewhere."""
     if connection.vendor != "postgresql":
-        ScorecardResult.objects.bulk_create(results, batch_size=2000)
+        ScorecardResult.objects.bulk_create(
+            [
+                ScorecardResult(
+                    region_id=region_id,
+                    council_id=council_id,
+                    kind=kind,
+                    label=label,
+                    start=start,
+                    end=end,
+                    measures=json.loads(measures),
+                    computed_at=computed_at,
+                )
+                for region_id, council_id, kind, label, start, end, measures, computed_at in rows
+            ],
+            batch_size=2000,
+        )
         return
     table = ScorecardResult._meta.db_table
     columns = 'region_id, council_id, kind, label, start, "end", measures, computed_at'
@@ -226,19 +284,8 @@ def _insert(results: list[ScorecardResult]) -> None:
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
-        for r in results:
-            copy.write_row(
-                (
-                    r.region_id,
-                    r.council_id,
-                    r.kind,
-                    r.label,
-                    r.start,
-                    r.end,
-                    json.dumps(r.measures, separators=(",", ":")),
-                    r.computed_at,
-                )
-            )
+        for row in rows:
+            copy.write_row(row)
 
 
 def _clear_markers(markers: dict) -> None:
@@ -280,7 +327,12 @@ def recompute_council(council_id: int, *, today: date | None = None) -> Recomput
             rows = threshold_rows()
             thresholds = [threshold_for(p, rows) for p in periods]
             raws = compute_raw(
-                periods, thresholds, council_ids=[council_id], region_ids=[council.region_id]
+                periods,
+                thresholds,
+                council_ids=[council_id],
+                region_ids=[council.region_id],
+                snapshot=export_snapshot(),
+                bulk=False,
             )
         now = timezone.now()
         households: dict = defaultdict(empty_figures)

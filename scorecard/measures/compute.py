@@ -66,6 +66,7 @@ def compute_raw(
     council_ids=None,
     region_ids=None,
     snapshot: str | None = None,
+    bulk: bool = True,
 ) -> dict:
     """``{(council_id or None, period_index): {code: raw}}`` for every council asked for (all
     when ``council_ids`` is None) and, for adopters, households recruited by no partner council
@@ -73,11 +74,12 @@ def compute_raw(
     every council of ``region_ids`` whatever ``council_ids`` says. One query per family.
 
     With ``snapshot`` (an exported PostgreSQL snapshot, see :func:`run_in_parallel`) the
-    families run two at a time on their own connections, all reading that one snapshot."""
+    families run two at a time on their own connections, all reading that one snapshot, with
+    the :func:`session_settings` of a full (``bulk``) or one council's recompute."""
     jobs = [(family, (periods, thresholds, council_ids), {}) for family in CHILD_FAMILIES]
     jobs.append((adopters, (periods, thresholds), {"region_ids": region_ids}))
     if snapshot:
-        results = run_in_parallel(snapshot, jobs)
+        results = run_in_parallel(snapshot, jobs, bulk=bulk)
     else:
         results = [function(*args, **kwargs) for function, args, kwargs in jobs]
     out: dict = defaultdict(dict)
@@ -103,7 +105,24 @@ def export_snapshot() -> str | None:
         return cursor.fetchone()[0]
 
 
-def run_in_parallel(snapshot: str, jobs: list, workers: int = 2) -> list:
+def session_settings(*, bulk: bool) -> list[str]:
+    """``SET LOCAL`` statements for a recompute's read transaction (PostgreSQL). ``bulk`` (every
+    council) gives PostgreSQL room to hash and sort everything in memory and steers it to hash
+    joins, which its row estimates for the CTEs would otherwise miss. One council's reads a
+    few thousand children through the covering indexes (children migration 0005), all in
+    memory, where parallel workers cost more than they save on queries of milliseconds."""
+    statements = ["SET LOCAL jit = off"]
+    if bulk:
+        statements += ["SET LOCAL work_mem = '64MB'", "SET LOCAL enable_nestloop = off"]
+    else:
+        statements += [
+            "SET LOCAL random_page_cost = 1.1",
+            "SET LOCAL max_parallel_workers_per_gather = 0",
+        ]
+    return statements
+
+
+def run_in_parallel(snapshot: str, jobs: list, workers: int = 2, *, bulk: bool = True) -> list:
     """Run ``jobs`` ((function, args, kwargs)) on ``workers`` connections of their own, each in
     a read-only transaction on ``snapshot``; results in the order of ``jobs``."""
     import re
@@ -120,9 +139,8 @@ def run_in_parallel(snapshot: str, jobs: list, workers: int = 2) -> list:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
-                cursor.execute("SET LOCAL jit = off")
-                cursor.execute("SET LOCAL work_mem = '64MB'")
-                cursor.execute("SET LOCAL enable_nestloop = off")
+                for statement in session_settings(bulk=bulk):
+                    cursor.execute(statement)
                 return function(*args, **kwargs)
         finally:
             connection.close()
