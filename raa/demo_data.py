@@ -962,4 +962,50 @@ def build(
         totals["events"] += len(rows.events)
         totals["households"] += len(rows.households)
         progress(f"{number}/{len(plan)} {council.name}: {len(rows.children)} children")
+    if size == "region":
+        publish_demo_board_report(region, today)
+        progress("Board report for the last complete quarter: publication requested")
     return totals
+
+
+def last_complete_quarter(today: date) -> tuple[int, int]:
+    """(financial year's first calendar year, quarter 1..4) of the last quarter ended before
+    ``today``."""
+    year = today.year if today.month >= 4 else today.year - 1
+    current = (today.month - 4) % 12 // 3 + 1
+    return (year, current - 1) if current > 1 else (year - 1, 4)
+
+
+def publish_demo_board_report(region: Region, today: date) -> None:
+    """The head of service drafts the region's report for the last complete quarter, writes
+    its narrative (no child named) and asks for it to be published: board members signing in
+    to the demo have a report to read. The render runs after commit (in-process without
+    Redis; by the worker with it)."""
+    from scorecard.reports import services as reports
+
+    head_of_service = User.objects.get(username="regional")
+    year, quarter = last_complete_quarter(today)
+    with transaction.atomic():
+        version = reports.report_start(
+            acting_user=head_of_service,
+            region=region,
+            council=None,
+            year=year,
+            quarter=quarter,
+            today=today,
+        )
+        reports.version_save_narrative(
+            version=version,
+            acting_user=head_of_service,
+            fields={
+                "summary": "Steady quarter across the five partner councils: matches kept pace "
+                "with new placement orders, and the adopter pipeline grew.",
+                "going_well": "Early permanence: more children placed with dual-approved "
+                "carers, which shortens the time from entering care to moving in.",
+                "risks": "Fewer enquiries from prospective adopters than last year; older "
+                "children and sibling groups wait longest.",
+                "next_steps": "A recruitment campaign for sibling-group adopters and a review of "
+                "every child waiting over 18 months at the next tracking meeting.",
+            },
+        )
+        reports.version_request_publication(version=version, acting_user=head_of_service)

@@ -223,3 +223,32 @@ def test_demo_households_keep_their_rules_and_agree_with_the_childrens_journeys(
     outside = steps.filter(kind="placed", household__recruited_outside_region=True)
     assert outside.exists()
     assert not outside.filter(placement_provider="PR1").exists()
+
+
+@pytest.mark.parametrize(
+    "today, quarter",
+    [
+        (date(2026, 11, 22), (2026, 2)),  # Q3 (Oct-Dec) runs: Q2 2026-27 is the last complete
+        (date(2026, 4, 15), (2025, 4)),  # Q1 runs: Q4 (Jan-Mar) of 2025-26
+        (date(2027, 1, 1), (2026, 3)),  # Q4 runs: Q3 (Oct-Dec) of 2026-27
+    ],
+)
+def test_the_demo_report_is_for_the_last_complete_quarter(today, quarter):
+    assert demo_data.last_complete_quarter(today) == quarter
+
+
+def test_board_members_have_a_demo_report_to_read(demo):
+    from scorecard.reports.models import BoardReport, VersionStatus
+    from scorecard.reports.services import render_and_publish
+
+    report = BoardReport.objects.get(region__name=demo_data.DEMO_REGION_NAME, council=None)
+    assert (report.year, report.quarter) == (2026, 2)
+    version = report.versions.get()
+    assert "recruitment campaign" in version.next_steps
+    # The seed's transaction is still open here, so run the render job its commit would send.
+    head_of_service = User.objects.get(username="regional")
+    assert render_and_publish(version_id=version.pk, acting_user_id=head_of_service.pk) == (
+        "published"
+    )
+    version.refresh_from_db()
+    assert version.status == VersionStatus.PUBLISHED
