@@ -29,7 +29,7 @@ WAITING_CODES = (
 
 
 #: How many times :func:`_spells_cte` repeats the council filter.
-SPELL_FILTERS = 3
+SPELL_FILTERS = 4
 
 
 def _spells_cte(sql: Dialect, where: str) -> str:
@@ -47,12 +47,14 @@ def _spells_cte(sql: Dialect, where: str) -> str:
     return f"""
     stream AS (
       SELECT e.child_id, e.date,
-        CASE WHEN e.kind = 'placement_order' THEN 1
-             WHEN e.kind IN ('adm_decision', 'disruption') THEN 2 ELSE 3 END AS step
+        CASE WHEN e.kind IN ('adm_decision', 'disruption') THEN 2 ELSE 3 END AS step
       FROM {EVENTS} e{_child_join("e", where)}
       WHERE NOT e.entered_in_error{where}
-        AND (e.kind IN ('adm_decision', 'disruption', 'placed', 'plan_ceased', 'adoption_order')
-             OR (e.kind = 'placement_order' AND e.authority IN {ORDER_AUTHORITIES}))
+        AND e.kind IN ('adm_decision', 'disruption', 'placed', 'plan_ceased', 'adoption_order')
+      UNION ALL
+      SELECT e.child_id, e.date, 1 FROM {EVENTS} e{_child_join("e", where)}
+      WHERE NOT e.entered_in_error{where}
+        AND e.kind = 'placement_order' AND e.authority IN {ORDER_AUTHORITIES}
       UNION ALL
       SELECT p.child_id, p.entered_care, 0 FROM children_periodofcare p{_child_join("p", where)}
         WHERE 1 = 1{where}
