@@ -167,22 +167,40 @@ def recompute_all(*, today: date | None = None) -> RecomputeSummary:
             rows = threshold_rows()
             periods = stored_period_list(today)
             thresholds = [threshold_for(p, rows) for p in periods]
-            raws = compute_raw(periods, thresholds, snapshot=export_snapshot())
             councils = list(Council.objects.values_list("id", "region_id"))
+            region_of = dict(councils)
+            limits = [{code: t.for_measure(code) for code in MEASURES} for t in thresholds]
+            region_raw: dict = defaultdict(lambda: defaultdict(dict))
+            for _council, region_id in councils:  # every region gets its rows
+                region_raw[region_id]
+            texts: dict = defaultdict(dict)
+            memo: dict = {}
+
+            def take(family_result: dict) -> None:
+                # each family's figures become stored JSON as soon as its query is done,
+                # while the other families are still running in the database
+                for key, figures in family_result.items():
+                    if isinstance(key[0], tuple):  # households recruited by no partner council
+                        accumulate(region_raw[key[0][1]][key[1]], figures)
+                        continue
+                    council_id, i = key
+                    region_id = region_of.get(council_id)
+                    if region_id is None or i >= len(periods):
+                        continue
+                    accumulate(region_raw[region_id][i], figures)
+                    into, limit = texts[key], limits[i]
+                    for code, figure in figures.items():
+                        into[code] = _text(code, figure, limit[code], memo)
+
+            compute_raw(periods, thresholds, snapshot=export_snapshot(), each=take)
         now = timezone.now()
         results = []
-        region_raw: dict = defaultdict(lambda: defaultdict(dict))
-        for key, figures in raws.items():
-            if isinstance(key[0], tuple):  # households recruited by no partner council
-                accumulate(region_raw[key[0][1]][key[1]], figures)
-        memo: dict = {}
+        empty: dict = {}
         for council_id, region_id in councils:
             for i, period in enumerate(periods):
-                figures = raws.get((council_id, i)) or {}
-                accumulate(region_raw[region_id][i], figures)
-                results.append(
-                    _row(region_id, council_id, period, figures, thresholds[i], now, memo)
-                )
+                parts = texts.get((council_id, i), empty)
+                measures = _measures_text(parts, limits[i], memo)
+                results.append(_stored_row(region_id, council_id, period, measures, now))
         for region_id, by_period in region_raw.items():
             for i, period in enumerate(periods):
                 figures = by_period.get(i) or {}
@@ -218,33 +236,40 @@ def _result(region_id, council_id, period: Period, figures: dict, threshold, now
 _CODE_JSON = {code: json.dumps(code) for code in MEASURES}
 
 
-def _row(region_id, council_id, period: Period, figures: dict, threshold, now, memo: dict):
-    """A stored result of a full recompute as the row :func:`_insert` writes, its measures as
-    JSON text: the same figures :func:`_result` stores, each measure's text made once per
-    distinct raw figure and threshold (``memo``; most quarters of most councils repeat a
-    handful of small counts), which spares finalising and encoding half a million figures."""
-    parts = []
-    for code in MEASURES:
-        figure = figures.get(code)
-        limit = threshold.for_measure(code)
-        if figure is None:
-            key = (code, limit)
-        else:
-            excluded = figure["excluded"]
-            key = (
-                code,
-                limit,
-                figure["sum"],
-                figure["numerator"],
-                figure["denominator"],
-                tuple(excluded.items()) if excluded else (),
-            )
-        text = memo.get(key)
-        if text is None:
-            stored = compact(code, finalise(code, figure, limit))
-            text = memo[key] = json.dumps(stored, separators=(",", ":"))
-        parts.append(f"{_CODE_JSON[code]}:{text}")
-    measures = "{" + ",".join(parts) + "}"
+def _text(code: str, figure, limit, memo: dict) -> str:
+    """One measure of a stored result as JSON text, made once per distinct raw figure and
+    threshold (``memo``; most quarters of most councils repeat a handful of small counts),
+    which spares finalising and encoding half a million figures."""
+    if figure is None:
+        key = (code, limit)
+    else:
+        excluded = figure["excluded"]
+        key = (
+            code,
+            limit,
+            figure["sum"],
+            figure["numerator"],
+            figure["denominator"],
+            tuple(excluded.items()) if excluded else (),
+        )
+    text = memo.get(key)
+    if text is None:
+        stored = compact(code, finalise(code, figure, limit))
+        text = memo[key] = f"{_CODE_JSON[code]}:" + json.dumps(stored, separators=(",", ":"))
+    return text
+
+
+def _measures_text(parts: dict, limits: dict, memo: dict) -> str:
+    """A stored result's measures as JSON text from each measure's :func:`_text` (a measure
+    missing from ``parts`` has no figure)."""
+    return (
+        "{"
+        + ",".join(parts.get(code) or _text(code, None, limits[code], memo) for code in MEASURES)
+        + "}"
+    )
+
+
+def _stored_row(region_id, council_id, period: Period, measures: str, now) -> tuple:
     return (
         region_id,
         council_id,
@@ -255,6 +280,14 @@ def _row(region_id, council_id, period: Period, figures: dict, threshold, now, m
         measures,
         now,
     )
+
+
+def _row(region_id, council_id, period: Period, figures: dict, threshold, now, memo: dict):
+    """A stored result of a full recompute as the row :func:`_insert` writes, its measures as
+    JSON text: the same figures :func:`_result` stores (see :func:`_text`)."""
+    limits = {code: threshold.for_measure(code) for code in MEASURES}
+    parts = {code: _text(code, figures.get(code), limits[code], memo) for code in MEASURES}
+    return _stored_row(region_id, council_id, period, _measures_text(parts, limits, memo), now)
 
 
 def _insert(rows: list[tuple]) -> None:

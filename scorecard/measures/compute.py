@@ -67,6 +67,7 @@ def compute_raw(
     region_ids=None,
     snapshot: str | None = None,
     bulk: bool = True,
+    each=None,
 ) -> dict:
     """``{(council_id or None, period_index): {code: raw}}`` for every council asked for (all
     when ``council_ids`` is None) and, for adopters, households recruited by no partner council
@@ -75,13 +76,18 @@ def compute_raw(
 
     With ``snapshot`` (an exported PostgreSQL snapshot, see :func:`run_in_parallel`) the
     families run two at a time on their own connections, all reading that one snapshot, with
-    the :func:`session_settings` of a full (``bulk``) or one council's recompute."""
+    the :func:`session_settings` of a full (``bulk``) or one council's recompute. ``each``, if
+    given, is called with each family's result as soon as it is ready (in this thread, while
+    the other families are still running), so callers can start on it."""
     jobs = [(family, (periods, thresholds, council_ids), {}) for family in CHILD_FAMILIES]
     jobs.append((adopters, (periods, thresholds), {"region_ids": region_ids}))
     if snapshot:
-        results = run_in_parallel(snapshot, jobs, bulk=bulk)
+        results = run_in_parallel(snapshot, jobs, bulk=bulk, each=each)
     else:
         results = [function(*args, **kwargs) for function, args, kwargs in jobs]
+        if each:
+            for family_result in results:
+                each(family_result)
     out: dict = defaultdict(dict)
     for family_result in results:
         for key, figures in family_result.items():
@@ -122,11 +128,14 @@ def session_settings(*, bulk: bool) -> list[str]:
     return statements
 
 
-def run_in_parallel(snapshot: str, jobs: list, workers: int = 2, *, bulk: bool = True) -> list:
+def run_in_parallel(
+    snapshot: str, jobs: list, workers: int = 2, *, bulk: bool = True, each=None
+) -> list:
     """Run ``jobs`` ((function, args, kwargs)) on ``workers`` connections of their own, each in
-    a read-only transaction on ``snapshot``; results in the order of ``jobs``."""
+    a read-only transaction on ``snapshot``; results in the order of ``jobs``. ``each`` (if
+    given) is called in this thread with each result as it completes."""
     import re
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import ThreadPoolExecutor, as_completed
 
     if not re.fullmatch(r"[0-9A-Fa-f-]+", snapshot):
         raise ValueError("not a snapshot id")
@@ -148,6 +157,9 @@ def run_in_parallel(snapshot: str, jobs: list, workers: int = 2, *, bulk: bool =
     ordered = sorted(range(len(jobs)), key=lambda i: _ORDER.get(jobs[i][0].__name__, 9))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {i: pool.submit(run, jobs[i]) for i in ordered}
+        if each:
+            for future in as_completed(futures.values()):
+                each(future.result())
         return [futures[i].result() for i in range(len(jobs))]
 
 

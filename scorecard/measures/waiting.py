@@ -29,7 +29,7 @@ WAITING_CODES = (
 
 
 #: How many times :func:`_spells_cte` repeats the council filter.
-SPELL_FILTERS = 3
+SPELL_FILTERS = 4
 
 
 def _spells_cte(sql: Dialect, where: str) -> str:
@@ -47,12 +47,14 @@ def _spells_cte(sql: Dialect, where: str) -> str:
     return f"""
     stream AS (
       SELECT e.child_id, e.date,
-        CASE WHEN e.kind = 'placement_order' THEN 1
-             WHEN e.kind IN ('adm_decision', 'disruption') THEN 2 ELSE 3 END AS step
+        CASE WHEN e.kind IN ('adm_decision', 'disruption') THEN 2 ELSE 3 END AS step
       FROM {EVENTS} e{_child_join("e", where)}
       WHERE NOT e.entered_in_error{where}
-        AND (e.kind IN ('adm_decision', 'disruption', 'placed', 'plan_ceased', 'adoption_order')
-             OR (e.kind = 'placement_order' AND e.authority IN {ORDER_AUTHORITIES}))
+        AND e.kind IN ('adm_decision', 'disruption', 'placed', 'plan_ceased', 'adoption_order')
+      UNION ALL
+      SELECT e.child_id, e.date, 1 FROM {EVENTS} e{_child_join("e", where)}
+      WHERE NOT e.entered_in_error{where}
+        AND e.kind = 'placement_order' AND e.authority IN {ORDER_AUTHORITIES}
       UNION ALL
       SELECT p.child_id, p.entered_care, 0 FROM children_periodofcare p{_child_join("p", where)}
         WHERE 1 = 1{where}
@@ -137,27 +139,39 @@ def _waiting_by_quarter(sql, periods, indexes, where, ids, out) -> None:
         "waiting_disabled": ("disabled", "q0"),
         "waiting_siblings": ("siblings = 1", "q0"),
     }
-    q0 = q("s.ds")
+    # Each spell's quarter numbers are computed once (``qs`` is materialised: several
+    # branches read it); each branch only compares those columns.
+    bases = {
+        "q0": q("s.ds"),
+        "q_po_on": q("s.po"),
+        "q_care18_on": q_after("s.entered", 18),
+        "q_po12_on": q_after("s.po", 12),
+        "q_po18_on": q_after("s.po", 18),
+        "q_age5_on": q_after("s.date_of_birth", 60),
+        "eq": q("s.de"),
+    }
     columns = {
-        "q_po": later(q0, q("s.po")),
-        "q_care18": later(q0, q_after("s.entered", 18)),
-        "q_po12": later(q0, q_after("s.po", 12)),
-        "q_po18": later(q0, q_after("s.po", 18)),
-        "q_age5": later(q0, q_after("s.date_of_birth", 60)),
+        "q0": "q0",
+        "q_po": later("q0", "q_po_on"),
+        "q_care18": later("q0", "q_care18_on"),
+        "q_po12": later("q0", "q_po12_on"),
+        "q_po18": later("q0", "q_po18_on"),
+        "q_age5": later("q0", "q_age5_on"),
     }
     branches = []
     for n, (condition, start) in enumerate(starts.values()):
+        first = columns[start]
         branches.append(
-            f"""SELECT council_id, {n} AS code, {start} AS q, 1 AS delta FROM qs
-              WHERE {condition} AND (eq IS NULL OR {start} < eq)
+            f"""SELECT council_id, {n} AS code, {first} AS q, 1 AS delta FROM qs
+              WHERE {condition} AND (eq IS NULL OR {first} < eq)
             UNION ALL
             SELECT council_id, {n}, eq, -1 FROM qs
-              WHERE {condition} AND eq IS NOT NULL AND {start} < eq"""
+              WHERE {condition} AND eq IS NOT NULL AND {first} < eq"""
         )
-    computed = ", ".join(f"{expression} AS {name}" for name, expression in columns.items())
+    computed = ", ".join(f"{expression} AS {name}" for name, expression in bases.items())
     query = f"""
     WITH {_spells_cte(sql, where)},
-    qs AS (SELECT s.*, {q0} AS q0, {computed}, {q("s.de")} AS eq FROM spells s)
+    qs AS (SELECT s.*, {computed} FROM spells s)
     SELECT council_id, code, q, SUM(delta) FROM (
       {" UNION ALL ".join(branches)}
     ) deltas GROUP BY council_id, code, q"""
