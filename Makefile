@@ -40,7 +40,9 @@ demo: install
 	@if [ -n "$$REDIS_URL" ]; then echo "  Database: DATABASE_URL; Celery worker and beat running, broker from REDIS_URL"; \
 	  else echo "  Database: SQLite (db.sqlite3); background tasks run in-process (no REDIS_URL)"; fi
 	@echo
-	@set -m; trap 'kill 0' EXIT; \
+	@# set -m gives each background job its own process group: stop each group on the way out,
+	@# so Ctrl-C also ends the Celery worker and beat.
+	@set -m; trap 'for job in $$(jobs -p); do kill -- -$$job 2>/dev/null; done' EXIT; \
 	if [ -n "$$REDIS_URL" ]; then \
 	  DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/celery -A raa worker --loglevel=warning --concurrency=2 & \
 	  DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/celery -A raa beat --loglevel=warning & \
