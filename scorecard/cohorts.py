@@ -1,13 +1,10 @@
 """The cohort comparison of DOMAIN.md A.7: children placed before a chosen date against those
 placed after it, side by side.
 
-The dates are the user's choice, so nothing is stored: one aggregate query in the database
-(the SQL dialect helpers of the scorecard engine, :mod:`scorecard.measures.sql`). The "after"
-cohort runs from the chosen date to today; the "before" cohort covers as many days before it,
-so the two are comparable.
-
-Each child counts with their journey summary (the latest placement and the period of care it
-falls in), the same dates the children's pages show.
+The dates are the user's choice, so nothing is stored: the figures come from the engine's
+definition (:func:`scorecard.measures.journeys.cohort_comparison`, one aggregate query). The
+"after" cohort runs from the chosen date to today; the "before" cohort covers as many days
+before it, so the two are comparable.
 """
 
 from dataclasses import dataclass
@@ -15,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from scorecard.measures import round_half_away
-from scorecard.measures.sql import Dialect, run_dicts
+from scorecard.measures.journeys import cohort_comparison
 
 DEFAULT_ORDER_MONTHS = 12
 
@@ -77,61 +74,36 @@ def compare_cohorts(
     )
     if not ids:
         return empty
-    sql = Dialect()
-    days = sql.days
-    months = sql.whole_months
-    marks = ", ".join(["%s"] * len(ids))
-    query = f"""
-    SELECT CASE WHEN c.placed_date < {sql.date()} THEN 0 ELSE 1 END AS cohort,
-      COUNT(*) AS n,
-      SUM({days("c.placed_date", "c.entered_care_date")}) AS placed_sum,
-      SUM(CASE WHEN {months("c.entered_care_date", "c.placed_date")} < %s THEN 1 ELSE 0 END)
-        AS within_n,
-      SUM(CASE WHEN c.adm_decision_date >= c.entered_care_date
-               AND c.adm_decision_date <= c.placed_date
-          THEN {days("c.adm_decision_date", "c.entered_care_date")} ELSE 0 END) AS adm_sum,
-      SUM(CASE WHEN c.adm_decision_date >= c.entered_care_date
-               AND c.adm_decision_date <= c.placed_date THEN 1 ELSE 0 END) AS adm_n,
-      SUM(CASE WHEN c.placement_order_date IS NOT NULL
-               AND c.placement_order_date <= c.placed_date THEN 1 ELSE 0 END) AS po_n,
-      SUM(CASE WHEN c.placement_order_date IS NOT NULL
-               AND c.placement_order_date <= c.placed_date
-               AND {months("c.placement_order_date", "c.placed_date")} < %s
-          THEN 1 ELSE 0 END) AS po_within
-    FROM children_child c
-    WHERE c.council_id IN ({marks})
-      AND c.placed_date BETWEEN {sql.date()} AND {sql.date()}
-      AND c.entered_care_date IS NOT NULL AND c.entered_care_date <= c.placed_date
-    GROUP BY CASE WHEN c.placed_date < {sql.date()} THEN 0 ELSE 1 END"""  # noqa: S608 (placeholders only)
-    params = [
-        sql.param(pivot),
-        within_months,
-        order_months,
-        *ids,
-        sql.param(before_start),
-        sql.param(after_end),
-        sql.param(pivot),
-    ]
-    rows = {row["cohort"]: row for row in run_dicts(query, params)}
+    # The engine's definition (one query, per placement, A.7), so the dashboard, the board
+    # report and the known-answer tests all use the same figures.
+    sides = cohort_comparison(
+        split=pivot,
+        n_months=within_months,
+        m_months=order_months,
+        council_ids=ids,
+        start=before_start,
+        end=after_end,
+    )
     out = []
-    for index, template in enumerate(empty):
-        row = rows.get(index)
-        if not row:
+    for template, side in zip(empty, ("before", "after"), strict=True):
+        figures = sides[side]
+        if not figures:
             out.append(template)
             continue
-        n = int(row["n"])
+        placed, within = figures["placed"], figures["placed_n_months"]
+        adm, order = figures["adm"], figures["po_m_months"]
         out.append(
             Cohort(
                 template.label,
                 template.start,
                 template.end,
-                n,
-                _mean(int(row["placed_sum"] or 0), n),
-                _pct(int(row["within_n"] or 0), n),
-                int(row["within_n"] or 0),
-                _mean(int(row["adm_sum"] or 0), int(row["adm_n"] or 0)),
-                int(row["po_n"] or 0),
-                _pct(int(row["po_within"] or 0), int(row["po_n"] or 0)),
+                placed["denominator"],
+                _mean(placed["sum"], placed["denominator"]),
+                _pct(within["numerator"], within["denominator"]),
+                within["numerator"],
+                _mean(adm["sum"], adm["denominator"]),
+                order["denominator"],
+                _pct(order["numerator"], order["denominator"]),
             )
         )
     return out[0], out[1]
