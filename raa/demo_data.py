@@ -52,7 +52,7 @@ from children.models import (
 from children.services import refresh_journey_summaries, refresh_quality_flags
 from raa.models import Council, Region, Role, User
 from raa.services import council_add_or_rename, user_add_or_update
-from scorecard.services import mark_council_pending
+from scorecard.services import mark_council_pending, recompute_all
 
 DEMO_PASSWORD = "adoption-demo"
 DEMO_REGION_NAME = "Heartwood Regional Adoption Agency"
@@ -841,7 +841,8 @@ class Generator:
             # Derived data, as the services would have left it after each step.
             refresh_journey_summaries(Child.objects.filter(council=council))
             refresh_quality_flags([c.pk for c in rows.children], today=self.today)
-            mark_council_pending(council.pk)
+            # the build recomputes every figure once at the end (see build), not per council
+            mark_council_pending(council.pk, queue=False)
 
     def _create(self, objects: list, model, by: User) -> None:
         if not objects:
@@ -962,6 +963,9 @@ def build(
         totals["events"] += len(rows.events)
         totals["households"] += len(rows.households)
         progress(f"{number}/{len(plan)} {council.name}: {len(rows.children)} children")
+    # One full recompute of the stored figures (it clears the councils' markers), rather than
+    # one per council as each was written: the dashboards are ready when the command ends.
+    progress(recompute_all(today=today).line())
     if size == "region":
         publish_demo_board_report(region, today)
         progress("Board report for the last complete quarter: publication requested")

@@ -105,9 +105,21 @@ class ScorecardResult(models.Model):
     time inside one transaction; read through scorecard.selectors.
     """
 
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    # Derived rows, rewritten whole by every recompute: no database foreign keys (checking
+    # ~15,000 of them at each national recompute's commit costs more than it guards; Django
+    # still cascades deletes) and no single-column indexes (the unique constraints and the
+    # index below lead with these columns).
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     council = models.ForeignKey(
-        Council, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Council,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     kind = models.CharField(max_length=10)
     label = models.CharField(max_length=40)

@@ -15,13 +15,20 @@ from adopters.models import Household
 from children.models import JourneyEvent
 from raa.models import Council, Region
 from scorecard import periods as periods_module
-from scorecard.measures import MEASURES, accumulate, compact, finalise, unfinalise
+from scorecard.measures import (
+    MEASURES,
+    accumulate,
+    compact,
+    finalise,
+    raw,
+    stored_text,
+    unfinalise,
+)
 from scorecard.measures.compute import (
     add_all,
     compute_raw,
     empty_figures,
     export_snapshot,
-    finalise_all,
     session_settings,
     threshold_for,
     threshold_rows,
@@ -38,12 +45,13 @@ def mark_councils_pending(council_ids) -> None:
         mark_council_pending(council_id)
 
 
-def mark_council_pending(council_id: int) -> None:
+def mark_council_pending(council_id: int, *, queue: bool = True) -> None:
     """Record that a council's stored figures are out of date.
 
     Call it inside the transaction that changed the council's case data: the marker commits or
     rolls back with the change. One row per council (an upsert), so a burst of changes leaves
-    one marker, holding the time of the latest change.
+    one marker, holding the time of the latest change. ``queue=False`` leaves the recompute to
+    the caller (a bulk load that recomputes everything once at the end) or to the sweep.
     """
     assert transaction.get_connection().in_atomic_block, "mark pending inside the change"
     RecomputeMarker.objects.bulk_create(
@@ -52,7 +60,8 @@ def mark_council_pending(council_id: int) -> None:
         unique_fields=["council"],
         update_fields=["requested_at"],
     )
-    _queue_after_commit(council_id)
+    if queue:
+        _queue_after_commit(council_id)
 
 
 def _queue_after_commit(council_id: int) -> None:
@@ -218,6 +227,14 @@ def recompute_all(*, today: date | None = None) -> RecomputeSummary:
     )
 
 
+def _stored_measures(figures: dict, threshold, codes=MEASURES) -> dict:
+    """The stored form of raw ``figures`` for ``codes`` (a missing figure is an empty one)."""
+    return {
+        code: compact(code, finalise(code, figures.get(code), threshold.for_measure(code)))
+        for code in codes
+    }
+
+
 def _result(region_id, council_id, period: Period, figures: dict, threshold, now):
     return ScorecardResult(
         region_id=region_id,
@@ -226,9 +243,7 @@ def _result(region_id, council_id, period: Period, figures: dict, threshold, now
         label=period.label,
         start=period.start,
         end=period.end,
-        measures={
-            code: compact(code, result) for code, result in finalise_all(figures, threshold).items()
-        },
+        measures=_stored_measures(figures, threshold),
         computed_at=now,
     )
 
@@ -254,8 +269,7 @@ def _text(code: str, figure, limit, memo: dict) -> str:
         )
     text = memo.get(key)
     if text is None:
-        stored = compact(code, finalise(code, figure, limit))
-        text = memo[key] = f"{_CODE_JSON[code]}:" + json.dumps(stored, separators=(",", ":"))
+        text = memo[key] = f"{_CODE_JSON[code]}:" + stored_text(code, figure, limit)
     return text
 
 
@@ -368,9 +382,9 @@ def recompute_council(council_id: int, *, today: date | None = None) -> Recomput
                 bulk=False,
             )
         now = timezone.now()
-        households: dict = defaultdict(empty_figures)
+        households: dict = defaultdict(dict)  # the region's adopter figures, period by period
         for (_council, i), figures in raws.items():
-            households[i] = add_all(households[i], _only(figures, ADOPTER_CODES))
+            accumulate(households[i], _only(figures, ADOPTER_CODES))
         with transaction.atomic():
             Region.objects.select_for_update().get(pk=council.region_id)
             old = {
@@ -381,15 +395,22 @@ def recompute_council(council_id: int, *, today: date | None = None) -> Recomput
                 (r.kind, r.start, r.end): r
                 for r in ScorecardResult.objects.filter(region_id=council.region_id, council=None)
             }
-            new_rows = []
+            # Only the figures that moved are rewritten (a change to one child moves a few
+            # periods); every row of the council and the region is stamped with this recompute.
+            new_rows, changed, changed_region = [], [], []
             for i, period in enumerate(periods):
                 key = (period.kind, period.start, period.end)
                 figures = raws.get((council_id, i)) or empty_figures()
-                new_rows.append(
-                    _result(council.region_id, council_id, period, figures, thresholds[i], now)
-                )
+                measures = _stored_measures(figures, thresholds[i])
                 before = old.get(key)
                 region = region_rows[key]
+                region_households = _stored_measures(households[i], thresholds[i], ADOPTER_CODES)
+                if before is not None and before.measures == measures:
+                    if all(region.measures.get(c) == v for c, v in region_households.items()):
+                        continue
+                    region.measures.update(region_households)
+                    changed_region.append(region)
+                    continue
                 region_figures = {
                     code: unfinalise(code, region.measures.get(code)) for code in MEASURES
                 }
@@ -397,21 +418,30 @@ def recompute_council(council_id: int, *, today: date | None = None) -> Recomput
                     code: unfinalise(code, before.measures.get(code) if before else None)
                     for code in MEASURES
                 }
+                if before is None:
+                    new_rows.append(
+                        _result(council.region_id, council_id, period, figures, thresholds[i], now)
+                    )
+                else:
+                    before.measures = measures
+                    changed.append(before)
                 moved = add_all(add_all(region_figures, council_before, -1), figures)
-                moved.update(_only(households[i], ADOPTER_CODES))
-                region.measures = {
-                    code: compact(code, result)
-                    for code, result in finalise_all(moved, thresholds[i]).items()
-                }
-                region.computed_at = now
-            ScorecardResult.objects.filter(council_id=council_id).delete()
+                moved.update({code: households[i].get(code) or raw() for code in ADOPTER_CODES})
+                region.measures = _stored_measures(moved, thresholds[i])
+                changed_region.append(region)
             ScorecardResult.objects.bulk_create(new_rows, batch_size=2000)
-            ScorecardResult.objects.bulk_update(
-                list(region_rows.values()), ["measures", "computed_at"], batch_size=500
+            ScorecardResult.objects.bulk_update(changed, ["measures"], batch_size=500)
+            ScorecardResult.objects.bulk_update(changed_region, ["measures"], batch_size=500)
+            ScorecardResult.objects.filter(council_id=council_id).update(computed_at=now)
+            ScorecardResult.objects.filter(region_id=council.region_id, council=None).update(
+                computed_at=now
             )
             _clear_markers(markers)
     return RecomputeSummary(
-        councils=1, periods=len(periods), rows=len(new_rows), seconds=time.monotonic() - clock
+        councils=1,
+        periods=len(periods),
+        rows=len(new_rows) + len(changed) + len(changed_region),
+        seconds=time.monotonic() - clock,
     )
 
 

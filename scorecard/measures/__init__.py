@@ -7,6 +7,7 @@ Raw figures add up, so a region's figure is the sum of its councils'. :func:`fin
 raw figure into the stored result with its value rounded as A.1 says.
 """
 
+import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -386,6 +387,34 @@ def compact(code: str, result: dict) -> dict:
     if out.get("sum") == 0 or MEASURES[code].kind == COUNT:
         out.pop("sum", None)
     return out
+
+
+def stored_text(code: str, figure: dict | None, threshold=None) -> str:
+    """``json.dumps(compact(code, finalise(code, figure, threshold)))``, written directly: a
+    national recompute encodes about 100,000 distinct figures, and this is several times
+    quicker than building each dict and encoding it."""
+    kind = MEASURES[code].kind
+    total = (figure["sum"] or 0) if figure else 0
+    denominator = (figure["denominator"] or 0) if figure else 0
+    if kind == COUNT:
+        parts = [f'"value":{total}']
+    elif kind == MEAN:
+        parts = [f'"value":{_half_away(total, denominator)}'] if denominator else []
+        parts.append(f'"denominator":{denominator}')
+    else:
+        numerator = (figure["numerator"] or 0) if figure else 0
+        parts = []
+        if denominator:
+            parts.append(f'"value":{_half_away(1000 * numerator, denominator) / 10!r}')
+        parts += [f'"numerator":{numerator}', f'"denominator":{denominator}']
+    excluded = figure.get("excluded") if figure else None
+    if excluded:
+        parts.append('"excluded":' + json.dumps(excluded, separators=(",", ":")))
+    if threshold is not None:
+        parts.append(f'"threshold":{json.dumps(threshold)}')
+    if total and kind != COUNT:
+        parts.append(f'"sum":{total}')
+    return "{" + ",".join(parts) + "}"
 
 
 def expand(code: str, stored: dict | None) -> dict:

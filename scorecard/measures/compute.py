@@ -119,7 +119,7 @@ def session_settings(*, bulk: bool) -> list[str]:
     memory, where parallel workers cost more than they save on queries of milliseconds."""
     statements = ["SET LOCAL jit = off"]
     if bulk:
-        statements += ["SET LOCAL work_mem = '64MB'", "SET LOCAL enable_nestloop = off"]
+        statements += ["SET LOCAL work_mem = '128MB'", "SET LOCAL enable_nestloop = off"]
     else:
         statements += [
             "SET LOCAL random_page_cost = 1.1",

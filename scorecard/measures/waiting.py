@@ -38,12 +38,15 @@ def _spells_cte(sql: Dialect, where: str) -> str:
     adoption order or leaving care (``de``, NULL while still waiting); stretches ending at the
     same step are one. Each carries what the breakdown needs: the council, the date the child
     entered care (latest entry on or before the start), the placement (or freeing) order (the
-    latest on or before the start in that period of care, else the first after it), date of
-    birth, ethnicity, disability and sibling group.
+    latest on or before the start in that period of care, else the first after it and before
+    the end: one after the end is never counted), date of birth, ethnicity, disability and
+    sibling group.
 
     One pass: each child's entries into care, orders, starts and ends in date order (on one
-    day: entering care, the order, the start, then the end), with window aggregates looking
-    back and forward from each start."""
+    day: entering care, the order, the start, then the end), with running aggregates (one
+    sort, nothing looking forward): ``g``, the number of ends before a row, puts each end in
+    the stretch it closes, with the starts before it; ``entered``, ``po_before``,
+    ``last_start`` and ``last_end`` are the latest of each so far."""
     return f"""
     stream AS (
       SELECT e.child_id, e.date,
@@ -64,30 +67,36 @@ def _spells_cte(sql: Dialect, where: str) -> str:
     ),
     marked AS (
       SELECT child_id, date, step,
-        MIN(CASE WHEN step = 3 THEN date END) OVER (
-          PARTITION BY child_id ORDER BY date, step
-          ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS de,
-        MAX(CASE WHEN step = 0 THEN date END) OVER (
-          PARTITION BY child_id ORDER BY date, step ROWS UNBOUNDED PRECEDING) AS entered,
-        MAX(CASE WHEN step = 1 THEN date END) OVER (
-          PARTITION BY child_id ORDER BY date, step ROWS UNBOUNDED PRECEDING) AS po_before,
-        MIN(CASE WHEN step = 1 THEN date END) OVER (
-          PARTITION BY child_id ORDER BY date, step
-          ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS po_after
+        COUNT(CASE WHEN step = 3 THEN 1 END) OVER w - CASE WHEN step = 3 THEN 1 ELSE 0 END AS g,
+        MAX(CASE WHEN step = 0 THEN date END) OVER w AS entered,
+        MAX(CASE WHEN step = 1 THEN date END) OVER w AS po_before,
+        MAX(CASE WHEN step = 2 THEN date END) OVER w AS last_start,
+        MAX(CASE WHEN step = 3 THEN date END) OVER w AS last_end
       FROM stream
+      WINDOW w AS (PARTITION BY child_id ORDER BY date, step ROWS UNBOUNDED PRECEDING)
     ),
     merged AS (
-      SELECT child_id, de, MIN(date) AS ds, MIN(entered) AS entered,
-        MIN(CASE WHEN po_before >= entered OR (po_before IS NOT NULL AND entered IS NULL)
-            THEN po_before ELSE po_after END) AS po
-      FROM marked WHERE step = 2
-      GROUP BY child_id, de
+      -- running maxima never fall, so the smallest over a stretch's starts is its first
+      -- start's; an order counts as "after the start" once a start follows the last end
+      SELECT child_id, MIN(CASE WHEN step = 2 THEN date END) AS ds,
+        MIN(CASE WHEN step = 3 THEN date END) AS de,
+        MIN(CASE WHEN step = 2 THEN entered END) AS entered,
+        MIN(CASE WHEN step = 2 THEN po_before END) AS po_before,
+        MIN(CASE WHEN step = 1 AND last_start IS NOT NULL
+            AND (last_end IS NULL OR last_start > last_end) THEN date END) AS po_after
+      FROM marked
+      WHERE step = 2 OR (step <> 0 AND last_start IS NOT NULL)
+      GROUP BY child_id, g
     ),
     spells AS (
-      SELECT m.child_id, c.council_id, m.ds, m.de, m.entered, m.po, c.date_of_birth,
-        c.ethnicity, c.disabled, CASE WHEN sg.to_be_placed_together THEN 1 ELSE 0 END AS siblings
+      SELECT m.child_id, c.council_id, m.ds, m.de, m.entered,
+        CASE WHEN m.po_before >= m.entered OR (m.po_before IS NOT NULL AND m.entered IS NULL)
+          THEN m.po_before ELSE m.po_after END AS po,
+        c.date_of_birth, c.ethnicity, c.disabled,
+        CASE WHEN sg.to_be_placed_together THEN 1 ELSE 0 END AS siblings
       FROM merged m JOIN children_child c ON c.id = m.child_id
         LEFT JOIN children_siblinggroup sg ON sg.id = c.sibling_group_id
+      WHERE m.ds IS NOT NULL
     )"""
 
 
@@ -158,26 +167,45 @@ def _waiting_by_quarter(sql, periods, indexes, where, ids, out) -> None:
         "q_po18": later("q0", "q_po18_on"),
         "q_age5": later("q0", "q_age5_on"),
     }
-    branches = []
-    for n, (condition, start) in enumerate(starts.values()):
-        first = columns[start]
-        branches.append(
-            f"""SELECT council_id, {n} AS code, {first} AS q, 1 AS delta FROM qs
-              WHERE {condition} AND (eq IS NULL OR {first} < eq)
-            UNION ALL
-            SELECT council_id, {n}, eq, -1 FROM qs
-              WHERE {condition} AND eq IS NOT NULL AND {first} < eq"""
+    # A stretch adds 1 to each breakdown at the first quarter end it counts at and takes 1 away
+    # at the first it no longer does (``eq``, the same for every breakdown): one grouped
+    # branch per distinct first quarter, one for the ends; each gives every breakdown's count.
+    names = list(starts)
+
+    def counts(of: set[str], test: str) -> str:
+        return ", ".join(
+            f"SUM(CASE WHEN {starts[code][0]} AND {test.format(columns[starts[code][1]])} "
+            f"THEN 1 ELSE 0 END) AS c{n}"
+            if code in of
+            else f"0 AS c{n}"
+            for n, code in enumerate(names)
         )
+
+    branches = [
+        f"""SELECT council_id, {columns[start]} AS q,
+            {counts({c for c in names if starts[c][1] == start}, "(eq IS NULL OR {0} < eq)")}
+          FROM qs GROUP BY council_id, {columns[start]}"""
+        for start in dict.fromkeys(start for _, start in starts.values())
+    ]
+    minus = ", ".join(f"-c{n} AS c{n}" for n in range(len(names)))
+    branches.append(
+        f"""SELECT council_id, q, {minus} FROM (
+          SELECT council_id, eq AS q, {counts(set(names), "{0} < eq")}
+          FROM qs WHERE eq IS NOT NULL GROUP BY council_id, eq) ends"""
+    )
     computed = ", ".join(f"{expression} AS {name}" for name, expression in bases.items())
+    sums = ", ".join(f"SUM(c{n})" for n in range(len(names)))
     query = f"""
     WITH {_spells_cte(sql, where)},
     qs AS (SELECT s.*, {computed} FROM spells s)
-    SELECT council_id, code, q, SUM(delta) FROM (
+    SELECT council_id, q, {sums} FROM (
       {" UNION ALL ".join(branches)}
-    ) deltas GROUP BY council_id, code, q"""
+    ) deltas GROUP BY council_id, q"""
     changes: dict = defaultdict(lambda: defaultdict(int))
-    for council_id, code, quarter_number, delta in run(query, ids * SPELL_FILTERS):
-        changes[(council_id, code)][quarter_number] += delta
+    for council_id, quarter_number, *deltas in run(query, ids * SPELL_FILTERS):
+        for code, delta in enumerate(deltas):
+            if delta:
+                changes[(council_id, code)][quarter_number] += delta
     codes = list(starts)
     wanted = {_quarter_number(periods[i].end): [] for i in indexes}
     for i in indexes:
