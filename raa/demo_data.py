@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
 from adopters.models import (
@@ -963,13 +963,28 @@ def build(
         totals["events"] += len(rows.events)
         totals["households"] += len(rows.households)
         progress(f"{number}/{len(plan)} {council.name}: {len(rows.children)} children")
-    # One full recompute of the stored figures (it clears the councils' markers), rather than
-    # one per council as each was written: the dashboards are ready when the command ends.
+    # Fresh statistics and visibility for the planner after a bulk load (autovacuum may be off
+    # or not yet round), then one full recompute of the stored figures (it clears the
+    # councils' markers), rather than one per council as each was written: the dashboards are
+    # ready when the command ends.
+    analyse_after_bulk_load()
     progress(recompute_all(today=today).line())
     if size == "region":
         publish_demo_board_report(region, today)
         progress("Board report for the last complete quarter: publication requested")
     return totals
+
+
+def analyse_after_bulk_load() -> None:
+    """``VACUUM ANALYZE`` the case tables on PostgreSQL (outside a transaction only)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    tables = [
+        model._meta.db_table
+        for model in (Child, PeriodOfCare, JourneyEvent, SiblingGroup, Household, HoldPeriod)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
 
 
 def last_complete_quarter(today: date) -> tuple[int, int]:

@@ -196,6 +196,15 @@ def recompute_all(*, today: date | None = None) -> RecomputeSummary:
                     region_id = region_of.get(council_id)
                     if region_id is None or i >= len(periods):
                         continue
+                    # an empty figure reads the same as a missing one: skip it
+                    figures = {
+                        code: figure
+                        for code, figure in figures.items()
+                        if figure["sum"]
+                        or figure["numerator"]
+                        or figure["denominator"]
+                        or figure["excluded"]
+                    }
                     accumulate(region_raw[region_id][i], figures)
                     into, limit = texts[key], limits[i]
                     for code, figure in figures.items():
@@ -203,28 +212,55 @@ def recompute_all(*, today: date | None = None) -> RecomputeSummary:
 
             compute_raw(periods, thresholds, snapshot=export_snapshot(), each=take)
         now = timezone.now()
-        results = []
-        empty: dict = {}
-        for council_id, region_id in councils:
-            for i, period in enumerate(periods):
-                parts = texts.get((council_id, i), empty)
-                measures = _measures_text(parts, limits[i], memo)
-                results.append(_stored_row(region_id, council_id, period, measures, now))
-        for region_id, by_period in region_raw.items():
-            for i, period in enumerate(periods):
-                figures = by_period.get(i) or {}
-                results.append(_row(region_id, None, period, figures, thresholds[i], now, memo))
+        written = 0
+
+        def results():
+            # made as COPY takes them: PostgreSQL stores each batch while the next is made
+            nonlocal written
+            empty: dict = {}
+            for council_id, region_id in councils:
+                for i, period in enumerate(periods):
+                    parts = texts.get((council_id, i), empty)
+                    measures = _measures_text(parts, limits[i], memo)
+                    written += 1
+                    yield _stored_row(region_id, council_id, period, measures, now)
+            for region_id, by_period in region_raw.items():
+                for i, period in enumerate(periods):
+                    figures = by_period.get(i) or {}
+                    written += 1
+                    yield _row(region_id, None, period, figures, thresholds[i], now, memo)
+
         with transaction.atomic():
+            _quick_commit()
             list(Region.objects.select_for_update().order_by("pk").values_list("pk"))
             ScorecardResult.objects.all().delete()
-            _insert(results)
+            _insert(results())
             _clear_markers(markers)
+        _vacuum_results()
     return RecomputeSummary(
         councils=len(councils),
         periods=len(periods),
-        rows=len(results),
+        rows=written,
         seconds=time.monotonic() - clock,
     )
+
+
+def _vacuum_results() -> None:
+    """Reclaim the rows a full recompute replaced (PostgreSQL, outside any transaction): every
+    run replaces them all, and where autovacuum is off or behind, the dead rows would pile up
+    and slow every later recompute and read."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM {ScorecardResult._meta.db_table}")
+
+
+def _quick_commit() -> None:
+    """Let this (write) transaction commit without waiting for its WAL to reach the disk: stored
+    results are derived data, and a crash just after commit loses at most this recompute, which
+    the pending markers (cleared in the same transaction) or the nightly run redo."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def _stored_measures(figures: dict, threshold, codes=MEASURES) -> dict:
@@ -304,9 +340,10 @@ def _row(region_id, council_id, period: Period, figures: dict, threshold, now, m
     return _stored_row(region_id, council_id, period, _measures_text(parts, limits, memo), now)
 
 
-def _insert(rows: list[tuple]) -> None:
-    """Insert stored results (rows of :func:`_row`): PostgreSQL's COPY (several times faster
-    than INSERTs for the ~15,000 rows of a national recompute), bulk INSERTs elsewhere."""
+def _insert(rows) -> None:
+    """Insert stored results (an iterable of rows of :func:`_row`): PostgreSQL's COPY (several
+    times faster than INSERTs for the ~15,000 rows of a national recompute), bulk INSERTs
+    elsewhere."""
     if connection.vendor != "postgresql":
         ScorecardResult.objects.bulk_create(
             [
@@ -386,6 +423,7 @@ def recompute_council(council_id: int, *, today: date | None = None) -> Recomput
         for (_council, i), figures in raws.items():
             accumulate(households[i], _only(figures, ADOPTER_CODES))
         with transaction.atomic():
+            _quick_commit()
             Region.objects.select_for_update().get(pk=council.region_id)
             old = {
                 (r.kind, r.start, r.end): r

@@ -389,6 +389,16 @@ def compact(code: str, result: dict) -> dict:
     return out
 
 
+_KEYS: dict[str, str] = {}
+
+
+def _json_key(key: str) -> str:
+    text = _KEYS.get(key)
+    if text is None:
+        text = _KEYS[key] = json.dumps(key)
+    return text
+
+
 def stored_text(code: str, figure: dict | None, threshold=None) -> str:
     """``json.dumps(compact(code, finalise(code, figure, threshold)))``, written directly: a
     national recompute encodes about 100,000 distinct figures, and this is several times
@@ -409,9 +419,13 @@ def stored_text(code: str, figure: dict | None, threshold=None) -> str:
         parts += [f'"numerator":{numerator}', f'"denominator":{denominator}']
     excluded = figure.get("excluded") if figure else None
     if excluded:
-        parts.append('"excluded":' + json.dumps(excluded, separators=(",", ":")))
+        parts.append(
+            '"excluded":{' + ",".join(f"{_json_key(k)}:{n}" for k, n in excluded.items()) + "}"
+        )
     if threshold is not None:
-        parts.append(f'"threshold":{json.dumps(threshold)}')
+        parts.append(
+            f'"threshold":{threshold if type(threshold) is int else json.dumps(threshold)}'
+        )
     if total and kind != COUNT:
         parts.append(f'"sum":{total}')
     return "{" + ",".join(parts) + "}"

@@ -26,7 +26,11 @@ FLOW_CODES = (
 
 def _households_cte(sql: Dialect, where: str) -> str:
     return f"""
-    hh AS (SELECT h.* FROM adopters_household h WHERE 1 = 1{where}),
+    hh AS (
+      SELECT h.id, h.recruiting_council_id, h.region_id, h.enquiry_date, h.registration_date,
+        h.stage1_end_date, h.stage2_start_date, h.approval_date, h.left_date
+      FROM adopters_household h WHERE 1 = 1{where}
+    ),
     matches AS (
       SELECT e.household_id, MIN(e.date) AS first_match
       FROM children_journeyevent e JOIN hh ON hh.id = e.household_id

@@ -78,7 +78,8 @@ def compute_raw(
     families run two at a time on their own connections, all reading that one snapshot, with
     the :func:`session_settings` of a full (``bulk``) or one council's recompute. ``each``, if
     given, is called with each family's result as soon as it is ready (in this thread, while
-    the other families are still running), so callers can start on it."""
+    the other families are still running), so callers can start on it; the merged figures
+    are then not returned (an empty dict)."""
     jobs = [(family, (periods, thresholds, council_ids), {}) for family in CHILD_FAMILIES]
     jobs.append((adopters, (periods, thresholds), {"region_ids": region_ids}))
     if snapshot:
@@ -88,6 +89,8 @@ def compute_raw(
         if each:
             for family_result in results:
                 each(family_result)
+    if each:  # the caller has taken every family's figures already
+        return {}
     out: dict = defaultdict(dict)
     for family_result in results:
         for key, figures in family_result.items():
