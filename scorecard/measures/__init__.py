@@ -307,7 +307,7 @@ def raw(sum_: int = 0, numerator: int = 0, denominator: int = 0, excluded=None) 
         "sum": int(sum_ or 0),
         "numerator": int(numerator or 0),
         "denominator": int(denominator or 0),
-        "excluded": {k: int(v) for k, v in (excluded or {}).items() if v},
+        "excluded": {k: int(v) for k, v in excluded.items() if v} if excluded else {},
     }
 
 

@@ -2,13 +2,14 @@
 them from DOMAIN.md Part A. Window 2014-17 = 1 Apr 2014 to 31 Mar 2017; thresholds 426 days
 (A1, A10), 121 days (A2), less than 14 months (A3)."""
 
+import json
 from datetime import date
 
 import pytest
 
 from children.models import EventKind as K
 from scorecard import periods as P
-from scorecard.measures import finalise, raw
+from scorecard.measures import MEASURES, compact, finalise, raw, stored_text
 from scorecard.selectors import compute_scorecard, result
 from scorecard.services import recompute_all, recompute_council
 from tests.scorecard.journeys import child, household, region_with_councils, sibling_group
@@ -228,6 +229,26 @@ def test_rounding_halves_away_from_zero():
     assert finalise("A3", raw(0, 1, 16))["value"] == 6.3  # 6.25 -> 6.3 (not 6.2)
     assert finalise("A3", raw(0, 1, 6))["value"] == 16.7
     assert finalise("A3", raw(0, 0, 0))["value"] is None
+
+
+def test_the_stored_text_of_a_figure_is_its_finalised_compact_form():
+    """The full recompute writes each figure's JSON directly (stored_text); it must read back
+    as exactly the figure finalise and compact give: every kind of measure, empty figures,
+    halves, exclusions, with and without a threshold."""
+    figures = [
+        None,
+        raw(),
+        raw(7),
+        raw(21, 0, 2),
+        raw(0, 1, 16),
+        raw(0, 0, 0, {"no placed date": 2}),
+        raw(1003, 5, 9, {"no placement order": 1, "no match date": 3}),
+    ]
+    for code in MEASURES:
+        for figure in figures:
+            for threshold in (None, 14, 426):
+                expected = compact(code, finalise(code, figure, threshold))
+                assert json.loads(stored_text(code, figure, threshold)) == expected, code
 
 
 def test_threshold_table_is_data(known):

@@ -254,6 +254,35 @@ def test_region_equals_the_sum_of_its_councils_after_council_recomputes(adopted,
     assert by_delta == full
 
 
+def test_a_council_recompute_rewrites_the_periods_that_moved_and_stamps_every_row(adopted, world):
+    b = world.councils["B"]
+
+    def stored():
+        rows = ScorecardResult.objects.filter(council=b) | ScorecardResult.objects.filter(
+            region=world.region, council=None
+        )
+        return {(r.council_id, r.kind, r.label): (r.measures, r.computed_at) for r in rows}
+
+    before = stored()
+    # an adoption order on 10 May 2016 (no placement: A1 leaves it out, "no placed date"):
+    # Q1 2016-17, the year 2016-17 and the windows 2014-17, 2015-18 and 2016-19 move, for B
+    # and for the region; nothing else
+    child(b, entered=date(2016, 1, 4), events=[(K.ADOPTION_ORDER, date(2016, 5, 10))])
+    recompute_council(b.pk)
+    after = stored()
+    moved = {key for key in after if after[key][0] != before[key][0]}
+    for scope in (b.pk, None):
+        labels = {label for council_id, _, label in moved if council_id == scope}
+        assert labels == {"2016-17 Q1", "2016-17", "2014-17", "2015-18", "2016-19"}
+    assert after[(b.pk, P.YEAR, "2016-17")][0]["adoption_orders"] == {"value": 1}
+    assert all(after[key][1] > before[key][1] for key in after)  # every row: "updated now"
+    # and the figures are exactly what a full recompute stores
+    recompute_all()
+    assert {key: value[0] for key, value in after.items()} == {
+        key: value[0] for key, value in stored().items()
+    }
+
+
 def test_an_administrator_changes_a_threshold_with_history(world, client_for):
     from scorecard.models import ScorecardThreshold
 
