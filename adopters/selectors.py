@@ -39,49 +39,6 @@ def pipeline_counts(households: QuerySet[Household]) -> list[tuple[str, str, int
     return [(code, label, counts.get(code, 0)) for code, label in StageCode.choices]
 
 
-def household_checks(
-    household: Household, *, today: date, table: dict, first_match: date | None = None
-) -> list[tuple[str, tracking.Check]]:
-    """The A.8 checks for a household: Stage 1 (registration to end of Stage 1), Stage 2
-    (start of Stage 2 to approval) and approval to match. Each as (code, check); a household that
-    has left shows only the checks it finished."""
-    checks = []
-    left = household.left_date
-    if household.registration_date:
-        end = household.stage1_end_date
-        if end or not (left or household.stage2_start_date):
-            checks.append(
-                tracking.check_against(
-                    table,
-                    "household_stage1",
-                    start=household.registration_date,
-                    end=end,
-                    today=today,
-                )
-            )
-    if household.stage2_start_date and (household.approval_date or not left):
-        checks.append(
-            tracking.check_against(
-                table,
-                "household_stage2",
-                start=household.stage2_start_date,
-                end=household.approval_date,
-                today=today,
-            )
-        )
-    if household.approval_date and (first_match or not left):
-        checks.append(
-            tracking.check_against(
-                table,
-                "household_approval_to_match",
-                start=household.approval_date,
-                end=first_match,
-                today=today,
-            )
-        )
-    return [(c.code, c) for c in checks]
-
-
 def _latest_start(threshold, horizon: date) -> date:
     """The latest start whose threshold is passed by ``horizon`` (over_from(start) <= horizon)."""
     guess = horizon - timedelta(days=threshold.amount * (31 if threshold.unit == "months" else 1))
@@ -121,8 +78,8 @@ def needing_attention(
     for household in found:
         checks = [
             c
-            for _, c in household_checks(
-                household, today=today, table=table, first_match=household.first_match_date
+            for c in tracking.household_checks(
+                household, today=today, table=table, matched=household.first_match_date
             )
             if not c.done and c.status in (tracking.OVER, tracking.DUE)
         ]

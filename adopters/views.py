@@ -112,11 +112,12 @@ def household_detail(request, pk: int):
         .select_related("child", "child__council")
     )
     first_match = min((e.date for e in events if e.kind == EventKind.MATCHED), default=None)
-    checks = dict(
-        selectors.household_checks(
-            household, today=today, table=tracking.thresholds(), first_match=first_match
+    checks = {
+        check.code: check
+        for check in tracking.household_checks(
+            household, today=today, table=tracking.thresholds(), matched=first_match
         )
-    )
+    }
     holds = list(household.hold_periods.all())
     may_edit = may_edit_households(request.user)
     stage = household.stage_code

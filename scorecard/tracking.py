@@ -142,25 +142,28 @@ def child_checks(child, *, today: date, table: dict[str, TrackingThreshold]) -> 
 def household_checks(
     household, *, today: date, table: dict[str, TrackingThreshold], matched: date | None = None
 ) -> list[Check]:
-    """The A.8 checks for a household still in the process: Stage 1 (registration to the end
-    of Stage 1), Stage 2 (start of Stage 2 to approval), approved and waiting to be matched
-    (approval to ``matched``, still running while ``matched`` is None)."""
+    """The A.8 checks for a household: Stage 1 (registration to the end of Stage 1; without an
+    end date, Stage 1 is over once Stage 2 starts or the household is approved), Stage 2 (start
+    of Stage 2 to approval) and approved and waiting to be matched (approval to ``matched``,
+    still running while ``matched`` is None). A household that has left shows only the checks
+    it finished. The one definition for the household's page, the home page and the tracking
+    list."""
     checks = []
+    left = household.left_date
     approved = household.approval_date
     if household.registration_date:
-        stage1_end = household.stage1_end_date
-        if stage1_end is None and (household.stage2_start_date or approved):
-            stage1_end = household.stage2_start_date or approved  # Stage 1 is over by then
-        checks.append(
-            check_against(
-                table,
-                "household_stage1",
-                start=household.registration_date,
-                end=stage1_end,
-                today=today,
+        stage1_end = household.stage1_end_date or household.stage2_start_date or approved
+        if stage1_end or not left:
+            checks.append(
+                check_against(
+                    table,
+                    "household_stage1",
+                    start=household.registration_date,
+                    end=stage1_end,
+                    today=today,
+                )
             )
-        )
-    if household.stage2_start_date:
+    if household.stage2_start_date and (approved or not left):
         checks.append(
             check_against(
                 table,
@@ -170,7 +173,7 @@ def household_checks(
                 today=today,
             )
         )
-    if approved:
+    if approved and (matched or not left):
         checks.append(
             check_against(
                 table, "household_approval_to_match", start=approved, end=matched, today=today

@@ -37,3 +37,58 @@ def test_a_months_threshold_means_less_than_n_calendar_months():
     result = check(NATIONAL_REFERRAL, start=date(2026, 9, 1), end=None, today=TODAY, due_days=30)
     # Over from 01/12/2026, 9 days away: due.
     assert (result.status, result.over_from, result.days) == (DUE, date(2026, 12, 1), 82)
+
+
+def test_household_checks_one_definition_for_every_page():
+    from types import SimpleNamespace
+
+    from scorecard.tracking import household_checks
+
+    table = {
+        "household_stage1": TrackingThreshold(code="household_stage1", amount=2, unit="months"),
+        "household_stage2": TrackingThreshold(code="household_stage2", amount=4, unit="months"),
+        "household_approval_to_match": TrackingThreshold(
+            code="household_approval_to_match", amount=3, unit="months"
+        ),
+        "due_soon": TrackingThreshold(code="due_soon", amount=30, unit="days"),
+    }
+
+    def household(**dates):
+        fields = ("registration_date", "stage1_end_date", "stage2_start_date", "approval_date")
+        return SimpleNamespace(**dict.fromkeys((*fields, "left_date")) | dates)
+
+    # Registered 01/03/2026, no Stage 1 end recorded, Stage 2 from 15/04/2026: Stage 1 ended
+    # when Stage 2 began (1.5 months, less than 2: met); Stage 2 running since 15/04/2026 is
+    # over from 15/08/2026 (4 months on), before today 22/11/2026.
+    checks = household_checks(
+        household(registration_date=date(2026, 3, 1), stage2_start_date=date(2026, 4, 15)),
+        today=TODAY,
+        table=table,
+    )
+    assert [(c.code, c.status) for c in checks] == [
+        ("household_stage1", MET),
+        ("household_stage2", OVER),
+    ]
+    # The same household having left on 01/06/2026: only the check it finished is shown.
+    left = household(
+        registration_date=date(2026, 3, 1),
+        stage2_start_date=date(2026, 4, 15),
+        left_date=date(2026, 6, 1),
+    )
+    assert [c.code for c in household_checks(left, today=TODAY, table=table)] == [
+        "household_stage1"
+    ]
+    # Stage 1 10/04 (less than 2 months after 01/03), approved 10/08 (less than 4 months after
+    # 15/04), matched 01/11/2026 (less than 3 months after 10/08): all met.
+    approved = household(
+        registration_date=date(2026, 3, 1),
+        stage1_end_date=date(2026, 4, 10),
+        stage2_start_date=date(2026, 4, 15),
+        approval_date=date(2026, 8, 10),
+    )
+    checks = household_checks(approved, today=TODAY, table=table, matched=date(2026, 11, 1))
+    assert [(c.code, c.status) for c in checks] == [
+        ("household_stage1", MET),
+        ("household_stage2", MET),
+        ("household_approval_to_match", MET),
+    ]
