@@ -4,7 +4,7 @@ ranked list of families for a waiting child (family finding)."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from adopters.models import (
     ChildNeeds,
@@ -39,53 +39,33 @@ def pipeline_counts(households: QuerySet[Household]) -> list[tuple[str, str, int
     return [(code, label, counts.get(code, 0)) for code, label in StageCode.choices]
 
 
-def _latest_start(threshold, horizon: date) -> date:
-    """The latest start whose threshold is passed by ``horizon`` (over_from(start) <= horizon)."""
-    guess = horizon - timedelta(days=threshold.amount * (31 if threshold.unit == "months" else 1))
-    while tracking.over_from(guess + timedelta(days=1), threshold) <= horizon:
-        guess += timedelta(days=1)
-    while tracking.over_from(guess, threshold) > horizon:
-        guess -= timedelta(days=1)
-    return guess
-
-
 def needing_attention(
-    households: QuerySet[Household], *, today: date, table: dict
+    households: QuerySet[Household], *, today: date, table: dict, limit: int | None = None
 ) -> list[tuple[Household, list[tracking.Check]]]:
     """Households in the process that are over, or due within the warning days of, a stage
-    target (DOMAIN A.8, thresholds from the table), most overdue first, each with the checks
-    that are due or over. Two queries however many households."""
+    target (DOMAIN A.8, thresholds from the table), most overdue first (the first ``limit``),
+    each with the checks that are due or over. The households and their order come from the
+    database (the tracking list's in-process households, by the first day a running target is
+    passed); the checks are worked out for those listed only."""
+    from scorecard.selectors_tracking import households_in_process_among
+
     horizon = today + timedelta(days=table["due_soon"].amount)
-    stage1 = Q(
-        registration_date__lte=_latest_start(table["household_stage1"], horizon),
-        stage1_end_date__isnull=True,
-        stage2_start_date__isnull=True,
-    )
-    stage2 = Q(
-        stage2_start_date__lte=_latest_start(table["household_stage2"], horizon),
-        approval_date__isnull=True,
-    )
-    waiting = Q(
-        approval_date__lte=_latest_start(table["household_approval_to_match"], horizon),
-        first_match_date__isnull=True,
-    )
     found = (
-        with_first_match(households.active().with_progress())
-        .exclude(derived_stage=StageCode.ON_HOLD)
-        .filter(stage1 | stage2 | waiting)
+        households_in_process_among(households, table)
+        .filter(next_over__lte=horizon)
+        .order_by("next_over", "pk")
     )
+    if limit is not None:
+        found = found[:limit]
     result = []
     for household in found:
         checks = [
             c
-            for c in tracking.household_checks(
-                household, today=today, table=table, matched=household.first_match_date
-            )
+            for c in tracking.household_checks(household, today=today, table=table)
             if not c.done and c.status in (tracking.OVER, tracking.DUE)
         ]
         if checks:
             result.append((household, checks))
-    result.sort(key=lambda hc: min(c.days_left for c in hc[1]))
     return result
 
 

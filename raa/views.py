@@ -34,7 +34,8 @@ def home(request):
                     Household.objects.visible_to(user),
                     today=timezone.localdate(),
                     table=tracking.thresholds(),
-                )[:10]
+                    limit=10,
+                )
             ]
     context["is_manager"] = access.has_role(user, access.DASHBOARD_ROLES)
     context["sees_reports"] = access.has_role(user, access.REPORT_ROLES)
