@@ -67,15 +67,18 @@ def passed_on(field: str, threshold: TrackingThreshold):
     return AddDays(F(field), threshold.amount + 1)
 
 
-def tracking_council_ids(user) -> set[int]:
-    """The councils in the person's tracking scope; read once per request (kept on the user
-    object beside the memberships it comes from)."""
+def tracking_council_ids(user, roles=access.TRACKING_ROLES) -> set[int]:
+    """The councils where the person holds one of ``roles`` (their tracking scope, or with
+    :data:`access.TRACKING_EXPORT_ROLES` what they may export); read once per request (kept on
+    the user object beside the memberships it comes from)."""
     memberships = access.memberships(user)
     cached = getattr(user, "_raa_tracking_ids", None)
     if cached is None or cached[0] is not memberships:
-        cached = (memberships, access.council_ids_for(user, access.TRACKING_ROLES))
+        cached = (memberships, {})
         user._raa_tracking_ids = cached
-    return cached[1]
+    if roles not in cached[1]:
+        cached[1][roles] = access.council_ids_for(user, roles)
+    return cached[1][roles]
 
 
 @dataclass
@@ -129,12 +132,15 @@ def _status_filter(status: str, today: date, due_days: int) -> Q:
     return Q(next_over__gt=today + timedelta(days=due_days))
 
 
-def children_in_process(user, table: dict[str, TrackingThreshold]) -> QuerySet[Child]:
+def children_in_process(
+    user, table: dict[str, TrackingThreshold], roles=access.TRACKING_ROLES
+) -> QuerySet[Child]:
     """Open records of children in the adoption process (ADM decision in force, not adopted)
-    in the person's tracking scope, annotated as :func:`children_in_process_in`."""
+    in the person's tracking scope (the councils of their ``roles``), annotated as
+    :func:`children_in_process_in`."""
     # Scoped like Child.objects.visible_to, but to the councils of the person's tracking roles
     # (a subset of the case-viewing ones), with the council ids read once per request.
-    return children_in_process_in(tracking_council_ids(user), table)
+    return children_in_process_in(tracking_council_ids(user, roles), table)
 
 
 def children_in_process_in(council_ids, table: dict[str, TrackingThreshold]) -> QuerySet[Child]:
@@ -179,10 +185,16 @@ def children_in_process_in(council_ids, table: dict[str, TrackingThreshold]) -> 
 
 
 def tracking_children(
-    user, filters: TrackingFilters, *, today: date, table: dict[str, TrackingThreshold]
+    user,
+    filters: TrackingFilters,
+    *,
+    today: date,
+    table: dict[str, TrackingThreshold],
+    roles=access.TRACKING_ROLES,
 ) -> QuerySet[Child]:
-    """The tracking list of children: scoped, filtered and sorted, in one query."""
-    children = children_in_process(user, table)
+    """The tracking list of children: scoped (to the councils of ``roles``), filtered and
+    sorted, in one query."""
+    children = children_in_process(user, table, roles)
     if filters.council_id:
         children = children.filter(council_id=filters.council_id)
     if filters.social_worker_id:
@@ -253,14 +265,16 @@ def child_rows(children, *, today: date, table: dict[str, TrackingThreshold]) ->
 # Households -----------------------------------------------------------------------------------
 
 
-def households_in_process(user, table: dict[str, TrackingThreshold]) -> QuerySet[Household]:
-    """Households still on their way that the person may see in their tracking scope, annotated
-    as :func:`households_in_process_among`."""
-    region_ids = access.region_ids_for(user, access.TRACKING_ROLES)
+def households_in_process(
+    user, table: dict[str, TrackingThreshold], roles=access.TRACKING_ROLES
+) -> QuerySet[Household]:
+    """Households still on their way that the person may see in their tracking scope (that of
+    their ``roles``), annotated as :func:`households_in_process_among`."""
+    region_ids = access.region_ids_for(user, roles)
     if region_ids:
         visible = Household.objects.filter(region_id__in=region_ids)
     else:
-        visible = households_linked_with(tracking_council_ids(user))
+        visible = households_linked_with(tracking_council_ids(user, roles))
     return households_in_process_among(visible, table)
 
 
@@ -347,11 +361,16 @@ class HouseholdFilters:
 
 
 def tracking_households(
-    user, filters: TrackingFilters | HouseholdFilters, *, today: date, table: dict
+    user,
+    filters: TrackingFilters | HouseholdFilters,
+    *,
+    today: date,
+    table: dict,
+    roles=access.TRACKING_ROLES,
 ) -> QuerySet[Household]:
-    """The tracking list of households: scoped, filtered (council recruited in, status) and
-    sorted, in one query."""
-    households = households_in_process(user, table)
+    """The tracking list of households: scoped (as ``roles`` allow), filtered (council
+    recruited in, status) and sorted, in one query."""
+    households = households_in_process(user, table, roles)
     if filters.council_id:
         households = households.filter(recruiting_council_id=filters.council_id)
     if filters.status:

@@ -299,16 +299,19 @@ def _export_tables(request):
     showing = "households" if request.GET.get("list") == "households" else "children"
     if showing == "children":
         filters = TrackingFilters.from_query(request.GET)
-        rows = child_rows(
-            tracking_children(user, filters, today=today, table=table), today=today, table=table
+        # scoped to the councils where the person may export, not all they may track
+        scoped = tracking_children(
+            user, filters, today=today, table=table, roles=access.TRACKING_EXPORT_ROLES
         )
+        rows = child_rows(scoped, today=today, table=table)
         header, body = exports.child_table(rows)
         title = "Children"
     else:
         filters = HouseholdFilters.from_query(request.GET)
-        rows = household_rows(
-            tracking_households(user, filters, today=today, table=table), today=today, table=table
+        scoped = tracking_households(
+            user, filters, today=today, table=table, roles=access.TRACKING_EXPORT_ROLES
         )
+        rows = household_rows(scoped, today=today, table=table)
         header, body = exports.household_table(rows)
         title = "Households"
     return today, showing, filters, title, header, body

@@ -271,3 +271,16 @@ def test_the_whole_list_fits_on_one_page_for_printing(client_for, world, journey
     assert len(paged.context["rows"]) == 2
     assert "Show all on one page, to print" in paged.content.decode()
     assert len(client.get(URL, {"all": "1"}).context["rows"]) == 5
+
+
+def test_an_export_holds_only_the_councils_where_the_person_may_export(client_for, world, journeys):
+    from raa.models import Membership
+
+    # Team manager for C (may track and export there) and social worker for the whole region
+    # (may track everywhere, export nowhere): the page lists B's child, the export does not.
+    user = world.user(Role.TEAM_MANAGER, "C")
+    Membership.objects.create(user=user, role=Role.SOCIAL_WORKER, region=world.region)
+    client = client_for(user)
+    assert "B-OVER" in ids(client.get(URL))
+    rows = list(csv.reader(io.StringIO(client.get("/tracking/export.csv").content.decode())))
+    assert [r[0] for r in rows[1:]] == ["C-OVER", "C-OVER2", "C-DUE", "C-OK", "C-PLACED"]
