@@ -422,14 +422,17 @@ class Generator:
         if rng.random() < 0.08:
             fast_track = rng.choice([FastTrack.PREVIOUS_ADOPTER, FastTrack.FOSTER_CARER])
         if approval is not None:
-            stage2_start = approval - self.skewed_days(70, 120, 260)
+            # Stage 2 about 3 to 4 months, a short gap, Stage 1 about 2 months: a quarter or so
+            # of households approved within 6 months of registering, the rest later (the long
+            # tails), as in the national returns
+            stage2_start = approval - self.skewed_days(60, 100, 200)
             panel = approval - self.days(3, 10)
             if fast_track:
                 registration = stage1_end = None
                 enquiry = stage2_start - self.days(14, 60)
             else:
-                stage1_end = stage2_start - self.skewed_days(0, 30, 200)
-                registration = stage1_end - self.skewed_days(40, 60, 150)
+                stage1_end = stage2_start - self.skewed_days(0, 5, 60)
+                registration = stage1_end - self.skewed_days(35, 50, 110)
                 enquiry = registration - self.skewed_days(7, 30, 120)
         else:
             fast_track = ""
