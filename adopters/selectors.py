@@ -4,7 +4,7 @@ ranked list of families for a waiting child (family finding)."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, QuerySet
 
 from adopters.models import (
     ChildNeeds,
@@ -17,14 +17,6 @@ from scorecard import tracking
 
 #: Stages of the pipeline view, in order.
 PIPELINE = list(StageCode)
-
-
-def with_first_match(households: QuerySet[Household]) -> QuerySet[Household]:
-    """Annotate ``first_match_date``: the first match with a child (withdrawn steps left out)."""
-    from children.models import JourneyEvent
-
-    first = JourneyEvent.objects.filter(household=OuterRef("pk"), kind="matched").order_by("date")
-    return households.annotate(first_match_date=Subquery(first.values("date")[:1]))
 
 
 def pipeline_counts(households: QuerySet[Household]) -> list[tuple[str, str, int]]:
