@@ -189,8 +189,8 @@ def soft_findings(
         if not adopted_in_year:
             add(
                 "602",
-                f"ad1.csv has the child's adoption details but no episode ends in adoption (REC "
-                f"E11 or E12) in the {year or 'collection'} collection year or later.",
+                "ad1.csv has the child's adoption details but no episode ends in adoption (REC "
+                "E11 or E12)" + (f" in the {year} collection year or later." if year else "."),
             )
 
     for episode in adoptive:
