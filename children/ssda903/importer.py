@@ -32,7 +32,7 @@ from children.models import (
 )
 from children.services import refresh_journey_summaries, refresh_quality_flags
 from children.ssda903.derive import Event, Journey, Period, derive_journey
-from children.ssda903.reading import ChildRows, Problem, read_set
+from children.ssda903.reading import ChildRows, CollectionYear, Problem, read_set
 from children.ssda903.validate import Soft, soft_findings
 from raa.models import AuditAction, AuditEvent, Council, User
 from scorecard.services import mark_council_pending
@@ -120,6 +120,8 @@ def import_903(
         "closed_not_changed": [],
         "findings": [],
         "finding_counts": {},
+        # Rules 357 and 602 look at the year the set is the return for.
+        "collection_year": str(read.collection_year or ""),
     }
     report["skipped"] = len(report["skipped_children"])
     report["children_in_files"] = len(read.children) + report["skipped"]
@@ -142,7 +144,16 @@ def import_903(
     journeys = {child_id: derive_journey(rows) for child_id, rows in read.children.items()}
     try:
         with transaction.atomic():
-            _write(read.children, journeys, council, acting_user, report, tell, run_label)
+            _write(
+                read.children,
+                journeys,
+                council,
+                acting_user,
+                report,
+                tell,
+                run_label,
+                year=read.collection_year,
+            )
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -202,12 +213,13 @@ def _plan(
     council: Council,
     acting_user: User,
     existing: dict[str, Child],
+    year: CollectionYear | None,
 ) -> _Plan:
     plan = _Plan()
     now = timezone.now()
     for child_id, rows in children.items():
         journey = journeys[child_id]
-        plan.soft[child_id] = soft_findings(rows, journey)
+        plan.soft[child_id] = soft_findings(rows, journey, year)
         child = existing.get(child_id)
         if child is None:
             header = rows.header
@@ -341,6 +353,8 @@ def _write(
     report: dict,
     tell: Progress,
     run_label: str,
+    *,
+    year: CollectionYear | None,
 ) -> None:
     tell(30, "Comparing with the records already held")
     existing = {
@@ -352,7 +366,7 @@ def _write(
         )
         .select_for_update(of=("self",))
     }
-    plan = _plan(children, journeys, council, acting_user, existing)
+    plan = _plan(children, journeys, council, acting_user, existing, year)
 
     tell(50, "Saving children")
     history = {"default_user": acting_user, "default_change_reason": CHANGE_REASON}

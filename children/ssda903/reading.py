@@ -146,6 +146,18 @@ class Ad1Row:
     date_int: date | None
     date_match: date | None
     foster_care: bool | None
+    #: NB_ADOPTR, SEX_ADOPTR or LS_ADOPTR given (rules 525 and 602 read them; nothing else does)
+    adopters_given: bool = False
+
+    @property
+    def any_item(self) -> bool:
+        """Any of the AD1 adoption items is given (DfE rules 525 and 602)."""
+        return (
+            self.date_int is not None
+            or self.date_match is not None
+            or self.foster_care is not None
+            or self.adopters_given
+        )
 
 
 @dataclass
@@ -166,6 +178,22 @@ class ChildRows:
     placed: list[PlacedRow] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class CollectionYear:
+    """A 903 collection year: 1 April to 31 March."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def holding(cls, day: date) -> "CollectionYear":
+        first = day.year if day.month >= 4 else day.year - 1
+        return cls(date(first, 4, 1), date(first + 1, 3, 31))
+
+    def __str__(self) -> str:
+        return f"{self.start.year}-{self.end.year % 100:02d}"
+
+
 @dataclass
 class ReadResult:
     """What the files hold: children that can be imported, problems that skip a child, and
@@ -175,6 +203,8 @@ class ReadResult:
     errors: dict[str, list[Problem]] = field(default_factory=lambda: defaultdict(list))
     refusals: list[Problem] = field(default_factory=list)
     rows_read: dict[str, int] = field(default_factory=dict)
+    #: The year the set is the return for: the one holding the latest DECOM in episodes.csv.
+    collection_year: CollectionYear | None = None
 
     @property
     def refused(self) -> bool:
@@ -417,6 +447,8 @@ def read_set(files: Mapping[str, bytes]) -> ReadResult:
                 "episode-ends-before-start",
                 f"The episode ends ({dec:%d/%m/%Y}) before it starts ({decom:%d/%m/%Y}).",
             )
+        if decom and (result.collection_year is None or decom > result.collection_year.end):
+            result.collection_year = CollectionYear.holding(decom)
         if check.ok and rows is not None:
             episode = Episode(
                 number, decom, rne, ls, place, provider, dec, rec, reason_change, ignored_rec
@@ -448,7 +480,15 @@ def read_set(files: Mapping[str, bytes]) -> ReadResult:
                     f"CHILD {check.child} has two AD1 rows (rows {rows.ad1.row} and {number}).",
                 )
                 continue
-            rows.ad1 = Ad1Row(number, date_int, date_match, {"1": True, "0": False}.get(foster))
+            rows.ad1 = Ad1Row(
+                number,
+                date_int,
+                date_match,
+                {"1": True, "0": False}.get(foster),
+                adopters_given=any(
+                    values.get(column) for column in ("NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
+                ),
+            )
 
     for number, values in tables["placed_for_adoption.csv"]:
         check = _RowCheck("placed_for_adoption.csv", number, values, result)

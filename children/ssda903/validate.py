@@ -10,7 +10,16 @@ from datetime import date
 
 from children.models import ADOPTED_REASONS
 from children.ssda903.derive import Journey, periods_of_care, unbroken
-from children.ssda903.reading import ADOPTION_PLACEMENTS, ChildRows
+from children.ssda903.reading import ADOPTION_PLACEMENTS, ChildRows, CollectionYear
+
+#: DfE rules 445 and 446: freeing orders (D1) for episodes starting up to December 2005,
+#: placement orders (E1) from December 2005 (the validator's own boundaries).
+LAST_FREEING_ORDER = date(2005, 12, 31)
+FIRST_PLACEMENT_ORDER = date(2005, 12, 1)
+#: Rule 336: a placement for adoption with consent (A3, A4 in the DfE validator's code) follows
+#: another placement for adoption or a foster placement.
+CONSENT_PLACEMENTS = frozenset({"A3", "A4"})
+FOSTER_PLACEMENTS = frozenset({f"U{n}" for n in range(1, 7)})
 
 
 @dataclass(frozen=True)
@@ -23,10 +32,17 @@ def d(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
-def soft_findings(rows: ChildRows, journey: Journey) -> list[Soft]:
-    """Every soft 903 rule the child's rows break, each with a message naming the dates."""
+def soft_findings(
+    rows: ChildRows, journey: Journey, year: CollectionYear | None = None
+) -> list[Soft]:
+    """Every soft 903 rule the child's rows break, each with a message naming the dates.
+
+    ``year`` is the collection year of the set (rules 357 and 602 look at it); by default the
+    one holding the child's latest episode."""
     found: list[Soft] = []
     episodes = rows.episodes
+    if year is None and episodes:
+        year = CollectionYear.holding(episodes[-1].decom)
     ad1 = rows.ad1
     decisions = [p.date_placed for p in rows.placed]
     adoptive = [e for e in episodes if e.place in ADOPTION_PLACEMENTS]
@@ -37,11 +53,14 @@ def soft_findings(rows: ChildRows, journey: Journey) -> list[Soft]:
 
     if not episodes:
         add("no-episodes", "The child is in header.csv but has no episode in episodes.csv.")
-    elif episodes[0].rne != "S":
+    elif episodes[0].rne != "S" and year and episodes[0].decom >= year.start:
+        # As the DfE rule: a first episode before the collection year may follow episodes that
+        # an earlier return held, so only one that starts in the year is flagged.
         add(
             "357",
-            f"The first episode ({d(episodes[0].decom)}) does not start with RNE S (started to "
-            "be looked after).",
+            f"The first episode ({d(episodes[0].decom)}, in the {year} collection year) does not "
+            "start with RNE S (started to be looked after): check for an earlier episode left "
+            "out, or correct the RNE to S.",
         )
     for before, after in zip(episodes, episodes[1:], strict=False):
         if before.dec is None:
@@ -68,6 +87,33 @@ def soft_findings(rows: ChildRows, journey: Journey) -> list[Soft]:
                 "rec-without-dec",
                 f"The episode from {d(episode.decom)} has REC {episode.ignored_rec} but no end "
                 "date (DEC); it is taken as still open.",
+            )
+    # 445/446: every episode's legal status, not only the placement order step of the journey.
+    freeing = [e for e in episodes if e.ls == "D1" and e.decom > LAST_FREEING_ORDER]
+    if freeing:
+        add(
+            "445",
+            f"Legal status D1 (freeing order) on the episode(s) from "
+            f"{', '.join(d(e.decom) for e in freeing)}: freeing orders ended in December 2005 "
+            "(a placement order is E1).",
+        )
+    too_early = [e for e in episodes if e.ls == "E1" and e.decom < FIRST_PLACEMENT_ORDER]
+    if too_early:
+        add(
+            "446",
+            f"Legal status E1 (placement order) on the episode(s) from "
+            f"{', '.join(d(e.decom) for e in too_early)}: placement orders began in December "
+            "2005 (a freeing order before then is D1).",
+        )
+    for before, after in zip(episodes, episodes[1:], strict=False):
+        if after.place in CONSENT_PLACEMENTS and before.place not in (
+            ADOPTION_PLACEMENTS | FOSTER_PLACEMENTS
+        ):
+            add(
+                "336",
+                f"The placement for adoption from {d(after.decom)} ({after.place}) follows a "
+                f"{before.place} placement; the placement before it is expected to be foster "
+                "care (U1 to U6) or another placement for adoption.",
             )
     if episodes and episodes[-1].rec == "X1":
         add(
@@ -125,6 +171,27 @@ def soft_findings(rows: ChildRows, journey: Journey) -> list[Soft]:
                     f"AD1 FOSTER_CARE is {int(ad1.foster_care)} but the placement for adoption "
                     f"({d(placed_episode.decom)}) is {placed_episode.place}.",
                 )
+
+    if ad1 is not None and ad1.any_item:
+        ceased = [p for p in rows.placed if p.date_ceased]
+        if ceased:
+            add(
+                "525",
+                f"The decision that the child should be placed for adoption was reversed "
+                f"({d(ceased[-1].date_ceased)}) but ad1.csv has the child's adoption details; a "
+                "child whose plan was reversed cannot be adopted during the year.",
+            )
+        # The DfE asks for an adoption inside the collection year; a set may also hold episodes
+        # ending after the year its latest DECOM is in, so a later adoption counts as well.
+        adopted_in_year = year is not None and any(
+            e.rec in ADOPTED_REASONS and e.dec and e.dec >= year.start for e in episodes
+        )
+        if not adopted_in_year:
+            add(
+                "602",
+                "ad1.csv has the child's adoption details but no episode ends in adoption (REC "
+                "E11 or E12)" + (f" in the {year} collection year or later." if year else "."),
+            )
 
     for episode in adoptive:
         if episode.place in ("A5", "A6") and episode.ls not in ("E1", "D1"):
@@ -185,7 +252,42 @@ def soft_findings(rows: ChildRows, journey: Journey) -> list[Soft]:
             f"The child was adopted ({d(adopted.dec)}) but the latest decision that they should "
             f"be placed for adoption ended on {d(rows.placed[-1].date_ceased)}.",
         )
-    for period, _ in periods_of_care(episodes):
+    # 557, as the DfE rule: the child left care other than by adoption from a placement for
+    # adoption or under a placement order, and no decision in the files was ended with a reason.
+    left_from_plan = next(
+        (
+            e
+            for e in episodes
+            if (e.place in ADOPTION_PLACEMENTS or e.ls == "E1")
+            and (e.rec or e.ignored_rec) not in ("", "X1", *ADOPTED_REASONS)
+        ),
+        None,
+    )
+    open_rows = [p for p in rows.placed if not (p.date_ceased and p.reason_ceased)]
+    dfe_557 = left_from_plan is not None and (not rows.placed or bool(open_rows))
+    if left_from_plan is not None and dfe_557:
+        how = (
+            f"a placement for adoption ({left_from_plan.place})"
+            if left_from_plan.place in ADOPTION_PLACEMENTS
+            else "under a placement order (E1)"
+        )
+        add(
+            "557",
+            f"The child left care ({d(left_from_plan.dec) or 'no end date'}, "
+            f"{left_from_plan.rec or left_from_plan.ignored_rec}) from {how} and was not "
+            "adopted, but "
+            + (
+                f"the decision of {d(open_rows[0].date_placed)} that they should be placed for "
+                "adoption has no date and reason it ended (DATE_PLACED_CEASED, "
+                "REASON_PLACED_CEASED)."
+                if rows.placed
+                else "placed_for_adoption.csv has no decision that they should be placed for "
+                "adoption, with the date and reason it ended."
+            ),
+        )
+    # Ours as well, whatever the placement: left care while a decision in the files was still
+    # in force.
+    for period, _ in [] if dfe_557 else periods_of_care(episodes):
         if period.left_care and period.left_care_reason not in ADOPTED_REASONS:
             open_decisions = [
                 p

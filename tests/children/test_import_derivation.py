@@ -271,12 +271,12 @@ def test_a_clean_adoption_breaks_no_903_rule():
                 ad1_row=ad1("V1", "", ""),
             ),
         ),
-        # The first episode does not start with S.
+        # The first episode, inside the collection year (2019-20), does not start with S.
         (
             "903-357",
             variant(
                 episodes=[
-                    ep("V1", "01/02/2019", "P", "E1", "U6", "15/11/2019", "X1"),
+                    ep("V1", "01/05/2019", "P", "E1", "U6", "15/11/2019", "X1"),
                     ep("V1", "15/11/2019", "P", "E1", "A6", "20/05/2020", "E11"),
                 ]
             ),
