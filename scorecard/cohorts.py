@@ -44,6 +44,14 @@ def _pct(part, whole) -> float | None:
     return float(round_half_away(Decimal(100 * part) / Decimal(whole), "0.1"))
 
 
+def cohort_dates(pivot: date, today: date) -> tuple[date, date]:
+    """The first and last day of the placements compared: from ``pivot`` to today after it, as
+    many days before it."""
+    after_end = max(today, pivot)
+    span = (after_end - pivot).days + 1
+    return pivot - timedelta(days=span), after_end
+
+
 def compare_cohorts(
     *,
     council_ids,
@@ -53,9 +61,7 @@ def compare_cohorts(
     order_months: int = DEFAULT_ORDER_MONTHS,
 ) -> tuple[Cohort, Cohort]:
     """(before, after) for the children of these councils placed around ``pivot``."""
-    after_end = max(today, pivot)
-    span = (after_end - pivot).days + 1
-    before_start = pivot - timedelta(days=span)
+    before_start, after_end = cohort_dates(pivot, today)
     ids = sorted(council_ids)
     empty = (
         Cohort(

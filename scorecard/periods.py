@@ -94,6 +94,14 @@ def parse_label(text: str) -> tuple[int, int]:
 
 
 def period_from_label(text: str) -> Period:
+    """A financial year ("2018-19"), a scorecard window ("2014-17") or a quarter ("2018-19 Q3",
+    as quarters are labelled)."""
+    text = text.strip()
+    if len(text) > 3 and text[-3] == " " and text[-2] == "Q" and text[-1] in "1234":
+        first, years = parse_label(text[:-3])
+        if years == 1:
+            return quarter(first, int(text[-1]))
+        raise ValueError(f"'{text}': a quarter is of a financial year, like 2018-19 Q3.")
     first, years = parse_label(text)
     return financial_year(first) if years == 1 else window(first)
 

@@ -14,7 +14,8 @@ Main entry points:
 * :func:`freshness` -> :class:`Freshness`: "updated 10:42" or "updating…";
 * :func:`quarterly` -> the A.4 table of a financial year;
 * :func:`scorecard_json` -> the ``scorecard --format json`` shape of INTERFACES.md;
-* :func:`figure_children` -> the children counted and excluded in an A1/A10/A2/A3 figure;
+* :func:`figure_members` -> the children (or households) a figure counts and leaves out;
+* :func:`cohort_members` -> the children behind one side of the cohort comparison;
 * :func:`cohort_comparison` -> A.7's before/after comparison around a date (computed).
 """
 
@@ -227,32 +228,69 @@ def quarterly(*, first_year: int, region_id: int, council_id: int | None = None)
     }
 
 
-def figure_children(*, user, period: Period, region_id: int, council_id: int | None) -> list:
-    """The children behind A1/A10/A2/A3 of a scope and period, limited to the councils whose
-    children the person may see (raa.access). Each row: child id, council, dates, days, and the
-    reason each measure left the child out (None: counted)."""
-    from children.models import Child
-    from scorecard.measures.journeys import scorecard_children
-
+def _member_councils(user, *, region_id: int, council_id: int | None) -> list[int]:
+    """The councils of a scope whose children the person may see (raa.access)."""
     visible = access.council_ids_for(user, access.CASE_VIEW_ROLES)
     if council_id:
-        council_ids = [council_id] if council_id in visible else []
-    else:
-        council_ids = list(
-            Council.objects.filter(region_id=region_id, pk__in=visible).values_list("pk", flat=True)
-        )
+        return [council_id] if council_id in visible else []
+    return list(
+        Council.objects.filter(region_id=region_id, pk__in=visible).values_list("pk", flat=True)
+    )
+
+
+def figure_members(
+    *, user, code: str, period: Period, region_id: int, council_id: int | None
+) -> list[dict]:
+    """The members of one figure of a scope and period (:mod:`scorecard.measures.members`: the
+    children, or for the adopter measures the households, it counts and leaves out), limited to
+    the councils whose children the person may see. Households of a region scope: every
+    household of the region (as its figure counts them) for region-wide case staff, else those
+    recruited by the person's councils. Two queries; none for a person who may see no
+    children."""
+    from scorecard.measures.members import figure_members as members
+    from scorecard.measures.members import unit
+
+    council_ids = _member_councils(user, region_id=region_id, council_id=council_id)
     if not council_ids:
         return []
+    region_wide = region_id in access.region_ids_for(user, access.CASE_VIEW_ROLES)
+    if unit(code) == "households" and not council_id and region_wide:
+        council_ids = None
     threshold = threshold_for(period, threshold_rows())
-    rows = scorecard_children(period, threshold, council_ids)
-    children = Child.objects.visible_to(user).in_bulk([r["child_id"] for r in rows])
-    out = []
-    for row in rows:
-        child = children.get(row["child_id"])
-        if child is None:
-            continue
-        out.append({**row, "child": child})
-    return out
+    return members(code, period, threshold, council_ids=council_ids, region_id=region_id)
+
+
+def cohort_members(
+    *,
+    user,
+    region_id: int,
+    council_id: int | None,
+    pivot: date,
+    today: date,
+    n_months: int,
+    side: str,
+    measure: str,
+) -> list[dict]:
+    """The children behind one side of one figure of the dashboard's cohort comparison (the
+    same dates as :func:`scorecard.cohorts.compare_cohorts`), limited as
+    :func:`figure_members`. One or two queries."""
+    from scorecard.cohorts import DEFAULT_ORDER_MONTHS, cohort_dates
+    from scorecard.measures.members import cohort_members as members
+
+    council_ids = _member_councils(user, region_id=region_id, council_id=council_id)
+    if not council_ids:
+        return []
+    start, end = cohort_dates(pivot, today)
+    return members(
+        split=pivot,
+        n_months=n_months,
+        m_months=DEFAULT_ORDER_MONTHS,
+        council_ids=council_ids,
+        side=side,
+        measure=measure,
+        start=start,
+        end=end,
+    )
 
 
 def today() -> date:

@@ -344,9 +344,10 @@ def waiting_section(quarters: list[stored.Result], today: date) -> dict:
     )
     return {
         "at": at.period.end,
+        "period": at.period.label,  # each figure opens to its children at this quarter's end
         "waiting": at.measure("waiting")["value"],
-        "breakdown": [(MEASURES[c].label, at.measure(c)["value"]) for c in WAITING_BREAKDOWN],
-        "harder": [(MEASURES[c].label, at.measure(c)["value"]) for c in HARDER_TO_PLACE],
+        "breakdown": [(MEASURES[c].label, at.measure(c)["value"], c) for c in WAITING_BREAKDOWN],
+        "harder": [(MEASURES[c].label, at.measure(c)["value"], c) for c in HARDER_TO_PLACE],
         "definitions": [
             (MEASURES[c].label, MEASURES[c].definition)
             for c in ("waiting", *WAITING_BREAKDOWN, *HARDER_TO_PLACE)
@@ -382,6 +383,7 @@ def adopters_section(years: list[stored.Result], quarters: list[stored.Result], 
         "previous": previous.period.label if previous else "",
         "rows": rows,
         "at": at.period.end if at else None,
+        "at_period": at.period.label if at else "",
         "at_date": at_date,
     }
 

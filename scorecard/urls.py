@@ -11,6 +11,7 @@ urlpatterns = [
     path("tracking/export.xlsx", views.tracking_export_xlsx, name="tracking_export_xlsx"),
     path("notifications/", views.notifications, name="notifications"),
     path("scorecard/figure/", views.figure, name="figure"),
+    path("scorecard/cohort/", views.cohort_figure, name="cohort_figure"),
     path("scorecard/recompute/", views.recompute, name="recompute"),
 ]
 urlpatterns += report_urlpatterns

@@ -3,7 +3,7 @@ the scorecard engine's pages (a figure opened, "recompute now"): thin views that
 read through the scoped selectors and render."""
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -19,7 +19,9 @@ from raa.services import audit_record
 from scorecard import alerts, exports, selectors, tracking
 from scorecard import periods as P
 from scorecard import selectors_dashboard as D
+from scorecard.cohorts import cohort_dates
 from scorecard.measures import MEASURES
+from scorecard.measures.members import unit
 from scorecard.models import NationalFigure
 from scorecard.selectors_tracking import (
     SORTS,
@@ -146,17 +148,51 @@ def dashboard(request):
     return render(request, "scorecard/dashboard.html", context)
 
 
-#: Dates of a figure's child rows (SQLite hands computed dates back as text).
-FIGURE_DATES = ("entered", "po_date", "match_date", "placed_date", "ao_date")
-
-
-def _as_date(value):
-    return date.fromisoformat(value[:10]) if isinstance(value, str) and value else value
+#: The dates the figure page shows for each member, by measure family: (heading, key).
+MEMBER_DATES = {
+    "scorecard": (
+        ("Entered care", "entered"),
+        ("Placement order", "po_date"),
+        ("Matched", "match_date"),
+        ("Placed", "placed_date"),
+        ("Adoption order", "ao_date"),
+    ),
+    "activity": (("Dated", "date"),),
+    "waiting": (
+        ("Waiting since", "ds"),
+        ("Entered care", "entered"),
+        ("Placement order", "po"),
+        ("Born", "date_of_birth"),
+    ),
+    "timeline": (
+        ("Entered care", "entered"),
+        ("ADM decision", "adm"),
+        ("Placement order", "po"),
+        ("Matched", "match_date"),
+        ("Placed", "placed_date"),
+        ("Adoption order", "ao"),
+    ),
+    "adopters": (
+        ("Enquiry", "enquiry_date"),
+        ("Registered", "registration_date"),
+        ("Stage 1 ended", "stage1_end_date"),
+        ("Stage 2 started", "stage2_start_date"),
+        ("Approved", "approval_date"),
+        ("First match", "first_match"),
+        ("Left", "left_date"),
+    ),
+    "cohort": (
+        ("Entered care", "entered"),
+        ("ADM decision", "adm"),
+        ("Placement order", "po"),
+        ("Placed", "placed_date"),
+    ),
+}
 
 
 def figure(request):
     """One figure opened: its definition, the stored numbers and, for people who may see
-    children, the children it counted and those it left out, with why."""
+    children, the children (or households) it counted and those it left out, with why."""
     access.require_role(request.user, FIGURE_ROLES)
     scope = _scope(request, FIGURE_ROLES)
     code = request.GET.get("code", "A1").strip()
@@ -177,9 +213,16 @@ def figure(request):
             )
     else:
         res = selectors.latest_window(region_id=scope.region.pk, council_id=scope.council_id)
-    children = None
-    if res and measure.per_child and access.has_role(request.user, access.CASE_VIEW_ROLES):
-        children = _figure_children(request.user, code, res, scope)
+    members = None
+    if res and access.has_role(request.user, access.CASE_VIEW_ROLES):
+        rows = selectors.figure_members(
+            user=request.user,
+            code=code,
+            period=res.period,
+            region_id=scope.region.pk,
+            council_id=scope.council_id,
+        )
+        members = _members(request, rows, family=measure.group, unit=unit(code), kind=measure.kind)
     national = NationalFigure.objects.filter(measure=code)
     return render(
         request,
@@ -190,7 +233,7 @@ def figure(request):
             "measure": measure,
             "result": res,
             "figure": res.measure(code) if res else None,
-            "children": children,
+            "members": members,
             "national": national,
             "error": error,
             "freshness": selectors.freshness(
@@ -201,21 +244,132 @@ def figure(request):
     )
 
 
-def _figure_children(user, code: str, res, scope: Scope) -> dict:
-    """The children behind an A1/A10/A2/A3 figure, split into counted and left out."""
-    rows = selectors.figure_children(
-        user=user, period=res.period, region_id=scope.region.pk, council_id=scope.council_id
+def _as_date(value):
+    return date.fromisoformat(value[:10]) if isinstance(value, str) and value else value
+
+
+def _members(request, rows: list[dict], *, family: str, unit: str, kind: str) -> dict:
+    """A figure's members for the page: counted and left out, each paginated (``page``,
+    ``xpage``), with the records of the rows shown only (one query for the page, whatever the
+    figure's size). A member the person may not open (a household recruited by their council
+    but never linked with one of its children) is listed without a name, so the list still adds
+    up to the figure."""
+    counted = [r for r in rows if r["counted"]]
+    left_out = [r for r in rows if not r["counted"]]
+    pages = {
+        "counted": Paginator(counted, PER_PAGE).get_page(request.GET.get("page")),
+        "left_out": Paginator(left_out, PER_PAGE).get_page(request.GET.get("xpage")),
+    }
+    shown = [r for page in pages.values() for r in page.object_list]
+    if unit == "households":
+        from adopters.models import Household
+
+        key = "household_id"
+        records = Household.objects.visible_to(request.user).in_bulk({r[key] for r in shown})
+    else:
+        from children.models import Child
+
+        key = "child_id"
+        records = Child.objects.visible_to(request.user).in_bulk({r[key] for r in shown})
+    dates = MEMBER_DATES[family]
+
+    def item(row: dict) -> dict:
+        return {
+            **row,
+            "record": records.get(row[key]),
+            "cells": [_as_date(row.get(k)) for _, k in dates],
+        }
+
+    def nav(param: str, page) -> dict:
+        def link(number: int) -> str:
+            query = request.GET.copy()
+            query[param] = str(number)
+            return "?" + query.urlencode()
+
+        return {
+            "page": page,
+            "previous": link(page.previous_page_number()) if page.has_previous() else None,
+            "next": link(page.next_page_number()) if page.has_next() else None,
+        }
+
+    excluded: dict[str, int] = {}
+    for row in left_out:
+        excluded[row["reason"]] = excluded.get(row["reason"], 0) + 1
+    return {
+        "unit": unit,
+        "kind": kind,
+        "headings": [heading for heading, _ in dates],
+        "counted": [item(r) for r in pages["counted"].object_list],
+        "left_out": [item(r) for r in pages["left_out"].object_list],
+        "counted_nav": nav("page", pages["counted"]),
+        "left_out_nav": nav("xpage", pages["left_out"]),
+        "n_counted": len(counted),
+        "n_numerator": sum(1 for r in counted if r["in_numerator"]),
+        "n_left_out": len(left_out),
+        "excluded": excluded,
+    }
+
+
+COHORT_LABELS = {
+    "placed": "Mean days, entering care to placed",
+    "placed_n_months": "Placed in less than {n} months of entering care",
+    "adm": "Mean days, entering care to ADM decision",
+    "po_m_months": "Placed less than 12 months after the placement order",
+}
+
+
+def cohort_figure(request):
+    """One figure of the dashboard's cohort comparison opened: the children on one side
+    (``side=before|after``) behind one of its figures (``measure``), around ``cohort_date``
+    with N months ``n``, as the dashboard computed it. Same people and scope as the figure
+    page; only those who may see children see them."""
+    access.require_role(request.user, FIGURE_ROLES)
+    scope = _scope(request, FIGURE_ROLES)
+    today = timezone.localdate()
+    measure = request.GET.get("measure", "placed")
+    side = request.GET.get("side", "before")
+    if measure not in COHORT_LABELS or side not in ("before", "after"):
+        raise Http404("No such figure.")
+    pivot = D.default_cohort_date(today)
+    try:
+        if request.GET.get("cohort_date"):
+            pivot = date.fromisoformat(request.GET["cohort_date"])
+        n_months = int(request.GET.get("n", "14"))
+        if not (date(2000, 1, 1) <= pivot <= today and 1 <= n_months <= 60):
+            raise ValueError
+    except ValueError:
+        raise Http404("No such cohort.") from None
+    members = None
+    if access.has_role(request.user, access.CASE_VIEW_ROLES):
+        rows = selectors.cohort_members(
+            user=request.user,
+            region_id=scope.region.pk,
+            council_id=scope.council_id,
+            pivot=pivot,
+            today=today,
+            n_months=n_months,
+            side=side,
+            measure=measure,
+        )
+        kind = "mean" if measure in ("placed", "adm") else "percent"
+        members = _members(request, rows, family="cohort", unit="children", kind=kind)
+    start, end = cohort_dates(pivot, today)
+    return render(
+        request,
+        "scorecard/cohort_figure.html",
+        {
+            "scope": scope,
+            "label": COHORT_LABELS[measure].format(n=n_months),
+            "side": side,
+            "pivot": pivot,
+            "start": start if side == "before" else pivot,
+            "end": pivot - timedelta(days=1) if side == "before" else end,
+            "members": members,
+            "freshness": selectors.freshness(
+                region_id=scope.region.pk, council_id=scope.council_id
+            ),
+        },
     )
-    reason_key = "a2_reason" if code == "A2" else "a1_reason"
-    counted, excluded = [], []
-    for row in rows:
-        days = {"A1": row["a1_days"], "A10": row["a10_days"], "A2": row["a2_days"]}.get(code)
-        dates = {key: _as_date(row.get(key)) for key in FIGURE_DATES}
-        item = {**row, **dates, "days": days}
-        if code == "A3":
-            item["under"] = row["a3_under"]
-        (excluded if row[reason_key] else counted).append(item)
-    return {"counted": counted, "excluded": excluded, "reason_key": reason_key}
 
 
 def recompute(request):

@@ -25,7 +25,6 @@ class Measure:
     definition: str
     lower_is_better: bool | None = None
     threshold: str | None = None  # "a1_days", "a2_days", "a3_months"
-    per_child: bool = False  # the figure page can list the children behind it
 
 
 _A1 = (
@@ -44,7 +43,6 @@ MEASURES: dict[str, Measure] = {
             _A1,
             True,
             "a1_days",
-            True,
         ),
         Measure(
             "A10",
@@ -55,7 +53,6 @@ MEASURES: dict[str, Measure] = {
             "started living with those carers (the placed date if that date is missing).",
             True,
             "a1_days",
-            True,
         ),
         Measure(
             "A2",
@@ -67,7 +64,6 @@ MEASURES: dict[str, Measure] = {
             "before the order counts as 0. Consent-only children are excluded.",
             True,
             "a2_days",
-            True,
         ),
         Measure(
             "A3",
@@ -78,7 +74,6 @@ MEASURES: dict[str, Measure] = {
             "calendar months after entering care, N from the threshold table (14 from 2013-16).",
             False,
             "a3_months",
-            True,
         ),
         # A.4: activity, counted by the date of the event inside the period.
         Measure(

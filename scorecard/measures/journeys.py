@@ -268,7 +268,6 @@ def activity(periods, thresholds, council_ids=None) -> dict:
         return {}
     sql = Dialect()
     where, ids = _council_filter(council_ids)
-    kinds = ", ".join(f"'{k}'" for k in ACTIVITY_KINDS)
     out: dict = {}
     for bucket in buckets(sql, periods):
         counts = ", ".join(
@@ -276,16 +275,46 @@ def activity(periods, thresholds, council_ids=None) -> dict:
             for kind, code in ACTIVITY_KINDS.items()
         )
         query = f"""SELECT c.council_id, {bucket.expr("e.date")} AS b, {counts}
-          FROM {EVENTS} e JOIN children_child c ON c.id = e.child_id
-          WHERE NOT e.entered_in_error AND e.kind IN ({kinds})
-            AND (e.kind <> 'placement_order' OR e.authority IN {ORDER_AUTHORITIES})
-            AND e.date BETWEEN {sql.date()} AND {sql.date()}{where}
+          {_activity_events(sql, where)}
           GROUP BY c.council_id, b"""
         params = [sql.param(bucket.start), sql.param(bucket.end), *ids]
         codes = tuple(ACTIVITY_KINDS.values())
         for row in rolled(bucket, query, params, keys=("council_id",), sums=codes):
             out[(row["council_id"], row["idx"])] = {code: raw(row[code]) for code in codes}
     return out
+
+
+def _activity_events(sql: Dialect, where: str) -> str:
+    """The events A.4 counts, dated from a first to a second date parameter (then the council
+    filter's): the FROM and WHERE that both :func:`activity` and :func:`activity_members` read."""
+    kinds = ", ".join(f"'{k}'" for k in ACTIVITY_KINDS)
+    return f"""FROM {EVENTS} e JOIN children_child c ON c.id = e.child_id
+          WHERE NOT e.entered_in_error AND e.kind IN ({kinds})
+            AND (e.kind <> 'placement_order' OR e.authority IN {ORDER_AUTHORITIES})
+            AND e.date BETWEEN {sql.date()} AND {sql.date()}{where}"""
+
+
+def activity_members(code: str, period: Period, council_ids) -> list[dict]:
+    """The events behind an A.4 count of one period: one row per event (a child placed twice
+    in the period is two rows), with ``child_id``, ``council_id`` and ``date``, from the same
+    FROM and WHERE as :func:`activity`."""
+    sql = Dialect()
+    where, ids = _council_filter(council_ids)
+    kind = next(k for k, c in ACTIVITY_KINDS.items() if c == code)
+    query = f"""SELECT e.child_id, c.council_id, e.date
+      {_activity_events(sql, where)} AND e.kind = %s
+      ORDER BY e.date, e.child_id, e.id"""
+    params = [sql.param(period.start), sql.param(period.end), *ids, kind]
+    return _dates(run_dicts(query, params), ("date",))
+
+
+def _dates(rows: list[dict], keys) -> list[dict]:
+    """SQLite returns computed dates as text: make them dates."""
+    for row in rows:
+        for key in keys:
+            if isinstance(row.get(key), str):
+                row[key] = date.fromisoformat(row[key][:10])
+    return rows
 
 
 def _quarter_number(day) -> int:
@@ -323,11 +352,15 @@ TIMELINE = (
 )
 
 
-def timeline(periods, thresholds, council_ids=None) -> dict:
+def timeline(periods, thresholds, council_ids=None, *, members: bool = False):
     """A.7: children placed for adoption in the period (each placement dated in it), mean days
     from entering care (the period of care holding the placement) to each milestone that has a
     date on or after it (the adoption order: the first on or after the placement). One query
-    (per custom range)."""
+    (per custom range).
+
+    With ``members`` (and one period): instead of the figures, the placements they count, one
+    row each (``child_id``, ``council_id``, ``entered``, each milestone's date and its days),
+    selected from the same CTE as the figures (:func:`timeline_members`)."""
     if not periods:
         return {}
     sql = Dialect()
@@ -339,8 +372,18 @@ def timeline(periods, thresholds, council_ids=None) -> dict:
         f"AS {code.lower()}_sum"
         for code, col in TIMELINE
     )
+    each = ", ".join(
+        f"{d('m.' + col, 'm.entered')} AS {code.lower()}_days" for code, col in TIMELINE
+    )
     out: dict = {}
     for bucket in buckets(sql, periods):
+        select = (
+            f"""SELECT m.*, pl.child_id, {each}
+        FROM m JOIN pl ON pl.id = m.id ORDER BY m.placed_date, pl.child_id, m.id"""
+            if members
+            else f"""SELECT m.council_id, {bucket.expr("m.placed_date")} AS b, {sums}
+        FROM m GROUP BY m.council_id, b"""
+        )
         query = f"""
         WITH pl AS (
           SELECT e.id, e.child_id, c.council_id, e.date AS placed_date
@@ -369,9 +412,11 @@ def timeline(periods, thresholds, council_ids=None) -> dict:
               AND e.date >= care.entered
           GROUP BY pl.id, pl.council_id, pl.placed_date, care.entered
         )
-        SELECT m.council_id, {bucket.expr("m.placed_date")} AS b, {sums}
-        FROM m GROUP BY m.council_id, b"""
+        {select}"""
         params = [sql.param(bucket.start), sql.param(bucket.end), *ids]
+        if members:
+            dated = ("placed_date", "entered", *(col for _, col in TIMELINE))
+            return _dates(run_dicts(query, params), dated)
         columns = tuple(f"{code.lower()}_{part}" for code, _ in TIMELINE for part in ("n", "sum"))
         for row in rolled(bucket, query, params, keys=("council_id",), sums=columns):
             out[(row["council_id"], row["idx"])] = {
@@ -381,15 +426,32 @@ def timeline(periods, thresholds, council_ids=None) -> dict:
     return out
 
 
+def timeline_members(period: Period, council_ids) -> list[dict]:
+    """The placements behind the timeline of one period (every milestone: a row counts in a
+    milestone's figure when that milestone has a date): :func:`timeline`'s own CTE."""
+    return timeline([period], [None], council_ids, members=True)
+
+
 def cohort_comparison(
-    *, split: date, n_months: int, m_months: int, council_ids, start=None, end=None
-) -> dict:
+    *,
+    split: date,
+    n_months: int,
+    m_months: int,
+    council_ids,
+    start=None,
+    end=None,
+    members: bool = False,
+):
     """A.7's cohort comparison: children placed for adoption before ``split`` against those
     placed on or after it (each placement dated from ``start`` to ``end`` when given), in one
     query. For each side, raw figures: ``placed`` (mean days entering care -> placed),
     ``placed_n_months`` (% placed less than ``n_months`` after entering care), ``adm`` (mean
     days entering care -> ADM decision), ``po_m_months`` (% placed less than ``m_months`` after
-    the placement order). Returns ``{"before": {...}, "after": {...}}``."""
+    the placement order). Returns ``{"before": {...}, "after": {...}}``.
+
+    With ``members``: instead, the placements it counts, one row each (``child_id``, ``side``
+    0 before / 1 after, the dates, and ``n_under`` / ``po_under`` 1 when counted in a
+    percentage), selected from the same CTE with the same expressions as the figures."""
     sql = Dialect()
     where, ids = _council_filter(council_ids)
     d = sql.days
@@ -402,6 +464,25 @@ def cohort_comparison(
     if end:
         dates += f" AND e.date <= {sql.date()}"
         params.append(sql.param(end))
+    side = f"CASE WHEN placed_date < {sql.date()} THEN 0 ELSE 1 END"
+    n_under = f"CASE WHEN {months('entered', 'placed_date')} < %s THEN 1 ELSE 0 END"
+    po_under = f"CASE WHEN po IS NOT NULL AND {months('po', 'placed_date')} < %s THEN 1 ELSE 0 END"
+    if members:
+        select = f"""SELECT f.*, pl.child_id, c.council_id FROM (
+      SELECT m.*, {side} AS side, {d("placed_date", "entered")} AS placed_days,
+        {n_under} AS n_under, {d("adm", "entered")} AS adm_days, {po_under} AS po_under
+      FROM m) f JOIN pl ON pl.id = f.id JOIN children_child c ON c.id = pl.child_id
+    ORDER BY f.placed_date, pl.child_id, f.id"""
+    else:
+        select = f"""SELECT {side} AS side,
+      COUNT(*) AS placed_n,
+      SUM({d("placed_date", "entered")}) AS placed_sum,
+      SUM({n_under}) AS n_under,
+      SUM(CASE WHEN adm IS NOT NULL THEN 1 ELSE 0 END) AS adm_n,
+      SUM(CASE WHEN adm IS NOT NULL THEN {d("adm", "entered")} ELSE 0 END) AS adm_sum,
+      SUM(CASE WHEN po IS NOT NULL THEN 1 ELSE 0 END) AS po_n,
+      SUM({po_under}) AS po_under
+    FROM m GROUP BY side"""
     query = f"""
     WITH pl AS (
       SELECT e.id, e.child_id, e.date AS placed_date
@@ -424,18 +505,11 @@ def cohort_comparison(
           AND e.date >= care.entered AND e.date <= pl.placed_date
       GROUP BY pl.id, pl.placed_date, care.entered
     )
-    SELECT CASE WHEN placed_date < {sql.date()} THEN 0 ELSE 1 END AS side,
-      COUNT(*) AS placed_n,
-      SUM({d("placed_date", "entered")}) AS placed_sum,
-      SUM(CASE WHEN {months("entered", "placed_date")} < %s THEN 1 ELSE 0 END) AS n_under,
-      SUM(CASE WHEN adm IS NOT NULL THEN 1 ELSE 0 END) AS adm_n,
-      SUM(CASE WHEN adm IS NOT NULL THEN {d("adm", "entered")} ELSE 0 END) AS adm_sum,
-      SUM(CASE WHEN po IS NOT NULL THEN 1 ELSE 0 END) AS po_n,
-      SUM(CASE WHEN po IS NOT NULL AND {months("po", "placed_date")} < %s THEN 1 ELSE 0 END)
-        AS po_under
-    FROM m GROUP BY side"""
+    {select}"""
     out = {side: {} for side in ("before", "after")}
     rows = run_dicts(query, [*params, *ids, sql.param(split), n_months, m_months])
+    if members:
+        return _dates(rows, ("placed_date", "entered", "adm", "po"))
     for row in rows:
         side = "before" if row["side"] == 0 else "after"
         out[side] = {

@@ -3,6 +3,7 @@ not adopted, still in care; with a placement order; 18+ months in care; 12+ / 18
 the order; and the harder-to-place breakdown. One query for every stored quarter end."""
 
 from collections import defaultdict
+from datetime import date
 
 from scorecard.measures import raw
 from scorecard.measures.journeys import (
@@ -121,7 +122,12 @@ def waiting(periods, thresholds, council_ids=None) -> dict:
     return out
 
 
-def _waiting_by_quarter(sql, periods, indexes, where, ids, out) -> None:
+def _quarter_breakdowns(sql: Dialect) -> tuple[dict, dict, dict]:
+    """How each breakdown counts a waiting stretch at a quarter end: ``starts[code]`` is
+    (which stretches it counts, the column of ``qs`` holding the first quarter end it counts
+    them at), ``bases`` the quarter numbers computed once per stretch, ``columns`` each first
+    quarter end. A stretch counts at quarter end Q while ``column <= Q`` and ``Q < eq``. Read
+    by both the figures (:func:`_waiting_by_quarter`) and the children (:func:`waiting_members`)."""
     q = sql.quarter_index
 
     def q_after(column: str, months: int) -> str:
@@ -167,6 +173,11 @@ def _waiting_by_quarter(sql, periods, indexes, where, ids, out) -> None:
         "q_po18": later("q0", "q_po18_on"),
         "q_age5": later("q0", "q_age5_on"),
     }
+    return starts, bases, columns
+
+
+def _waiting_by_quarter(sql, periods, indexes, where, ids, out) -> None:
+    starts, bases, columns = _quarter_breakdowns(sql)
     # A stretch adds 1 to each breakdown at the first quarter end it counts at and takes 1 away
     # at the first it no longer does (``eq``, the same for every breakdown): one grouped
     # branch per distinct first quarter, one for the ends; each gives every breakdown's count.
@@ -222,42 +233,79 @@ def _waiting_by_quarter(sql, periods, indexes, where, ids, out) -> None:
                     out.setdefault((council_id, i), {})[codes[code]] = raw(running)
 
 
-def _waiting_at(sql, day, index, where, ids, out) -> None:
+def _at_date(sql: Dialect) -> tuple[str, dict]:
+    """A.5 at a date parameter that is not a quarter end: which stretches cover the date, and
+    for each breakdown which of those it counts (read by :func:`_waiting_at` and
+    :func:`waiting_members`)."""
     months = sql.whole_months
     d = sql.date()
+    covers = f"ds <= {d} AND (de IS NULL OR de > {d})"
+    return covers, {
+        "waiting": "1 = 1",
+        "waiting_with_po": f"po <= {d}",
+        "waiting_18m_in_care": f"{months('entered', d)} >= 18",
+        "waiting_12m_po": f"po <= {d} AND {months('po', d)} >= 12",
+        "waiting_18m_po": f"po <= {d} AND {months('po', d)} >= 18",
+        "waiting_aged_5": f"{months('date_of_birth', d)} >= 60",
+        "waiting_minority": "ethnicity NOT LIKE 'W%%' AND ethnicity NOT IN ('REFU', 'NOBT')",
+        "waiting_disabled": "disabled",
+        "waiting_siblings": "siblings = 1",
+    }
+
+
+def _waiting_at(sql, day, index, where, ids, out) -> None:
+    covers, conditions = _at_date(sql)
+    counts = ", ".join(
+        f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {code}"
+        for code, condition in conditions.items()
+    )
     select = f"""
-    SELECT council_id, COUNT(*) AS waiting,
-      SUM(CASE WHEN po <= {d} THEN 1 ELSE 0 END) AS with_po,
-      SUM(CASE WHEN {months("entered", d)} >= 18 THEN 1 ELSE 0 END) AS care_18,
-      SUM(CASE WHEN po <= {d} AND {months("po", d)} >= 12 THEN 1 ELSE 0 END) AS po_12,
-      SUM(CASE WHEN po <= {d} AND {months("po", d)} >= 18 THEN 1 ELSE 0 END) AS po_18,
-      SUM(CASE WHEN {months("date_of_birth", d)} >= 60 THEN 1 ELSE 0 END) AS aged_5,
-      SUM(CASE WHEN ethnicity NOT LIKE 'W%%' AND ethnicity NOT IN ('REFU', 'NOBT')
-          THEN 1 ELSE 0 END) AS minority,
-      SUM(CASE WHEN disabled THEN 1 ELSE 0 END) AS disabled,
-      SUM(siblings) AS siblings
-    FROM spells WHERE ds <= {d} AND (de IS NULL OR de > {d})
+    SELECT council_id, {counts}
+    FROM spells WHERE {covers}
     GROUP BY council_id"""
     query = f"WITH {_spells_cte(sql, where)} {select}"
     # placeholders in reading order: the council filter (in the CTE), then the date
     n_dates = select.count("%s")
     day_param = sql.param(day)
     for row in run_dicts(query, [*(ids * SPELL_FILTERS), *([day_param] * n_dates)]):
-        out[(row["council_id"], index)] = {
-            code: raw(row[key])
-            for code, key in zip(
-                WAITING_CODES,
-                (
-                    "waiting",
-                    "with_po",
-                    "care_18",
-                    "po_12",
-                    "po_18",
-                    "aged_5",
-                    "minority",
-                    "disabled",
-                    "siblings",
-                ),
-                strict=True,
-            )
-        }
+        out[(row["council_id"], index)] = {code: raw(row[code]) for code in WAITING_CODES}
+
+
+def waiting_members(period, council_ids) -> list[dict]:
+    """The children waiting at the period's last day: one row per waiting stretch that covers
+    it (``child_id``, ``council_id``, ``ds`` waiting since, ``entered``, ``po``,
+    ``date_of_birth``) with a 0/1 column per breakdown code (whether that figure counts the
+    child). Built from :func:`_spells_cte` and the very conditions the figures use: the
+    quarter-end ones (:func:`_quarter_breakdowns`) when the day ends a quarter, as every stored
+    period does, else those of :func:`_at_date`."""
+    sql = Dialect()
+    where, ids = _council_filter(council_ids)
+    keep = "child_id, council_id, ds, de, entered, po, date_of_birth"
+    if _is_quarter_end(period.end):
+        starts, bases, columns = _quarter_breakdowns(sql)
+        at = int(_quarter_number(period.end))
+        computed = ", ".join(f"{expression} AS {name}" for name, expression in bases.items())
+        flags = ", ".join(
+            f"CASE WHEN {condition} AND {columns[start]} <= {at} THEN 1 ELSE 0 END AS {code}"
+            for code, (condition, start) in starts.items()
+        )
+        query = f"""WITH {_spells_cte(sql, where)},
+        qs AS (SELECT s.*, {computed} FROM spells s)
+        SELECT {keep}, {flags} FROM qs WHERE q0 <= {at} AND (eq IS NULL OR {at} < eq)
+        ORDER BY ds, child_id"""
+        params = ids * SPELL_FILTERS
+    else:
+        covers, conditions = _at_date(sql)
+        flags = ", ".join(
+            f"CASE WHEN {condition} THEN 1 ELSE 0 END AS {code}"
+            for code, condition in conditions.items()
+        )
+        select = f"SELECT {keep}, {flags} FROM spells WHERE {covers} ORDER BY ds, child_id"
+        query = f"WITH {_spells_cte(sql, where)} {select}"
+        params = [*(ids * SPELL_FILTERS), *([sql.param(period.end)] * select.count("%s"))]
+    rows = run_dicts(query, params)
+    for row in rows:
+        for key in ("ds", "de", "entered", "po", "date_of_birth"):
+            if isinstance(row[key], str):
+                row[key] = date.fromisoformat(row[key][:10])
+    return rows

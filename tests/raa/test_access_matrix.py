@@ -140,6 +140,7 @@ POLICY = {
     "returns:annex_a": Rule(access.EXPORT_ROLES),
     "returns:asglb": Rule(access.EXPORT_ROLES),
     "scorecard:figure": Rule(access.DASHBOARD_ROLES | access.REPORT_ROLES),
+    "scorecard:cohort_figure": Rule(access.DASHBOARD_ROLES | access.REPORT_ROLES),
     # "Recompute now" queues the work and answers with a redirect to the dashboard.
     "scorecard:recompute": Rule(access.ADMIN_ROLES, post=True, post_status=302),
     # Board reports: council A's report, published as version 1 with a correction in draft.

@@ -98,8 +98,8 @@ def test_each_figure_opens_its_definition_and_the_children_behind_it(client_for,
     response = client.get(link.replace("&amp;", "&"))
     page = response.content.decode()
     assert "mean calendar days from entering care" in page
-    counted = response.context["children"]["counted"]
-    assert sorted((r["child"].child_id, r["days"]) for r in counted) == [
+    counted = response.context["members"]["counted"]
+    assert sorted((r["record"].child_id, r["days"]) for r in counted) == [
         ("D-X", 400),
         ("D-Y", 500),
     ]
