@@ -346,3 +346,38 @@ def test_recorded_measures_after_a_disruption(recorded):
     assert after["placed_n_months"]["value"] == 0.0
     assert after["adm"]["value"] == 367
     assert (after["po_m_months"]["value"], after["po_m_months"]["denominator"]) == (0.0, 2)
+
+
+def test_a_disruption_on_the_day_of_the_placement_or_of_leaving_care():
+    from tests.scorecard.journeys import child
+
+    region, (council,) = region_with_councils("Disruptions same day", "983")
+    # D1: placed and disrupted on 01/02/2021 (on one day the placement comes first, as in the
+    # date rules): the placement is cancelled and the child waits again from that day.
+    child(
+        council,
+        entered=date(2020, 1, 15),
+        events=[
+            (K.ADM_DECISION, date(2020, 6, 1)),
+            (K.PLACED, date(2021, 2, 1)),
+            (K.DISRUPTION, date(2021, 2, 1)),
+        ],
+    )
+    # D2: left care from the adoptive placement (E13) on 01/03/2021, which is its disruption
+    # that day: not waiting afterwards (out of care).
+    child(
+        council,
+        entered=[(date(2020, 1, 15), date(2021, 3, 1))],
+        events=[
+            (K.ADM_DECISION, date(2020, 6, 1)),
+            (K.PLACED, date(2021, 2, 10)),
+            (K.DISRUPTION, date(2021, 3, 1)),
+        ],
+    )
+    for period in (P.quarter(2020, 4), P.custom(date(2021, 1, 1), date(2021, 3, 15))):
+        res = compute_scorecard(period=period, region_id=region.pk, council_id=council.pk)
+        assert res.measure("waiting")["value"] == 1  # D1 only
+    # Both placements of 2020-21 disrupted: the timeline has nobody placed.
+    fy = compute_scorecard(period=FY_2020, region_id=region.pk, council_id=council.pk)
+    assert fy.measure("T_placed")["denominator"] == 0
+    assert fy.measure("placed")["value"] == 2
