@@ -33,3 +33,24 @@ class JourneyEventManager(models.Manager.from_queryset(JourneyEventQuerySet)):
 
     def get_queryset(self) -> JourneyEventQuerySet:
         return super().get_queryset().filter(entered_in_error=False)
+
+
+def placement_disrupted_sql(placed: str, *, until: str | None = None) -> str:
+    """SQL condition, true when the ``placed`` step (an alias of ``children_journeyevent``) ended
+    in a disruption: a standing ``disruption`` step of the same child is dated on or after it
+    (on or before ``until``, an SQL date expression, when given).
+
+    The one definition of "the placement in force" (DOMAIN.md A.2): a placement that ended in a
+    disruption is never the one measured. Placements and disruptions alternate (the date rules
+    refuse a placement while another is in force, and a disruption with none in force; on one
+    day the placement comes first), so a placement without a disruption on or after it is the
+    latest, and the one in force; if the latest has one, no placement is in force. The derived
+    stage (``children.services.refresh_journey_summaries``: placed only when the latest
+    placement is after the latest disruption) says the same."""
+    bound = f" AND d.date <= {until}" if until else ""
+    return (
+        # aliases and SQL expressions from our own code, never user input
+        f"EXISTS (SELECT 1 FROM children_journeyevent d WHERE d.child_id = {placed}.child_id"  # noqa: S608
+        f" AND d.kind = 'disruption' AND NOT d.entered_in_error AND d.date >= {placed}.date"
+        f"{bound})"
+    )

@@ -122,12 +122,16 @@ class TimelineRow:
     period: object = None
     days_in_care: int | None = None
     checks: list = field(default_factory=list)
+    #: Why the row has no checks where one would be expected (a placement that disrupted).
+    note: str = ""
 
 
 def child_timeline(child: Child, *, today: date, table: dict) -> list[TimelineRow]:
     """Every entry into and exit from care and every journey step, in date order, with the days
     since entering care (counted from the start of the period of care the date falls in), and
-    for the match and the placement, how they compared with the tracking thresholds."""
+    for the match and the placement, how they compared with the tracking thresholds. A placement
+    that ended in a disruption is never the one measured (DOMAIN.md A.2): it is shown with the
+    disruption that ended it instead of a check."""
     periods = list(child.periods_of_care.all())
     events = child.events.select_related("household", "recorded_by")
     rows: list[TimelineRow] = []
@@ -145,6 +149,8 @@ def child_timeline(child: Child, *, today: date, table: dict) -> list[TimelineRo
             KIND_ORDER[r.event.kind] if r.event else 0,
         )
     )
+    # A disruption on or after a placement ends it (children.querysets.placement_disrupted_sql).
+    disruptions = [r.event.date for r in rows if r.event and r.event.kind == EventKind.DISRUPTION]
     decision = order = None
     for row in rows:
         starts = [p.entered_care for p in periods if p.entered_care <= row.date]
@@ -179,6 +185,9 @@ def child_timeline(child: Child, *, today: date, table: dict) -> list[TimelineRo
                         today=today,
                     )
                 )
+        elif event.kind == EventKind.PLACED and any(d >= event.date for d in disruptions):
+            ended = min(d for d in disruptions if d >= event.date)
+            row.note = f"Ended by the disruption of {ended:%d/%m/%Y}: not the placement measured"
         elif event.kind == EventKind.PLACED and starts:
             row.checks.append(
                 tracking.check_against(

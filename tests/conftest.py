@@ -18,12 +18,12 @@ from children.services import refresh_journey_summaries
 from raa.models import Council, Region, Role, User
 from raa.services import council_add_or_rename, user_add_or_update
 
-#: Sample files published by other projects, in the shared folder beside the checkout (or
-#: beside the folder of worktrees the checkout is in).
+#: Sample files published by other projects, in the shared folder beside the checkout (or beside
+#: a folder holding it, as for a git worktree under ``wt/``).
 PEER_DATA = next(
     (
         folder / "shared" / "peer-data"
-        for folder in Path(__file__).resolve().parents[2:4]
+        for folder in Path(__file__).resolve().parents[1:]
         if (folder / "shared" / "peer-data").is_dir()
     ),
     Path(__file__).resolve().parents[2] / "shared" / "peer-data",

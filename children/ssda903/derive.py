@@ -138,9 +138,10 @@ def derive_journey(rows: ChildRows) -> Journey:
     if adoption_index is not None:
         journey.adoption_order = episodes[adoption_index].dec
 
-    # Placements for adoption, and the disruptions that ended all but the last.
+    # Placements for adoption, and the disruptions that ended them.
     runs = adoptive_runs(episodes)
     placed_events: list[Event] = []
+    standing: int | None = None  # the first episode of the latest run not ended by a disruption
     for first, last in runs:
         if adoption_index is not None and first > adoption_index:
             break
@@ -148,23 +149,21 @@ def derive_journey(rows: ChildRows) -> Journey:
         placed_events.append(_placed_event(rows, episodes, first))
         if ends_in_adoption:
             break
-        ending = episodes[last]
-        following = episodes[last + 1] if last + 1 < len(episodes) else None
-        if following is not None and following.rne in NEW_CARER:
-            placed_events.append(
-                Event(
-                    EventKind.DISRUPTION,
-                    following.decom,
-                    disruption_reason=following.reason_change
-                    if following.reason_change in DisruptionReason.values
-                    else "",
-                )
-            )
-        elif ending.dec is not None and ending.rec not in ("", "X1", *ADOPTED_REASONS):
-            placed_events.append(Event(EventKind.DISRUPTION, ending.dec))
-    placements = [e for e in placed_events if e.kind == EventKind.PLACED]
-    if placements:
-        journey.placed = placements[-1].date
+        disruption = _disruption(episodes, last)
+        if disruption is not None:
+            placed_events.append(disruption)
+        else:
+            standing = first
+    # A.9's placed date: the walk back from the adoption episode, if it reaches an A3-A6
+    # episode; a child adopted from any other placement (e.g. after a disruption with no later
+    # adoptive placement) has none, so the disrupted placement is never the one measured.
+    # Without an adoption episode: the latest run that did not end in a disruption.
+    if adoption_index is not None:
+        reached = walk_back(episodes, adoption_index, adoptive_only=True)
+        if episodes[reached].place in ADOPTION_PLACEMENTS:
+            journey.placed = episodes[reached].decom
+    elif standing is not None:
+        journey.placed = episodes[standing].decom
 
     # Entered care: the latest start of care (an S episode, or coming back after leaving care
     # without one) on or before the placed date (or the adoption order; the latest for a child
@@ -207,6 +206,27 @@ def derive_journey(rows: ChildRows) -> Journey:
         events.append(Event(EventKind.ADOPTION_ORDER, journey.adoption_order))
     journey.events = events
     return journey
+
+
+def _disruption(episodes: list[Episode], last: int) -> Event | None:
+    """A.9: the A3-A6 run ending at ``episodes[last]`` disrupted if the next episode is a
+    placement that is not A3-A6 with new carers (RNE P or B), dated when it began, or if the
+    child left care from it other than by adoption. None otherwise (a move straight to other
+    prospective adopters is a new placement, not a disruption)."""
+    ending = episodes[last]
+    following = episodes[last + 1] if last + 1 < len(episodes) else None
+    if following is not None and following.rne in NEW_CARER:
+        if following.place in ADOPTION_PLACEMENTS:
+            return None
+        reason = following.reason_change
+        return Event(
+            EventKind.DISRUPTION,
+            following.decom,
+            disruption_reason=reason if reason in DisruptionReason.values else "",
+        )
+    if ending.dec is not None and ending.rec not in ("", "X1", *ADOPTED_REASONS):
+        return Event(EventKind.DISRUPTION, ending.dec)
+    return None
 
 
 def _placed_event(rows: ChildRows, episodes: list[Episode], first: int) -> Event:

@@ -30,7 +30,9 @@ class Measure:
 _A1 = (
     "Children whose adoption order date is in the period: mean calendar days from entering care "
     "(start of the period of care that holds the adoption) to being placed for adoption with the "
-    "family who adopted them (after a disruption, the later placement)."
+    "family who adopted them (after a disruption, the later placement). A placement that ended in "
+    "a disruption is never the one measured: a child adopted with no adoptive placement after it "
+    "has no placed date and is left out."
 )
 MEASURES: dict[str, Measure] = {
     m.code: m
@@ -96,7 +98,8 @@ MEASURES: dict[str, Measure] = {
             "Placed for adoption",
             COUNT,
             "activity",
-            "Placements with prospective adopters dated in the period.",
+            "Placements with prospective adopters dated in the period (one that later disrupted "
+            "still counts here; the disruption counts in its own period).",
         ),
         Measure(
             "adoption_orders",
@@ -278,7 +281,8 @@ MEASURES: dict[str, Measure] = {
             "Timeline: entering care to placed (days)",
             MEAN,
             "timeline",
-            "Children placed in the period: mean days from entering care to placement.",
+            "Children placed in the period: mean days from entering care to placement (a "
+            "placement that later disrupted is left out, here and in the other milestones).",
             True,
         ),
         Measure(

@@ -15,6 +15,7 @@ row for each (``thresholds[i]``) and optionally ``council_ids``; it returns
 from collections import defaultdict
 from datetime import date
 
+from children.querysets import placement_disrupted_sql
 from scorecard.measures import raw
 from scorecard.measures.sql import Dialect, run_dicts
 from scorecard.periods import QUARTER, Period
@@ -23,10 +24,11 @@ EVENTS = "children_journeyevent"
 ORDER_AUTHORITIES = "('placement_order', 'freeing_order')"
 
 A1_REASONS = ("no placed date", "no date entered care", "placed before entered care")
+# In the order of A.3's table: a child left out for several reasons is reported under the first.
 A2_REASONS = (
     "no placement order",
-    "not placed for adoption before the order",
     "no match date",
+    "not placed for adoption before the order",
 )
 
 
@@ -75,6 +77,7 @@ def adopted_children_cte(sql: Dialect, *, start, end, council_ids=None) -> tuple
                ROW_NUMBER() OVER (PARTITION BY e.child_id ORDER BY e.date DESC, e.id DESC) AS rn
         FROM {EVENTS} e JOIN ao ON ao.child_id = e.child_id
         WHERE e.kind = 'placed' AND NOT e.entered_in_error AND e.date <= ao.ao_date
+          AND NOT {placement_disrupted_sql("e", until="ao.ao_date")}
       ) latest WHERE rn = 1
     ),
     steps AS (
@@ -115,8 +118,9 @@ def adopted_children_cte(sql: Dialect, *, start, end, council_ids=None) -> tuple
         {sql.at_least_zero(d(end_a10, "f.entered"))} AS a10_days,
         {sql.whole_months("f.entered", "f.placed_date")} AS months_to_placed,
         CASE WHEN f.po_date IS NULL THEN 'no placement order'
+             WHEN f.match_date IS NULL THEN 'no match date'
              WHEN f.placed_date IS NULL THEN 'not placed for adoption before the order'
-             WHEN f.match_date IS NULL THEN 'no match date' END AS a2_reason,
+             END AS a2_reason,
         {sql.at_least_zero(d("f.match_date", "f.po_date"))} AS a2_days
       FROM facts f
     )"""
@@ -353,7 +357,8 @@ TIMELINE = (
 
 
 def timeline(periods, thresholds, council_ids=None, *, members: bool = False):
-    """A.7: children placed for adoption in the period (each placement dated in it), mean days
+    """A.7: children placed for adoption in the period (each placement dated in it that did not
+    end in a disruption: one that did is never the one measured), mean days
     from entering care (the period of care holding the placement) to each milestone that has a
     date on or after it (the adoption order: the first on or after the placement). One query
     (per custom range).
@@ -389,6 +394,7 @@ def timeline(periods, thresholds, council_ids=None, *, members: bool = False):
           SELECT e.id, e.child_id, c.council_id, e.date AS placed_date
           FROM {EVENTS} e JOIN children_child c ON c.id = e.child_id
           WHERE e.kind = 'placed' AND NOT e.entered_in_error
+            AND NOT {placement_disrupted_sql("e")}
             AND e.date BETWEEN {sql.date()} AND {sql.date()}{where}
         ),
         care AS (
@@ -444,7 +450,8 @@ def cohort_comparison(
 ):
     """A.7's cohort comparison: children placed for adoption before ``split`` against those
     placed on or after it (each placement dated from ``start`` to ``end`` when given), in one
-    query. For each side, raw figures: ``placed`` (mean days entering care -> placed),
+    query (a placement that ended in a disruption is left out, as in A1). For each side, raw
+    figures: ``placed`` (mean days entering care -> placed),
     ``placed_n_months`` (% placed less than ``n_months`` after entering care), ``adm`` (mean
     days entering care -> ADM decision), ``po_m_months`` (% placed less than ``m_months`` after
     the placement order). Returns ``{"before": {...}, "after": {...}}``.
@@ -487,7 +494,8 @@ def cohort_comparison(
     WITH pl AS (
       SELECT e.id, e.child_id, e.date AS placed_date
       FROM {EVENTS} e JOIN children_child c ON c.id = e.child_id
-      WHERE e.kind = 'placed' AND NOT e.entered_in_error{dates}{where}
+      WHERE e.kind = 'placed' AND NOT e.entered_in_error
+        AND NOT {placement_disrupted_sql("e")}{dates}{where}
     ),
     care AS (
       SELECT pl.id, MAX(p.entered_care) AS entered

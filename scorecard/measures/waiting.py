@@ -37,33 +37,46 @@ def _spells_cte(sql: Dialect, where: str) -> str:
     """``spells``: the separate stretches of time a child waits (DOMAIN.md A.5). A child waits
     from each ADM decision or disruption (``ds``) until the next placement, change of plan,
     adoption order or leaving care (``de``, NULL while still waiting); stretches ending at the
-    same step are one. Each carries what the breakdown needs: the council, the date the child
+    same step are one. A disruption starts a stretch only while the plan stands (no change of
+    plan on or before it since the last ADM decision): the placement it ends is gone, so the
+    child waits again. Each carries what the breakdown needs: the council, the date the child
     entered care (latest entry on or before the start), the placement (or freeing) order (the
     latest on or before the start in that period of care, else the first after it and before
     the end: one after the end is never counted), date of birth, ethnicity, disability and
     sibling group.
 
     One pass: each child's entries into care, orders, starts and ends in date order (on one
-    day: entering care, the order, the start, then the end), with running aggregates (one
+    day: entering care, the order, the start, then the end; a disruption after a placement
+    and before any other end), with running aggregates (one
     sort, nothing looking forward): ``g``, the number of ends before a row, puts each end in
     the stretch it closes, with the starts before it; ``entered``, ``po_before``,
     ``last_start`` and ``last_end`` are the latest of each so far."""
     return f"""
     stream AS (
       SELECT e.child_id, e.date,
-        CASE WHEN e.kind IN ('adm_decision', 'disruption') THEN 2 ELSE 3 END AS step
+        CASE WHEN e.kind IN ('adm_decision', 'disruption') THEN 2 ELSE 3 END AS step,
+        CASE e.kind WHEN 'adm_decision' THEN 2 WHEN 'placed' THEN 3 WHEN 'disruption' THEN 4
+          ELSE 5 END AS o
       FROM {EVENTS} e{_child_join("e", where)}
       WHERE NOT e.entered_in_error{where}
         AND e.kind IN ('adm_decision', 'disruption', 'placed', 'plan_ceased', 'adoption_order')
+        AND (e.kind <> 'disruption' OR NOT EXISTS (
+          SELECT 1 FROM {EVENTS} pc WHERE pc.child_id = e.child_id AND pc.kind = 'plan_ceased'
+            AND NOT pc.entered_in_error AND pc.date <= e.date
+            AND NOT EXISTS (
+              SELECT 1 FROM {EVENTS} a WHERE a.child_id = e.child_id
+                AND a.kind = 'adm_decision' AND NOT a.entered_in_error
+                AND a.date > pc.date AND a.date <= e.date)))
       UNION ALL
-      SELECT e.child_id, e.date, 1 FROM {EVENTS} e{_child_join("e", where)}
+      SELECT e.child_id, e.date, 1, 1 FROM {EVENTS} e{_child_join("e", where)}
       WHERE NOT e.entered_in_error{where}
         AND e.kind = 'placement_order' AND e.authority IN {ORDER_AUTHORITIES}
       UNION ALL
-      SELECT p.child_id, p.entered_care, 0 FROM children_periodofcare p{_child_join("p", where)}
+      SELECT p.child_id, p.entered_care, 0, 0
+        FROM children_periodofcare p{_child_join("p", where)}
         WHERE 1 = 1{where}
       UNION ALL
-      SELECT p.child_id, p.left_care, 3 FROM children_periodofcare p{_child_join("p", where)}
+      SELECT p.child_id, p.left_care, 3, 5 FROM children_periodofcare p{_child_join("p", where)}
         WHERE p.left_care IS NOT NULL{where}
     ),
     marked AS (
@@ -74,7 +87,7 @@ def _spells_cte(sql: Dialect, where: str) -> str:
         MAX(CASE WHEN step = 2 THEN date END) OVER w AS last_start,
         MAX(CASE WHEN step = 3 THEN date END) OVER w AS last_end
       FROM stream
-      WINDOW w AS (PARTITION BY child_id ORDER BY date, step ROWS UNBOUNDED PRECEDING)
+      WINDOW w AS (PARTITION BY child_id ORDER BY date, o ROWS UNBOUNDED PRECEDING)
     ),
     merged AS (
       -- running maxima never fall, so the smallest over a stretch's starts is its first

@@ -152,6 +152,86 @@ def test_leaving_care_from_an_adoptive_placement_other_than_by_adoption_is_a_dis
     assert journey.dates(EventKind.ADOPTION_ORDER) == []
 
 
+# -- disruptions: a placement that ended in one is never the one measured (A.2, A.9) -----------
+
+
+def test_adopted_after_a_disruption_with_no_later_adoptive_placement_has_no_placed_date():
+    # Placed 01/03/2020 (A6), disrupted 01/06/2020 (moved to a U6 foster placement, RNE P),
+    # adopted from that foster placement 20/12/2020. The walk back from the adoption episode
+    # stops at once (U6 is not A3-A6): no placed date. The placement and its disruption are
+    # still events (A.4 counts them); entered care is the latest S on or before the order.
+    _, journey = journey_of(
+        header=[head("X1")],
+        episodes=[
+            ep("X1", "01/02/2019", "S", "C2", "U6", "01/08/2019", "X1"),
+            ep("X1", "01/08/2019", "L", "E1", "U6", "01/03/2020", "X1"),
+            ep("X1", "01/03/2020", "P", "E1", "A6", "01/06/2020", "X1"),
+            ep("X1", "01/06/2020", "P", "E1", "U6", "20/12/2020", "E11", reason="CLOSE"),
+        ],
+        placed_rows=[placed("X1", "10/06/2019")],
+    )
+    assert journey.placed is None
+    assert journey.dates(EventKind.PLACED) == [date(2020, 3, 1)]
+    assert journey.dates(EventKind.DISRUPTION) == [date(2020, 6, 1)]
+    assert journey.adoption_order == date(2020, 12, 20)
+    assert journey.entered_care == date(2019, 2, 1)
+
+
+def test_disrupted_then_the_plan_ceased_a_new_decision_and_a_new_placement():
+    # Placed 01/01/2020 (A4), disrupted 01/04/2020 (U4, RNE P), plan ceased 01/05/2020 (RD1),
+    # a new decision 01/08/2020, placed again 01/11/2020 (A4), adopted 31/03/2021: the later
+    # placement is the one measured.
+    _, journey = journey_of(
+        header=[head("X3")],
+        episodes=[
+            ep("X3", "01/02/2019", "S", "C2", "U6", "01/08/2019", "X1"),
+            ep("X3", "01/08/2019", "L", "E1", "U6", "01/01/2020", "X1"),
+            ep("X3", "01/01/2020", "P", "E1", "A4", "01/04/2020", "X1"),
+            ep("X3", "01/04/2020", "P", "E1", "U4", "01/11/2020", "X1", reason="CARPL"),
+            ep("X3", "01/11/2020", "P", "E1", "A4", "31/03/2021", "E11"),
+        ],
+        placed_rows=[placed("X3", "01/06/2019", "01/05/2020", "RD1"), placed("X3", "01/08/2020")],
+    )
+    assert journey.placed == date(2020, 11, 1)
+    assert journey.dates(EventKind.PLACED) == [date(2020, 1, 1), date(2020, 11, 1)]
+    assert journey.dates(EventKind.DISRUPTION) == [date(2020, 4, 1)]
+    assert journey.dates(EventKind.ADM_DECISION) == [date(2019, 6, 1), date(2020, 8, 1)]
+    assert journey.dates(EventKind.PLAN_CEASED) == [date(2020, 5, 1)]
+
+
+def test_a_move_straight_to_other_adopters_is_a_new_placement_not_a_disruption():
+    # A.9: a disruption is a run that ends in a placement that is NOT A3-A6. From A5 straight
+    # to A3 with new carers (RNE P) on 09/11/2017: two placements, no disruption; the later,
+    # which leads to the order, is measured.
+    _, journey = journey_of(
+        header=[head("X6")],
+        episodes=[
+            ep("X6", "01/01/2017", "S", "E1", "U6", "18/06/2017", "X1"),
+            ep("X6", "18/06/2017", "P", "E1", "A5", "09/11/2017", "X1"),
+            ep("X6", "09/11/2017", "P", "E1", "A3", "01/06/2018", "E12"),
+        ],
+    )
+    assert journey.dates(EventKind.PLACED) == [date(2017, 6, 18), date(2017, 11, 9)]
+    assert journey.dates(EventKind.DISRUPTION) == []
+    assert journey.placed == date(2017, 11, 9)
+
+
+def test_a_child_still_in_the_process_whose_placement_disrupted_has_no_placed_date():
+    # No adoption episode: the latest A3-A6 run that did not end in a disruption; here the only
+    # one did (01/03/2020 -> U6 on 01/06/2020), so none. Entered care: the latest start.
+    _, journey = journey_of(
+        header=[head("X7")],
+        episodes=[
+            ep("X7", "01/02/2019", "S", "E1", "U6", "01/03/2020", "X1"),
+            ep("X7", "01/03/2020", "P", "E1", "A6", "01/06/2020", "X1"),
+            ep("X7", "01/06/2020", "P", "E1", "U6"),
+        ],
+    )
+    assert journey.placed is None
+    assert journey.dates(EventKind.DISRUPTION) == [date(2020, 6, 1)]
+    assert journey.entered_care == date(2019, 2, 1)
+
+
 def test_decisions_changes_of_plan_and_freeing_orders():
     _, journey = journey_of(
         header=[head("P1", dob="01/01/2003")],
