@@ -24,6 +24,7 @@ from scorecard.reports.models import (
     VersionStatus,
 )
 from scorecard.reports.tasks import render_board_report
+from tests.formulas import HOSTILE, assert_no_formula_in_workbook
 from tests.scorecard.report_world import publish_now
 
 YEAR, QUARTER = 2023, 4  # 2023-24 Q4: January to March 2024; window 2021-24
@@ -490,3 +491,21 @@ def test_the_narrative_may_not_name_a_child(world, journeys, manager, client_for
     assert version.summary == "" and version.risks == ""
     response = client.post(url, {**blank, "summary": "Seven children were adopted."})
     assert response.status_code == 302
+
+
+def test_formulas_typed_into_the_report_are_text_in_the_workbook(world, journeys, manager):
+    """Narrative and council names a spreadsheet would run are written as text: the sheet XML
+    holds no formula, and the figures stay numbers."""
+    from raa.models import Council
+
+    Council.objects.filter(pk=journeys.pk).update(name=HOSTILE[1])
+    version = publish_now(
+        draft_for_c(world, manager, summary=HOSTILE[0], risks=HOSTILE[2]), manager
+    )
+    content = bytes(version.files.get(format=FileFormat.XLSX).content)
+    assert_no_formula_in_workbook(content)
+    workbook = load_workbook(io.BytesIO(content))
+    values = {c for ws in workbook for row in ws.iter_rows(values_only=True) for c in row if c}
+    assert {"'" + HOSTILE[0], "'" + HOSTILE[2]} <= values
+    assert not any(isinstance(v, str) and v.startswith(HOSTILE[1]) for v in values)
+    assert 549 in values  # A1's mean, still a number
