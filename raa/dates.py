@@ -56,15 +56,27 @@ MAX_YEARS_BIRTH_TO_CARE = 25
 ADULT_AGES = (18, 100)
 
 
+def dmy(day: date) -> str:
+    """dd/mm/yyyy, the year with four digits even for year 1 (strftime writes "1")."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
 def before_earliest_message(what: str, value: date) -> str | None:
     """``"The date of birth (01/01/0001) is before 1990: …"`` for a date before 1990, else
     None. ``what`` names the date as the start of a sentence."""
     if value >= EARLIEST_DATE:
         return None
     return (
-        f"{what} ({value:%d/%m/%Y}) is before {EARLIEST_YEAR}: no record here is that old. "
+        f"{what} ({dmy(value)}) is before {EARLIEST_YEAR}: no record here is that old. "
         "Check the year."
     )
+
+
+def implausible_date_message(what: str, value: date, *, today: date) -> str | None:
+    """A message if ``value`` is before 1990 or after next year, else None."""
+    if value.year > latest_year(today):
+        return f"{what} ({dmy(value)}) is years in the future. Check the year."
+    return before_earliest_message(what, value)
 
 
 def adult_birth_message(born: date, *, today: date) -> str | None:
@@ -73,6 +85,6 @@ def adult_birth_message(born: date, *, today: date) -> str | None:
     if add_months(today, -12 * oldest) <= born <= add_months(today, -12 * youngest):
         return None
     return (
-        f"The date of birth ({born:%d/%m/%Y}) is not that of an adult. An applicant is "
+        f"The date of birth ({dmy(born)}) is not that of an adult. An applicant is "
         f"{youngest} to {oldest} years old: check the year."
     )

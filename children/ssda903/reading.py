@@ -23,7 +23,7 @@ from django.utils import timezone
 from children.date_rules import birth_long_before_care
 from children.models import CeasedReason, Ethnicity, LeftCareReason, LegalStatus
 from children.validators import validate_child_id
-from raa.dates import before_earliest_message, latest_year
+from raa.dates import EARLIEST_YEAR, implausible_date_message
 
 #: The four files of a set, by the name the importer looks for (any letter case).
 FILES = ("header.csv", "episodes.csv", "placed_for_adoption.csv", "ad1.csv")
@@ -326,14 +326,11 @@ class _RowCheck:
                 "date-unreadable",
                 f"{column} '{text}' is not a date (write dd/mm/yyyy, e.g. 05/11/2019).",
             )
-        elif message := before_earliest_message(column, value):
-            self.problem(column, "date-before-1990", message)
-            return None
-        elif value.year > latest_year(timezone.localdate()):
+        elif message := implausible_date_message(column, value, today=timezone.localdate()):
             self.problem(
                 column,
-                "date-too-far-ahead",
-                f"{column} ({value:%d/%m/%Y}) is years in the future. Check the year.",
+                "date-before-1990" if value.year < EARLIEST_YEAR else "date-too-far-ahead",
+                message,
             )
             return None
         return value

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from raa import access
 from raa.dates import add_months, parse_financial_year
+from raa.validators import PlausibleDate
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -27,8 +28,12 @@ class CouncilChoice(forms.Form):
 
 
 class AnnexAForm(CouncilChoice):
-    date_from = forms.DateField(label="From", widget=DATE_INPUT)
-    date_to = forms.DateField(label="To", widget=DATE_INPUT)
+    date_from = forms.DateField(
+        label="From", widget=DATE_INPUT, validators=[PlausibleDate("start of the period")]
+    )
+    date_to = forms.DateField(
+        label="To", widget=DATE_INPUT, validators=[PlausibleDate("end of the period")]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

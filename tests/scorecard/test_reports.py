@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -348,11 +349,23 @@ def test_publishing_refuses_what_it_must(world, journeys, manager, client_for):
         {"scope": f"council-{journeys.pk}", "year": "2023-25", "quarter": "1"},
     )
     assert "is not a financial year" in response.content.decode()
+    next_year = timezone.localdate().year + 1
     response = client_for(manager).post(
         reverse("scorecard:report_new"),
-        {"scope": f"council-{journeys.pk}", "year": "2098-99", "quarter": "1"},
+        {
+            "scope": f"council-{journeys.pk}",
+            "year": f"{next_year}-{(next_year + 1) % 100:02d}",
+            "quarter": "1",
+        },
     )
     assert "has not started yet" in response.content.decode()
+    # A year far ahead (9999-00 once made a date in the year 10000) is not one to choose.
+    for year in ("2098-99", "9999-00"):
+        response = client_for(manager).post(
+            reverse("scorecard:report_new"),
+            {"scope": f"council-{journeys.pk}", "year": year, "quarter": "4"},
+        )
+        assert "Choose a financial year from 1990-91 to" in response.content.decode()
 
 
 def test_the_board_report_command_writes_the_frozen_files_or_live_ones(

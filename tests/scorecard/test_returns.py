@@ -334,3 +334,21 @@ def test_hostile_ids_start_no_line_or_cell_of_the_asglb_returns(
     first_column = {row[0] for row in rows[1:]}
     expected = HOSTILE if level == "child" else HOSTILE[:1]
     assert first_column == {"'" + value for value in expected}
+
+
+def test_a_period_outside_1990_to_next_year_is_refused(world, client_for):
+    client = client_for(world.user(Role.DATA_OFFICER, "A"))
+    for start, end, message in (
+        ("0001-01-01", "2020-03-31", "is before 1990"),
+        ("2020-04-01", "9999-12-31", "is years in the future"),
+    ):
+        response = client.get(
+            "/returns/annex-a/",
+            {
+                "annex-council": world.councils["A"].pk,
+                "annex-date_from": start,
+                "annex-date_to": end,
+            },
+        )
+        assert response.status_code == 400
+        assert message in response.content.decode()
