@@ -13,6 +13,7 @@ from adopters import rules
 from adopters.models import ChildNeeds, HoldPeriod, Household
 from adopters.services import HOUSEHOLD_FIELDS, household_values
 from raa.models import Council
+from raa.validators import refuse_bidi_controls
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FIELDS = [
@@ -102,6 +103,7 @@ class HouseholdForm(HouseholdRulesMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["recruiting_council"].queryset = Council.objects.filter(region=region)
         self.fields["recruiting_council"].label = "Lives in (partner council)"
+        refuse_bidi_controls(self, ("first_applicant", "second_applicant", "outside_agency"))
         self.helper = _helper()
         self.helper.layout = Layout(
             Div(

@@ -8,7 +8,7 @@ save; a *soft* one saves and is shown as a warning on the record.
 from dataclasses import dataclass
 from datetime import date
 
-from raa.dates import add_months
+from raa.dates import add_months, adult_birth_message, before_earliest_message
 
 LABELS = {
     "enquiry_date": "The enquiry",
@@ -56,6 +56,8 @@ def check_household(values: dict, *, today: date) -> list[Problem]:
         value = get(name)
         if value and value > today:
             problems.append(Problem(name, f"{LABELS[name]} date ({d(value)}) is in the future."))
+        elif value and (message := before_earliest_message(f"{LABELS[name]} date", value)):
+            problems.append(Problem(name, message))
     for position, later in enumerate(ORDERED_DATES):
         b = get(later)
         if not b:
@@ -155,6 +157,9 @@ def check_ages(values: dict, *, today: date) -> list[Problem]:
             continue
         if born > today:
             problems.append(Problem(name, f"The date of birth ({d(born)}) is in the future."))
+            continue
+        if message := adult_birth_message(born, today=today):
+            problems.append(Problem(name, message))
             continue
         approved = values.get("approval_date")
         if approved and approved < add_months(born, 12 * ADOPTER_MIN_AGE):
@@ -269,6 +274,8 @@ def check_hold(
     for name, value in (("start_date", start), ("end_date", end)):
         if value and value > today:
             problems.append(Problem(name, f"The date ({d(value)}) is in the future."))
+        elif value and (message := before_earliest_message("The date", value)):
+            problems.append(Problem(name, message))
     if end and end < start:
         problems.append(
             Problem("end_date", f"The end of the hold ({d(end)}) is before its start ({d(start)}).")

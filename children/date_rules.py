@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from children.models import ADOPTED_REASONS, Authority, EventKind
+from raa.dates import MAX_YEARS_BIRTH_TO_CARE, add_months, before_earliest_message
 
 #: The Adoption and Children Act 2002 s42(2): an agency placement must have lasted 10 weeks
 #: before the adopters may apply for the order.
@@ -111,10 +112,39 @@ def check_journey(
     events = sorted(
         events, key=lambda e: (e.date, KIND_ORDER[e.kind], key_of(e) == "new", e.pk or 0)
     )
-    found: list[Finding] = []
+    found: list[Finding] = birth_findings(date_of_birth)
     found += _period_rules(date_of_birth, periods, today)
     found += _event_date_rules(date_of_birth, periods, events, today)
     found += _order_rules(date_of_birth, periods, events)
+    return found
+
+
+def birth_findings(dob: date | None) -> list[Finding]:
+    """The date of birth on its own: not before 1990 (the form of a new child checks this)."""
+    message = dob and before_earliest_message("The date of birth", dob)
+    return [Finding("date-before-1990", True, message, "date_of_birth", "child")] if message else []
+
+
+def birth_long_before_care(dob: date, entered_care: date) -> str | None:
+    """A message if the child was born more than 25 years before entering care, else None."""
+    if entered_care <= add_months(dob, 12 * MAX_YEARS_BIRTH_TO_CARE):
+        return None
+    return (
+        f"The date of birth ({d(dob)}) is more than {MAX_YEARS_BIRTH_TO_CARE} years before the "
+        f"child entered care ({d(entered_care)}); children enter care before they are 18. "
+        "Check both dates."
+    )
+
+
+def _early_dates(record, fields: tuple[tuple[str, str], ...], about) -> list[Finding]:
+    """Hard findings for the record's dates before 1990 (``fields``: name, how a sentence
+    names it)."""
+    found = []
+    for field, what in fields:
+        value = getattr(record, field, None)
+        message = value and before_earliest_message(what, value)
+        if message:
+            found.append(Finding("date-before-1990", True, message, field, about))
     return found
 
 
@@ -123,6 +153,19 @@ def _period_rules(dob: date | None, periods: list, today: date) -> list[Finding]
     for number, period in enumerate(periods):
         about = ("period", key_of(period))
         start = period.entered_care
+        found += _early_dates(
+            period,
+            (
+                ("entered_care", "The date the child entered care"),
+                ("left_care", "The date the child left care"),
+            ),
+            about,
+        )
+        long_before = dob and birth_long_before_care(dob, start)
+        if long_before:
+            found.append(
+                Finding("birth-long-before-care", True, long_before, "entered_care", about)
+            )
         if start > today:
             found.append(
                 Finding(
@@ -210,6 +253,15 @@ def _event_date_rules(dob: date | None, periods: list, events: list, today: date
     found = []
     for event in events:
         about = key_of(event)
+        found += _early_dates(
+            event,
+            (
+                ("date", the_date(event).rsplit(" (", 1)[0]),  # "The placement order date"
+                ("panel_date", "The matching panel date"),
+                ("living_with_carers_since", "The date the child started living with the carers"),
+            ),
+            about,
+        )
         if event.date > today:
             found.append(
                 Finding(

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from adopters.models import Household
 from children import services
-from children.date_rules import Finding
+from children.date_rules import Finding, birth_findings
 from children.models import (
     ADOPTED_REASONS,
     Child,
@@ -21,10 +21,14 @@ from children.models import (
     LeftCareReason,
     PeriodOfCare,
 )
+from children.validators import validate_child_id
 from raa import access
 from raa.models import Council, Membership, Role, User
+from raa.validators import refuse_bidi_controls
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+#: Names and references a person types (the child ID has its own, stricter format).
+NAME_FIELDS = ("first_name", "last_name", "upn", "sibling_group_reference")
 
 
 def social_workers_for(councils) -> QuerySet[User]:
@@ -113,6 +117,8 @@ class ChildForm(VersionedForm, forms.ModelForm):
         self.fields["allocated_social_worker"].label_from_instance = lambda u: (
             u.get_full_name() or u.username
         )
+        self.fields["child_id"].validators.append(validate_child_id)
+        refuse_bidi_controls(self, NAME_FIELDS)
         self.helper = _helper()
 
     def clean_date_of_birth(self) -> date:
@@ -124,6 +130,9 @@ class ChildForm(VersionedForm, forms.ModelForm):
             )
         if self.instance.pk and dob != self.instance.date_of_birth:
             for finding in services.new_hard_findings(self.instance, date_of_birth=dob):
+                self.add_error("date_of_birth", finding.message)
+        elif not self.instance.pk:
+            for finding in birth_findings(dob):
                 self.add_error("date_of_birth", finding.message)
         return dob
 

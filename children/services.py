@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from children.date_rules import Finding, check_journey
+from children.date_rules import Finding, birth_findings, check_journey
 from children.models import (
     ADOPTED_REASONS,
     Authority,
@@ -30,6 +30,7 @@ from children.models import (
     SiblingGroup,
     Stage,
 )
+from children.validators import validate_child_id
 from raa.models import AuditAction, Council, User
 from raa.services import (
     case_record_create,
@@ -242,6 +243,11 @@ def child_create(
     if sibling_group_reference is not None:
         fields["sibling_group"] = _sibling_group(council, sibling_group_reference, acting_user)
     _refuse_future_birth(fields.get("date_of_birth"))
+    refuse(birth_findings(fields.get("date_of_birth")), ["date_of_birth"])
+    try:
+        validate_child_id(fields.get("child_id", ""))
+    except ValidationError as error:
+        raise ValidationError({"child_id": error.messages}) from error
     child = Child(council=council, **fields)
     case_record_create(record=child, acting_user=acting_user, council=council)
     _after_change(child)

@@ -1,11 +1,9 @@
 """The tracking list as CSV and Excel: the same rows as the page (every page of it).
 
-Columns are the page's. A cell that a spreadsheet would read as a formula (starting with
-``=``, ``+``, ``-``, ``@``) is written as text, so a name typed into a record can never run in
-somebody's Excel.
+Columns are the page's. Every cell is written through :mod:`raa.safe_export`, so a name typed
+into a record can never run as a formula in somebody's Excel.
 """
 
-import csv
 import io
 from datetime import date
 
@@ -13,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from raa.safe_export import SafeCsvWriter, append_safe_row
 from scorecard import tracking
 from scorecard.selectors_tracking import Row
 
@@ -28,12 +27,6 @@ CHECK_CODES = {
         ("household_approval_to_match", "Approved to match"),
     ],
 }
-
-
-def _safe(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _check_cells(row: Row, codes) -> list:
@@ -133,12 +126,12 @@ def household_table(rows: list[Row]) -> tuple[list[str], list[list]]:
 
 def as_csv(header: list[str], body: list[list]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)
     writer.writerow(header)
     for line in body:
         writer.writerow(
             [
-                v.strftime("%d/%m/%Y") if isinstance(v, date) else ("" if v is None else _safe(v))
+                v.strftime("%d/%m/%Y") if isinstance(v, date) else ("" if v is None else v)
                 for v in line
             ]
         )
@@ -160,12 +153,12 @@ def as_xlsx(
     book.remove(book.active)
     for title, header, body in sheets:
         sheet = book.create_sheet(title)
-        sheet.append(header)
+        append_safe_row(sheet, header)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for line in body:
-            sheet.append([_safe(v) for v in line])
+            append_safe_row(sheet, line)
         sheet.freeze_panes = "A2"
         for index, name in enumerate(header, start=1):
             letter = get_column_letter(index)
@@ -183,7 +176,7 @@ def as_xlsx(
         sheet.auto_filter.ref = sheet.dimensions
     info = book.create_sheet("About")
     for key, value in about:
-        info.append([key, _safe(value)])
+        append_safe_row(info, [key, value])
     info.column_dimensions["A"].width = 28
     info.column_dimensions["B"].width = 80
     out = io.BytesIO()

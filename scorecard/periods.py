@@ -9,6 +9,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
+
+from raa.dates import check_year
+
 WINDOW = "window"
 YEAR = "year"
 QUARTER = "quarter"
@@ -90,6 +94,7 @@ def parse_label(text: str) -> tuple[int, int]:
             f"'{text}' is neither a financial year (like 2018-19) nor a three-year scorecard "
             "window (like 2014-17)."
         )
+    check_year(first, today=timezone.localdate())
     return first, years
 
 

@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from children.date_rules import birth_long_before_care
 from children.models import CeasedReason, Ethnicity, LeftCareReason, LegalStatus
+from children.validators import validate_child_id
+from raa.dates import EARLIEST_YEAR, implausible_date_message
 
 #: The four files of a set, by the name the importer looks for (any letter case).
 FILES = ("header.csv", "episodes.csv", "placed_for_adoption.csv", "ad1.csv")
@@ -350,6 +356,13 @@ class _RowCheck:
                 "date-unreadable",
                 f"{column} '{text}' is not a date (write dd/mm/yyyy, e.g. 05/11/2019).",
             )
+        elif message := implausible_date_message(column, value, today=timezone.localdate()):
+            self.problem(
+                column,
+                "date-before-1990" if value.year < EARLIEST_YEAR else "date-too-far-ahead",
+                message,
+            )
+            return None
         return value
 
     def code(self, column: str, allowed, *, required: bool, what: str) -> str:
@@ -392,8 +405,10 @@ def read_set(files: Mapping[str, bytes]) -> ReadResult:
             )
             continue
         seen[check.child] = number
-        if len(check.child) > 20:
-            check.problem("CHILD", "child-id-too-long", "CHILD is longer than 20 characters.")
+        try:
+            validate_child_id(check.child)
+        except ValidationError as error:
+            check.problem("CHILD", "child-id-format", f"CHILD: {error.messages[0]}")
         dob = check.date("DOB", required=True)
         sex_text = values.get("SEX", "").upper()
         sex = SEX_CODES.get(sex_text, "") if sex_text else ""
@@ -513,12 +528,27 @@ def read_set(files: Mapping[str, bytes]) -> ReadResult:
         if check.ok and rows is not None:
             rows.placed.append(PlacedRow(number, placed, ceased, reason))
 
+    for rows in result.children.values():
+        _check_birth_before_care(rows, result)
     for child in list(result.errors):
         result.children.pop(child, None)
     for rows in result.children.values():
         rows.episodes.sort(key=lambda e: e.decom)
         rows.placed.sort(key=lambda p: p.date_placed)
     return result
+
+
+def _check_birth_before_care(rows: ChildRows, result: ReadResult) -> None:
+    """A hard error on the header's DOB if the child was born more than 25 years before the
+    first episode starts (the same rule as the child's record)."""
+    if not rows.episodes:
+        return
+    message = birth_long_before_care(rows.header.dob, min(e.decom for e in rows.episodes))
+    if message:
+        header = rows.header
+        check = _RowCheck("header.csv", header.row, {"CHILD": header.child}, result)
+        check.values["DOB"] = f"{header.dob:%d/%m/%Y}"
+        check.problem("DOB", "birth-long-before-care", message)
 
 
 def _same_episode(a: Episode, b: Episode) -> bool:

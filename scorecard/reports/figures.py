@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from raa.dates import add_months
+from raa.dates import add_months, check_year
 from raa.models import Council, Region
 
 #: The five activity counts of DOMAIN A.4, in the order the table shows them.
@@ -41,7 +41,8 @@ def year_label(year: int) -> str:
 
 
 def parse_year(text: str) -> int:
-    """ "2018-19" -> 2018. Raises ValueError with a message naming what is wrong."""
+    """ "2018-19" -> 2018. Raises ValueError with a message naming what is wrong (including a
+    year before 1990-91 or after next year)."""
     parts = text.strip().split("-")
     if len(parts) != 2 or not (parts[0].isdigit() and len(parts[0]) == 4):
         raise ValueError(f"The year {text!r} is not a financial year like 2018-19.")
@@ -51,6 +52,7 @@ def parse_year(text: str) -> int:
             f"The year {text!r} is not a financial year: after {first} comes "
             f"{(first + 1) % 100:02d} (write {year_label(first)})."
         )
+    check_year(first, today=timezone.localdate())
     return first
 
 

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from raa import access
 from raa.models import Council, Region
+from raa.validators import PlausibleDate
 from scorecard.reports.figures import parse_year, year_label
 from scorecard.reports.models import ReportVersion
 
@@ -74,3 +75,4 @@ class NarrativeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.number == 1:
             del self.fields["correction_note"]
+        self.fields["cohort_date"].validators.append(PlausibleDate("cohort date"))

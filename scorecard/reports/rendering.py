@@ -14,6 +14,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from raa.safe_export import append_safe_row
 from scorecard.charts import Series, line_chart
 from scorecard.reports.suppression import SUPPRESSED
 
@@ -159,7 +160,8 @@ def render_pdf(fragment: str, meta: dict) -> bytes:
 
 def render_xlsx(figures: dict, meta: dict) -> bytes:
     """The workbook: an "About" sheet (scope, period, version, narrative), then one sheet per
-    section with each of its tables; numbers are numeric cells, suppressed ones the text "c"."""
+    section with each of its tables; numbers are numeric cells, suppressed ones the text "c".
+    Every row goes through :mod:`raa.safe_export`: narrative text is never a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -168,51 +170,52 @@ def render_xlsx(figures: dict, meta: dict) -> bytes:
     workbook = Workbook()
     about = workbook.active
     about.title = "About"
-    about.append([f"{meta['scope_name']}: quarterly board report {meta['period_label']}"])
+    append_safe_row(about, [f"{meta['scope_name']}: quarterly board report {meta['period_label']}"])
     about["A1"].font = Font(bold=True, size=14)
-    about.append(["Region", meta["region"]])
-    about.append(["Version", meta["version"], meta["status"]])
+    append_safe_row(about, ["Region", meta["region"]])
+    append_safe_row(about, ["Version", meta["version"], meta["status"]])
     if meta["published_at"]:
-        about.append(["Published", meta["published_at"]])
-    about.append(["Figures computed", _computed_label(figures)])
+        append_safe_row(about, ["Published", meta["published_at"]])
+    append_safe_row(about, ["Figures computed", _computed_label(figures)])
     if meta["correction_note"]:
-        about.append(["Correction", meta["correction_note"]])
-    about.append(
+        append_safe_row(about, ["Correction", meta["correction_note"]])
+    append_safe_row(
+        about,
         [
             "Suppression",
             'Counts from 1 to 5 are shown as "c", and so is any other figure that would give '
             "one away.",
-        ]
+        ],
     )
-    about.append([])
+    append_safe_row(about, [])
     for part in meta["narrative"]:
-        about.append([part["title"]])
+        append_safe_row(about, [part["title"]])
         about.cell(row=about.max_row, column=1).font = bold
-        about.append([part["text"] or "–"])
+        append_safe_row(about, [part["text"] or "–"])
         about.cell(row=about.max_row, column=1).alignment = Alignment(wrap_text=True)
     about.column_dimensions["A"].width = 100
     formats = {"percent": "0.0", "days": "#,##0", "count": "#,##0"}
     for section in figures["sections"]:
         sheet = workbook.create_sheet(section["title"][:31])
-        sheet.append([section["title"]])
+        append_safe_row(sheet, [section["title"]])
         sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([section["intro"]])
+        append_safe_row(sheet, [section["intro"]])
         for t in section["tables"]:
-            sheet.append([])
-            sheet.append([t["title"]])
+            append_safe_row(sheet, [])
+            append_safe_row(sheet, [t["title"]])
             sheet.cell(row=sheet.max_row, column=1).font = bold
-            sheet.append([c["label"] for c in t["columns"]])
+            append_safe_row(sheet, [c["label"] for c in t["columns"]])
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
             for row in t["rows"]:
-                sheet.append([None if v is None else v for v in row])
+                append_safe_row(sheet, row)
                 for cell, column in zip(sheet[sheet.max_row], t["columns"], strict=False):
                     if isinstance(cell.value, int | float):
                         cell.number_format = formats.get(column["kind"], "General")
                     elif cell.value == SUPPRESSED:
                         cell.alignment = Alignment(horizontal="right")
             if t["note"]:
-                sheet.append([t["note"]])
+                append_safe_row(sheet, [t["note"]])
         sheet.column_dimensions["A"].width = 70
         for i in range(2, 10):
             sheet.column_dimensions[get_column_letter(i)].width = 16

@@ -1,5 +1,6 @@
 """Ofsted Annex A List 10 (children in the adoption process) and List 11 (adopters), with the
-columns of the sample workbook (liia-tools ``spec/annex_a/samples/Annex_A.xlsx``)."""
+columns of the sample workbook (liia-tools ``spec/annex_a/samples/Annex_A.xlsx``). Cells are
+written through :mod:`raa.safe_export` (no formula from the data)."""
 
 import io
 from datetime import date
@@ -7,6 +8,7 @@ from datetime import date
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from raa.safe_export import append_safe_row
 from scorecard.returns.selectors import ChildRow, HouseholdRow
 
 LIST_10_COLUMNS = [
@@ -168,11 +170,11 @@ def workbook(children: list[ChildRow], households: list[HouseholdRow], period_en
 
 
 def _fill(sheet, columns: list[str], rows: list[list]) -> None:
-    sheet.append(columns)
+    append_safe_row(sheet, columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for values in rows:
-        sheet.append(values)
+        append_safe_row(sheet, values)
     for column in sheet.iter_cols(min_row=2):
         for cell in column:
             if isinstance(cell.value, date):

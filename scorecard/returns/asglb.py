@@ -1,12 +1,13 @@
 """The ASGLB quarterly returns as CSV: one row per child (DOMAIN.md Part B §5.3) and one per
 adopter household (§5.4), for the financial year to the end of the quarter (Q4: the whole
-year). Dates are dd/mm/yyyy; codes are the 903 / DfE codes."""
+year). Dates are dd/mm/yyyy; codes are the 903 / DfE codes. Cells are written through
+:mod:`raa.safe_export` (no formula from the data)."""
 
-import csv
 import io
 from datetime import date, timedelta
 
 from raa.dates import add_months
+from raa.safe_export import SafeCsvWriter
 from scorecard.returns.selectors import ChildRow, HouseholdRow
 
 CHILD_COLUMNS = [
@@ -75,7 +76,7 @@ def _flag(value: bool) -> str:
 
 def child_level(rows: list[ChildRow]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out, lineterminator="\n")
     writer.writerow(CHILD_COLUMNS)
     for row in rows:
         child = row.child
@@ -115,7 +116,7 @@ def child_level(rows: list[ChildRow]) -> str:
 
 def adopter_level(rows: list[HouseholdRow]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out, lineterminator="\n")
     writer.writerow(ADOPTER_COLUMNS)
     for row in rows:
         household = row.household

@@ -1,16 +1,15 @@
 """The choices a person makes for a return: council, period, quarter."""
 
-import re
 from datetime import date
 
 from django import forms
 from django.utils import timezone
 
 from raa import access
-from raa.dates import add_months
+from raa.dates import add_months, parse_financial_year
+from raa.validators import PlausibleDate
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def current_financial_year(today: date) -> str:
@@ -29,8 +28,12 @@ class CouncilChoice(forms.Form):
 
 
 class AnnexAForm(CouncilChoice):
-    date_from = forms.DateField(label="From", widget=DATE_INPUT)
-    date_to = forms.DateField(label="To", widget=DATE_INPUT)
+    date_from = forms.DateField(
+        label="From", widget=DATE_INPUT, validators=[PlausibleDate("start of the period")]
+    )
+    date_to = forms.DateField(
+        label="To", widget=DATE_INPUT, validators=[PlausibleDate("end of the period")]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,7 +69,8 @@ class AsglbForm(CouncilChoice):
 
     def clean_year(self) -> str:
         year = self.cleaned_data["year"].strip()
-        match = YEAR.match(year)
-        if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-            raise forms.ValidationError("Write the financial year as 2024-25.")
+        try:
+            parse_financial_year(year, today=timezone.localdate())
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
         return year

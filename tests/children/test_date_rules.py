@@ -78,6 +78,25 @@ def test_the_complete_journey_breaks_no_rule():
 # (rule, hard?, how the journey is broken, words the message must hold)
 CASES = [
     (
+        "date-before-1990",
+        True,
+        lambda j: j.update(date_of_birth=date(1, 1, 1)) or j,
+        "The date of birth (01/01/0001) is before 1990",
+    ),
+    (
+        "date-before-1990",
+        True,
+        lambda j: with_date(j, 1, date(1989, 5, 1)),
+        "The permanence decision date (01/05/1989) is before 1990",
+    ),
+    (
+        "birth-long-before-care",
+        True,
+        lambda j: j.update(date_of_birth=date(1994, 12, 31)) or j,
+        "The date of birth (31/12/1994) is more than 25 years before the child entered care "
+        "(15/01/2020)",
+    ),
+    (
         "future-date",
         True,
         lambda j: added(

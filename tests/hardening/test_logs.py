@@ -95,3 +95,28 @@ def test_a_locked_account_logs_the_username_only(client, world, log_lines, setti
         client.post("/accounts/login/", {"username": "board_member-c", "password": "nope"})
     user = world.user(Role.BOARD_MEMBER, "C")
     assert not any(user.last_name in line for line in log_lines)
+
+
+def test_the_demo_servers_request_log_has_paths_without_query_strings():
+    """`make demo` serves with runserver, whose request log (django.server) would print the
+    searched name; as configured in settings it prints the path only."""
+    from django.core.servers.basehttp import WSGIRequestHandler
+
+    lines = Everything()
+    server_log = logging.getLogger("django.server")
+    server_log.addHandler(lines)
+    try:
+        request = WSGIRequestHandler.__new__(WSGIRequestHandler)  # no socket: just its log
+        request.request = None
+        for line in (
+            f"GET /children/?q={LAST}&page=2 HTTP/1.1",
+            f"GET /adopters/?q={FIRST} HTTP/1.1",
+        ):
+            request.requestline = line
+            request.log_request(200, 512)
+    finally:
+        server_log.removeHandler(lines)
+    assert lines.lines == [
+        'django.server INFO "GET /children/ HTTP/1.1" 200 512',
+        'django.server INFO "GET /adopters/ HTTP/1.1" 200 512',
+    ]

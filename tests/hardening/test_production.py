@@ -43,6 +43,7 @@ def test_production_answers_carry_the_security_headers():
     assert headers["x-frame-options"] == "DENY"
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "same-origin"
+    assert "no-store" in headers["cache-control"]  # no page is kept by a browser or proxy
     # Plain http is sent to https.
     assert seen["plain_status"] == 301
     assert seen["plain_location"].startswith("https://")

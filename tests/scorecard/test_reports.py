@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -24,6 +25,7 @@ from scorecard.reports.models import (
     VersionStatus,
 )
 from scorecard.reports.tasks import render_board_report
+from tests.formulas import HOSTILE, assert_no_formula_in_workbook
 from tests.scorecard.report_world import publish_now
 
 YEAR, QUARTER = 2023, 4  # 2023-24 Q4: January to March 2024; window 2021-24
@@ -347,11 +349,23 @@ def test_publishing_refuses_what_it_must(world, journeys, manager, client_for):
         {"scope": f"council-{journeys.pk}", "year": "2023-25", "quarter": "1"},
     )
     assert "is not a financial year" in response.content.decode()
+    next_year = timezone.localdate().year + 1
     response = client_for(manager).post(
         reverse("scorecard:report_new"),
-        {"scope": f"council-{journeys.pk}", "year": "2098-99", "quarter": "1"},
+        {
+            "scope": f"council-{journeys.pk}",
+            "year": f"{next_year}-{(next_year + 1) % 100:02d}",
+            "quarter": "1",
+        },
     )
     assert "has not started yet" in response.content.decode()
+    # A year far ahead (9999-00 once made a date in the year 10000) is not one to choose.
+    for year in ("2098-99", "9999-00"):
+        response = client_for(manager).post(
+            reverse("scorecard:report_new"),
+            {"scope": f"council-{journeys.pk}", "year": year, "quarter": "4"},
+        )
+        assert "Choose a financial year from 1990-91 to" in response.content.decode()
 
 
 def test_the_board_report_command_writes_the_frozen_files_or_live_ones(
@@ -490,3 +504,21 @@ def test_the_narrative_may_not_name_a_child(world, journeys, manager, client_for
     assert version.summary == "" and version.risks == ""
     response = client.post(url, {**blank, "summary": "Seven children were adopted."})
     assert response.status_code == 302
+
+
+def test_formulas_typed_into_the_report_are_text_in_the_workbook(world, journeys, manager):
+    """Narrative and council names a spreadsheet would run are written as text: the sheet XML
+    holds no formula, and the figures stay numbers."""
+    from raa.models import Council
+
+    Council.objects.filter(pk=journeys.pk).update(name=HOSTILE[1])
+    version = publish_now(
+        draft_for_c(world, manager, summary=HOSTILE[0], risks=HOSTILE[2]), manager
+    )
+    content = bytes(version.files.get(format=FileFormat.XLSX).content)
+    assert_no_formula_in_workbook(content)
+    workbook = load_workbook(io.BytesIO(content))
+    values = {c for ws in workbook for row in ws.iter_rows(values_only=True) for c in row if c}
+    assert {"'" + HOSTILE[0], "'" + HOSTILE[2]} <= values
+    assert not any(isinstance(v, str) and v.startswith(HOSTILE[1]) for v in values)
+    assert 549 in values  # A1's mean, still a number

@@ -27,6 +27,7 @@ from tests.children.ssda903_sets import (
 )
 from tests.conftest import PEER_DATA
 from tests.factories import HouseholdFactory
+from tests.formulas import HOSTILE, assert_no_formula_in_csv, assert_no_formula_in_workbook
 
 SAMPLE = PEER_DATA / "liia-tools/liiatools/spec/annex_a/samples/Annex_A.xlsx"
 
@@ -262,3 +263,92 @@ def test_bad_choices_say_what_is_wrong(world, client_for):
         },
     )
     assert response.status_code == 400 and "is before the start" in response.content.decode()
+
+
+@pytest.fixture
+def hostile_records(world):
+    """Council C: a child in the process for each hostile ID, and a household recruited by C
+    with a hostile reference, written to the database directly (no form checked them)."""
+    from children.models import PeriodOfCare
+    from children.services import refresh_journey_summaries
+
+    council = world.councils["C"]
+    household = HouseholdFactory(
+        region=world.region,
+        recruiting_council=council,
+        reference=HOSTILE[0],
+        enquiry_date=date(2019, 5, 1),
+    )
+    for n, child_id in enumerate(HOSTILE):
+        child = Child.objects.create(
+            council=council,
+            child_id=child_id,
+            first_name="Formula",
+            last_name=f"Test{n}",
+            date_of_birth=date(2018, 1, 1),
+        )
+        PeriodOfCare.objects.create(child=child, entered_care=date(2019, 1, 1))
+        JourneyEvent.objects.create(
+            child=child,
+            kind=EventKind.ADM_DECISION,
+            date=date(2019, 6, 1),
+            recorded_by=world.user(Role.SOCIAL_WORKER, "C"),
+        )
+    refresh_journey_summaries(Child.objects.filter(council=council))
+    return council, household
+
+
+def download(client, url: str, **form):
+    """A return's download, the form's fields under its prefix."""
+    ((prefix, fields),) = form.items()
+    response = client.get(url, {f"{prefix}-{k}": v for k, v in fields.items()})
+    assert response.status_code == 200
+    return response
+
+
+def test_hostile_ids_are_text_in_the_annex_a_workbook(hostile_records, world, client_for):
+    council, _ = hostile_records
+    response = download(
+        client_for(world.user(Role.DATA_OFFICER, "C")),
+        "/returns/annex-a/",
+        annex={"council": council.pk, "date_from": "2019-04-01", "date_to": "2020-03-31"},
+    )
+    assert_no_formula_in_workbook(response.content)
+    ids = {r["Child Unique ID"] for r in sheet_rows(response.content, "List 10")}
+    assert ids == {"'" + child_id for child_id in HOSTILE}  # shown as typed, as text
+    families = {r["Family identifier"] for r in sheet_rows(response.content, "List 11")}
+    assert families == {"'" + HOSTILE[0]}
+
+
+@pytest.mark.parametrize("level", ["child", "adopter"])
+def test_hostile_ids_start_no_line_or_cell_of_the_asglb_returns(
+    hostile_records, world, client_for, level
+):
+    council, _ = hostile_records
+    response = download(
+        client_for(world.user(Role.DATA_OFFICER, "C")),
+        "/returns/asglb/",
+        asglb={"council": council.pk, "year": "2019-20", "quarter": "4", "level": level},
+    )
+    rows = assert_no_formula_in_csv(response.content.decode())
+    first_column = {row[0] for row in rows[1:]}
+    expected = HOSTILE if level == "child" else HOSTILE[:1]
+    assert first_column == {"'" + value for value in expected}
+
+
+def test_a_period_outside_1990_to_next_year_is_refused(world, client_for):
+    client = client_for(world.user(Role.DATA_OFFICER, "A"))
+    for start, end, message in (
+        ("0001-01-01", "2020-03-31", "is before 1990"),
+        ("2020-04-01", "9999-12-31", "is years in the future"),
+    ):
+        response = client.get(
+            "/returns/annex-a/",
+            {
+                "annex-council": world.councils["A"].pk,
+                "annex-date_from": start,
+                "annex-date_to": end,
+            },
+        )
+        assert response.status_code == 400
+        assert message in response.content.decode()

@@ -13,9 +13,11 @@ from django.db.models import F, Value
 from django.db.models.fields import DateField
 from openpyxl import load_workbook
 
+from children.models import Child
 from raa.dates import add_months
 from raa.models import AuditEvent, Council, Role
 from scorecard.sql_dates import AddDays, AddMonths
+from tests.formulas import HOSTILE, assert_no_formula_in_csv, assert_no_formula_in_workbook
 from tests.scorecard.tracking_journeys import make_child, make_household
 
 URL = "/tracking/"
@@ -188,6 +190,21 @@ def test_a_formula_in_a_name_is_exported_as_text(client_for, world, journeys):
     child.save()
     response = client_for(world.user(Role.TEAM_MANAGER, "C")).get("/tracking/export.csv")
     assert "'=HYPERLINK(1)" in response.content.decode()
+
+
+def test_hostile_child_ids_are_text_in_both_tracking_exports(client_for, world, journeys):
+    for child, hostile in zip(
+        (journeys["over"], journeys["over2"], journeys["due"]), HOSTILE, strict=False
+    ):
+        Child.objects.filter(pk=child.pk).update(child_id=hostile)
+    client = client_for(world.user(Role.TEAM_MANAGER, "C"))
+    rows = assert_no_formula_in_csv(client.get("/tracking/export.csv").content.decode())
+    assert {"'" + h for h in HOSTILE[:3]} <= {row[0] for row in rows}
+    content = client.get("/tracking/export.xlsx").content
+    assert_no_formula_in_workbook(content)
+    book = load_workbook(io.BytesIO(content))
+    values = {c for ws in book for row in ws.iter_rows(values_only=True) for c in row}
+    assert {"'" + h for h in HOSTILE[:3]} <= values
 
 
 def test_social_workers_see_the_list_but_may_not_export(client_for, world, journeys):

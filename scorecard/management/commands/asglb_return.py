@@ -1,12 +1,13 @@
 """``asglb_return --year YYYY-YY --quarter N --council CODE --level child|adopter --output FILE``:
 the ASGLB quarterly child-level or adopter-level return as CSV. Logged in the audit trail."""
 
-import re
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from raa.dates import parse_financial_year
 from scorecard.management.commands.annex_a import council_and_user
 from scorecard.returns.services import export_asglb
 
@@ -23,9 +24,10 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="the person the export is logged as")
 
     def handle(self, *args, year, quarter, council, level, output, user=None, **options):
-        match = re.match(r"^(\d{4})-(\d{2})$", year)
-        if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-            raise CommandError("Write the financial year as 2024-25.")
+        try:
+            parse_financial_year(year, today=timezone.localdate())
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         found, acting = council_and_user(council, user)
         export = export_asglb(
             council=found, year=year, quarter=quarter, level=level, acting_user=acting
