@@ -22,7 +22,7 @@ from adopters.models import ContactLevel, HoldPeriod, Household, NeedLevel, Stag
 from children.models import EventKind, JourneyEvent
 from raa import access
 from raa.history import history_rows
-from raa.models import AuditAction
+from raa.models import AuditAction, Region
 from raa.services import audit_record, audit_search, audit_view, region_get_or_create
 from scorecard import tracking
 
@@ -38,6 +38,17 @@ def get_visible_household(user, pk: int) -> Household:
 def may_add_households(user) -> bool:
     """Households belong to the region, so only region-scope case staff add them."""
     return bool(access.region_ids_for(user, access.CASE_EDIT_ROLES))
+
+
+def adding_region(user) -> Region:
+    """The region a new household belongs to: the one over which the person is region-scope
+    case staff (not merely the first region there is)."""
+    region = (
+        Region.objects.filter(pk__in=access.region_ids_for(user, access.CASE_EDIT_ROLES))
+        .order_by("pk")
+        .first()
+    )
+    return region or region_get_or_create()
 
 
 def may_edit_household(user, household: Household) -> bool:
@@ -221,11 +232,12 @@ def household_create_view(request):
     access.require_role(request.user, access.CASE_VIEW_ROLES)
     if not may_add_households(request.user):
         raise PermissionDenied("Households are added by the region's adoption team.")
-    form = HouseholdForm(request.POST or None, region=region_get_or_create())
+    region = adding_region(request.user)
+    form = HouseholdForm(request.POST or None, region=region)
     if request.method == "POST" and form.is_valid():
         try:
             household = services.household_create(
-                region=region_get_or_create(), acting_user=request.user, **form.service_fields()
+                region=region, acting_user=request.user, **form.service_fields()
             )
         except ValidationError as error:
             put_errors(form, error)
