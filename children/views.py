@@ -178,9 +178,9 @@ def child_detail(request, pk: int):
             "may_edit": may_edit,
             "may_reopen": child.is_closed
             and access.may_edit_council_records(request.user, child.council_id)
-            and access.has_role_over(request.user, access.REOPEN_ROLES, child.council_id),
+            and access.has_role_over(request.user, access.REOPEN_ROLES, child.council),
             "may_see_history": access.has_role_over(
-                request.user, access.HISTORY_ROLES, child.council_id
+                request.user, access.HISTORY_ROLES, child.council
             ),
             "next_steps": [(k, EventKind(k).label) for k in NEXT_STEPS.get(child.stage, [])],
             "all_steps": EventKind.choices,
@@ -197,7 +197,7 @@ def child_detail(request, pk: int):
 
 def child_history(request, pk: int):
     child = get_visible_child(request.user, pk)
-    access.require_role_over(request.user, access.HISTORY_ROLES, child.council_id)
+    access.require_role_over(request.user, access.HISTORY_ROLES, child.council)
     audit_view(user=request.user, obj=child, council=child.council)
     return render(
         request,
@@ -449,7 +449,7 @@ def child_close_view(request, pk: int):
 
 def child_reopen_view(request, pk: int):
     child = get_editable_child(request.user, pk)
-    access.require_role_over(request.user, access.REOPEN_ROLES, child.council_id)
+    access.require_role_over(request.user, access.REOPEN_ROLES, child.council)
     if request.method == "POST":
         try:
             services.child_reopen(child=child, acting_user=request.user)

@@ -131,18 +131,26 @@ def region_ids_for(user, allowed: Iterable[str]) -> set[int]:
     return {m.region_id for m in memberships(user) if m.role in allowed and m.council_id is None}
 
 
-def has_role_over(user, allowed: Iterable[str], council_id: int) -> bool:
+def has_role_over(user, allowed: Iterable[str], council: Council) -> bool:
     """True if the person holds one of the roles over this council: a membership of the council
     itself, of its whole region, or the administrator role. A role held over another council
     does not count (someone who is a team manager in one council and a social worker in another
-    is a social worker in the second)."""
-    return council_id in council_ids_for(user, allowed)
+    is a social worker in the second). No query beyond the person's memberships."""
+    allowed = set(allowed)
+    return any(
+        m.role == R.ADMINISTRATOR
+        or (
+            m.role in allowed
+            and (m.council_id == council.pk if m.council_id else m.region_id == council.region_id)
+        )
+        for m in memberships(user)
+    )
 
 
-def require_role_over(user, allowed: Iterable[str], council_id: int) -> None:
+def require_role_over(user, allowed: Iterable[str], council: Council) -> None:
     """Raise PermissionDenied (403) unless the person holds one of the roles over the council of
     the record. Call it after fetching the record through its scoped queryset (404 first)."""
-    if not has_role_over(user, allowed, council_id):
+    if not has_role_over(user, allowed, council):
         raise PermissionDenied("Your role over this record's council does not allow this.")
 
 

@@ -87,9 +87,8 @@ def _sees_children(user, scope: Scope) -> bool:
     children over the council, or over every council of the region for the region's figures.
     A role that sees children in another council does not count (the list would be another
     council's children, or an incomplete list presented as the whole)."""
-    visible = access.council_ids_for(user, access.CASE_VIEW_ROLES)
     if scope.council is not None:
-        return scope.council.pk in visible
+        return access.has_role_over(user, access.CASE_VIEW_ROLES, scope.council)
     return access.has_region_role_over(user, access.CASE_VIEW_ROLES, scope.region.pk)
 
 

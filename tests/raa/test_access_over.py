@@ -40,9 +40,9 @@ def test_the_access_rules_ask_about_the_records_council_and_region(
     person = z_adopter_and_a_worker
     region_z, council_z = second_region
     a, b = world.councils["A"], world.councils["B"]
-    assert access.has_role_over(person, access.CASE_EDIT_ROLES, a.pk)
-    assert access.has_role_over(person, access.CASE_EDIT_ROLES, council_z.pk)
-    assert not access.has_role_over(person, access.CASE_EDIT_ROLES, b.pk)
+    assert access.has_role_over(person, access.CASE_EDIT_ROLES, a)
+    assert access.has_role_over(person, access.CASE_EDIT_ROLES, council_z)
+    assert not access.has_role_over(person, access.CASE_EDIT_ROLES, b)
     assert access.has_region_role_over(person, access.CASE_EDIT_ROLES, region_z.pk)
     assert not access.has_region_role_over(person, access.CASE_EDIT_ROLES, world.region.pk)
     # a household of the test region linked with council A's child: seen through A, not
