@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from adopters.models import HoldPeriod, Household
-from raa.admin import NoDeleteAdmin
+from raa.admin import AuditedCaseAdmin
 
 
 class HoldPeriodInline(admin.TabularInline):
@@ -11,7 +11,7 @@ class HoldPeriodInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(NoDeleteAdmin):
+class HouseholdAdmin(AuditedCaseAdmin):
     list_display = [
         "reference",
         "first_applicant",

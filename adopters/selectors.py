@@ -13,10 +13,35 @@ from adopters.models import (
     NeedLevel,
     StageCode,
 )
+from adopters.querysets import LINKING_EVENT_KINDS
+from raa import access
 from scorecard import tracking
 
 #: Stages of the pipeline view, in order.
 PIPELINE = list(StageCode)
+
+
+def linked_council_ids(household: Household) -> set[int]:
+    """The councils whose children are linked, matched or placed with the household (steps
+    entered in error aside): council staff see a household, and hold their roles over it,
+    through these. One query."""
+    from children.models import JourneyEvent
+
+    return set(
+        JourneyEvent.objects.filter(
+            household=household, kind__in=LINKING_EVENT_KINDS, entered_in_error=False
+        ).values_list("child__council_id", flat=True)
+    )
+
+
+def has_role_over(user, roles, household: Household) -> bool:
+    """Whether the person holds one of the roles over this household (raa.access)."""
+    return access.has_role_over_household(
+        user,
+        roles,
+        region_id=household.region_id,
+        linked_council_ids=linked_council_ids(household),
+    )
 
 
 def pipeline_counts(households: QuerySet[Household]) -> list[tuple[str, str, int]]:

@@ -22,7 +22,8 @@ from adopters.models import ContactLevel, HoldPeriod, Household, NeedLevel, Stag
 from children.models import EventKind, JourneyEvent
 from raa import access
 from raa.history import history_rows
-from raa.services import audit_view, region_get_or_create
+from raa.models import AuditAction, Region
+from raa.services import audit_record, audit_search, audit_view, region_get_or_create
 from scorecard import tracking
 
 
@@ -34,14 +35,31 @@ def get_visible_household(user, pk: int) -> Household:
     )
 
 
-def may_edit_households(user) -> bool:
-    """Households belong to the region, so only region-scope case staff change them."""
+def may_add_households(user) -> bool:
+    """Households belong to the region, so only region-scope case staff add them."""
     return bool(access.region_ids_for(user, access.CASE_EDIT_ROLES))
+
+
+def adding_region(user) -> Region:
+    """The region a new household belongs to: the one over which the person is region-scope
+    case staff (not merely the first region there is)."""
+    region = (
+        Region.objects.filter(pk__in=access.region_ids_for(user, access.CASE_EDIT_ROLES))
+        .order_by("pk")
+        .first()
+    )
+    return region or region_get_or_create()
+
+
+def may_edit_household(user, household: Household) -> bool:
+    """Only case staff over the household's whole region change it (a region role held over
+    another region does not count)."""
+    return access.has_region_role_over(user, access.CASE_EDIT_ROLES, household.region_id)
 
 
 def get_editable_household(user, pk: int) -> Household:
     household = get_visible_household(user, pk)
-    if not may_edit_households(user):
+    if not may_edit_household(user, household):
         raise PermissionDenied("Households are changed by the region's adoption team.")
     return household
 
@@ -83,6 +101,8 @@ def household_list(request):
     if stage in StageCode.values:
         households = households.filter(derived_stage=stage)
     page = Paginator(households.order_by("reference"), 50).get_page(request.GET.get("page"))
+    if search:
+        audit_search(user=request.user, object_type="household_list", found=page.paginator.count)
     attention = selectors.needing_attention(visible, today=today, table=table)
     return render(
         request,
@@ -94,7 +114,7 @@ def household_list(request):
             "pipeline": selectors.pipeline_counts(visible),
             "attention": attention,
             "due_days": table["due_soon"].amount,
-            "may_add": may_edit_households(request.user),
+            "may_add": may_add_households(request.user),
         },
     )
 
@@ -119,7 +139,7 @@ def household_detail(request, pk: int):
         )
     }
     holds = list(household.hold_periods.all())
-    may_edit = may_edit_households(request.user)
+    may_edit = may_edit_household(request.user, household)
     stage = household.stage_code
     next_steps = (
         [] if household.left_date or stage == StageCode.ON_HOLD else NEXT_STEPS.get(stage, [])
@@ -140,7 +160,9 @@ def household_detail(request, pk: int):
             "may_edit": may_edit,
             # A household caring for (or matched with) a child is not put on hold.
             "may_hold": stage not in (StageCode.MATCHED, StageCode.PLACED, StageCode.ADOPTED),
-            "may_see_history": access.has_role(request.user, access.HISTORY_ROLES),
+            "may_see_history": selectors.has_role_over(
+                request.user, access.HISTORY_ROLES, household
+            ),
             "tab": "record",
         },
     )
@@ -178,7 +200,8 @@ def timeline(
 
 def household_history(request, pk: int):
     household = get_visible_household(request.user, pk)
-    access.require_role(request.user, access.HISTORY_ROLES)
+    if not selectors.has_role_over(request.user, access.HISTORY_ROLES, household):
+        raise PermissionDenied("Your role over this household does not include its history.")
     audit_view(user=request.user, obj=household, council=None)
     return render(
         request,
@@ -207,13 +230,14 @@ def form_page(request, form, title: str, household: Household | None = None, lea
 
 def household_create_view(request):
     access.require_role(request.user, access.CASE_VIEW_ROLES)
-    if not may_edit_households(request.user):
+    if not may_add_households(request.user):
         raise PermissionDenied("Households are added by the region's adoption team.")
-    form = HouseholdForm(request.POST or None, region=region_get_or_create())
+    region = adding_region(request.user)
+    form = HouseholdForm(request.POST or None, region=region)
     if request.method == "POST" and form.is_valid():
         try:
             household = services.household_create(
-                region=region_get_or_create(), acting_user=request.user, **form.service_fields()
+                region=region, acting_user=request.user, **form.service_fields()
             )
         except ValidationError as error:
             put_errors(form, error)
@@ -243,6 +267,14 @@ def household_edit_view(request, pk: int):
             else:
                 messages.info(request, "Nothing had changed, so nothing was saved.")
             return redirect("adopters:detail", pk=household.pk)
+    # The form shows the whole household, so showing it is a read of the record.
+    audit_record(
+        user=request.user,
+        action=AuditAction.VIEWED,
+        object_type="household",
+        object_id=household.pk,
+        detail="edit form",
+    )
     return form_page(request, form, f"Change household {household.reference}", household)
 
 
@@ -308,7 +340,7 @@ def get_family_finding_child(user, pk: int, *, edit: bool):
 
     child = get_visible_child(user, pk)
     roles = access.CASE_EDIT_ROLES if edit else access.CASE_VIEW_ROLES
-    if not access.region_ids_for(user, roles):
+    if not access.has_region_role_over(user, roles, child.council.region_id):
         raise PermissionDenied("Family finding is done by the region's adoption team.")
     return child
 
@@ -317,9 +349,9 @@ def family_finding(request, pk: int):
     child = get_family_finding_child(request.user, pk, edit=False)
     today = timezone.localdate()
     needs = selectors.Needs.for_child(child)
-    may_record = bool(access.region_ids_for(request.user, access.CASE_EDIT_ROLES)) and not (
-        child.is_closed
-    )
+    may_record = access.has_region_role_over(
+        request.user, access.CASE_EDIT_ROLES, child.council.region_id
+    ) and not (child.is_closed)
     group = services.children_placed_together(child)
     ffa = JourneyEvent.objects.filter(child=child, kind=EventKind.FFA_DECISION).exists()
     ranked = selectors.rank_households(

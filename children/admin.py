@@ -4,7 +4,7 @@ forms, which apply the date rules, write the history and mark the scorecard for 
 from django.contrib import admin
 
 from children.models import Child, ImportRun, JourneyEvent, PeriodOfCare, SiblingGroup
-from raa.admin import NoDeleteAdmin
+from raa.admin import AuditedCaseAdmin, NoDeleteAdmin
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -31,7 +31,7 @@ class JourneyEventInline(ReadOnlyInline):
 
 
 @admin.register(Child)
-class ChildAdmin(NoDeleteAdmin):
+class ChildAdmin(AuditedCaseAdmin):
     list_display = ["child_id", "first_name", "last_name", "council", "stage", "closed_on"]
     list_filter = ["council", "stage"]
     search_fields = ["child_id", "first_name", "last_name"]

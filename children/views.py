@@ -37,7 +37,8 @@ from children.selectors import (
     quality_rule_counts,
 )
 from raa import access
-from raa.services import audit_view
+from raa.models import AuditAction
+from raa.services import audit_record, audit_search, audit_view
 from scorecard import tracking
 
 #: The steps a social worker most likely records next, by stage.
@@ -134,6 +135,8 @@ def child_list(request):
     page = Paginator(children_list(request.user, filters, today=today), 50).get_page(
         request.GET.get("page")
     )
+    if filters.search:
+        audit_search(user=request.user, object_type="child_list", found=page.paginator.count)
     for child in page:
         child.days_in_care = (
             (today - child.entered_care_date).days
@@ -175,14 +178,18 @@ def child_detail(request, pk: int):
             "may_edit": may_edit,
             "may_reopen": child.is_closed
             and access.may_edit_council_records(request.user, child.council_id)
-            and access.has_role(request.user, access.REOPEN_ROLES),
-            "may_see_history": access.has_role(request.user, access.HISTORY_ROLES),
+            and access.has_role_over(request.user, access.REOPEN_ROLES, child.council),
+            "may_see_history": access.has_role_over(
+                request.user, access.HISTORY_ROLES, child.council
+            ),
             "next_steps": [(k, EventKind(k).label) for k in NEXT_STEPS.get(child.stage, [])],
             "all_steps": EventKind.choices,
             # Family finding (adopters app) is the region's adoption team's work.
             "may_find_family": may_edit
             and child.stage in (Stage.WAITING, Stage.WAITING_PO, Stage.LINKED, Stage.MATCHED)
-            and bool(access.region_ids_for(request.user, access.CASE_EDIT_ROLES)),
+            and access.has_region_role_over(
+                request.user, access.CASE_EDIT_ROLES, child.council.region_id
+            ),
             "tab": "record",
         },
     )
@@ -190,7 +197,7 @@ def child_detail(request, pk: int):
 
 def child_history(request, pk: int):
     child = get_visible_child(request.user, pk)
-    access.require_role(request.user, access.HISTORY_ROLES)
+    access.require_role_over(request.user, access.HISTORY_ROLES, child.council)
     audit_view(user=request.user, obj=child, council=child.council)
     return render(
         request,
@@ -283,6 +290,15 @@ def child_edit_view(request, pk: int):
     )
     if saved:
         return done(request, child, "Saved." if changed else None)
+    # The form shows the whole record, so showing it is a read of the record.
+    audit_record(
+        user=request.user,
+        action=AuditAction.VIEWED,
+        object_type="child",
+        object_id=child.pk,
+        council=child.council,
+        detail="edit form",
+    )
     return form_page(request, form, f"Change {child.full_name}'s details", child)
 
 
@@ -433,7 +449,7 @@ def child_close_view(request, pk: int):
 
 def child_reopen_view(request, pk: int):
     child = get_editable_child(request.user, pk)
-    access.require_role(request.user, access.REOPEN_ROLES)
+    access.require_role_over(request.user, access.REOPEN_ROLES, child.council)
     if request.method == "POST":
         try:
             services.child_reopen(child=child, acting_user=request.user)

@@ -69,7 +69,10 @@ def has_role(user, allowed: Iterable[str]) -> bool:
 
 
 def require_role(user, allowed: Iterable[str]) -> None:
-    """Raise PermissionDenied (403) unless the person holds one of the roles somewhere."""
+    """Raise PermissionDenied (403) unless the person holds one of the roles somewhere.
+
+    For pages that are not about one record or council (lists, forms that offer a choice of
+    councils). A check on a record uses :func:`require_role_over`."""
     if not has_role(user, allowed):
         raise PermissionDenied("Your role does not give you access to this page.")
 
@@ -126,6 +129,48 @@ def region_ids_for(user, allowed: Iterable[str]) -> set[int]:
 
         return set(Region.objects.values_list("id", flat=True))
     return {m.region_id for m in memberships(user) if m.role in allowed and m.council_id is None}
+
+
+def has_role_over(user, allowed: Iterable[str], council: Council) -> bool:
+    """True if the person holds one of the roles over this council: a membership of the council
+    itself, of its whole region, or the administrator role. A role held over another council
+    does not count (someone who is a team manager in one council and a social worker in another
+    is a social worker in the second). No query beyond the person's memberships."""
+    allowed = set(allowed)
+    return any(
+        m.role == R.ADMINISTRATOR
+        or (
+            m.role in allowed
+            and (m.council_id == council.pk if m.council_id else m.region_id == council.region_id)
+        )
+        for m in memberships(user)
+    )
+
+
+def require_role_over(user, allowed: Iterable[str], council: Council) -> None:
+    """Raise PermissionDenied (403) unless the person holds one of the roles over the council of
+    the record. Call it after fetching the record through its scoped queryset (404 first)."""
+    if not has_role_over(user, allowed, council):
+        raise PermissionDenied("Your role over this record's council does not allow this.")
+
+
+def has_region_role_over(user, allowed: Iterable[str], region_id: int) -> bool:
+    """True if the person holds one of the roles over this whole region (or is an
+    administrator). Region-scope work (households, family finding) asks this of the record's
+    region, not of any region."""
+    return region_id in region_ids_for(user, allowed)
+
+
+def has_role_over_household(
+    user, allowed: Iterable[str], *, region_id: int, linked_council_ids: Iterable[int]
+) -> bool:
+    """True if the person holds one of the roles over a household: over its whole region, or
+    over a council one of whose children is linked, matched or placed with it (the same rule
+    by which council staff see households). The recruiting council alone gives no sight of a
+    household, so it gives no role over it either."""
+    if has_region_role_over(user, allowed, region_id):
+        return True
+    return bool(set(linked_council_ids) & council_ids_for(user, allowed))
 
 
 def may_edit_council_records(user, council_id: int) -> bool:

@@ -122,10 +122,15 @@ class AuditAction(models.TextChoices):
     CHANGED = "changed", "Changed"
     EXPORTED = "exported", "Exported"
     IMPORTED = "imported", "Imported"
+    #: A search of a list: that it happened and how many rows it found, never the terms.
+    SEARCHED = "searched", "Searched"
+    #: A page or record the person asked for and was refused (403) or not shown (404).
+    REFUSED = "refused", "Refused"
 
 
 class AuditEvent(models.Model):
-    """One row per opening or change of a case record, export or import.
+    """One row per opening or change of a case record, search, export, import, or refused
+    request.
 
     Holds identifiers only, never a child's or adopter's personal details, so the log itself can
     be read by auditors without widening who sees case data.

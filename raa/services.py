@@ -48,6 +48,34 @@ def audit_view(*, user: User, obj: models.Model, council: Council | None) -> Aud
     )
 
 
+def audit_search(
+    *, user: User, object_type: str, found: int, council: Council | None = None
+) -> AuditEvent:
+    """Log that a person searched a list and how many rows it found. The terms are never
+    logged: a search usually holds a name."""
+    return audit_record(
+        user=user,
+        action=AuditAction.SEARCHED,
+        object_type=object_type,
+        council=council,
+        detail=f"{found} found",
+    )
+
+
+def audit_refused(
+    *, user: User, view_name: str, object_id: str = "", status: int, method: str
+) -> AuditEvent:
+    """Log a refused request (403, or 404 for a record outside the person's scope): who, which
+    page, which record id, when. No path or query string (either may hold a name)."""
+    return audit_record(
+        user=user,
+        action=AuditAction.REFUSED,
+        object_type=view_name[:40],
+        object_id=object_id,
+        detail=f"{status} {method}",
+    )
+
+
 def region_get_or_create(name: str | None = None) -> Region:
     """The region to attach councils to: the named one, else the only one, else a new default."""
     if name:

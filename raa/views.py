@@ -5,6 +5,8 @@ import base64
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,9 +15,11 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from adopters.models import Household
 from adopters.selectors import needing_attention
 from raa import access, two_factor
-from raa.forms import TwoFactorCodeForm
-from raa.selectors import home_for
-from scorecard import tracking
+from raa.forms import AuditFilterForm, TwoFactorCodeForm
+from raa.models import AuditAction
+from raa.selectors import audit_events, home_for
+from raa.services import audit_record
+from scorecard import exports, tracking
 from scorecard.alerts import home_alerts
 
 
@@ -150,3 +154,75 @@ def two_factor_recovery_codes(request):
         )
     codes = two_factor.new_recovery_codes(user=request.user)
     return render(request, "registration/two_factor_recovery_codes.html", {"codes": codes})
+
+
+# The audit trail: every administrator's page of it, and each person's own access history.
+
+AUDIT_PER_PAGE = 100
+#: The most rows one export holds (narrow the filters for more).
+AUDIT_EXPORT_LIMIT = 100_000
+AUDIT_HEADER = ["When", "Person", "Action", "What", "Id", "Council", "Detail"]
+
+
+def _filtered_audit(request) -> tuple[AuditFilterForm, object]:
+    form = AuditFilterForm(request.GET or None)
+    if not request.GET:
+        return form, audit_events()
+    if not form.is_valid():
+        return form, None
+    return form, audit_events(**form.cleaned_data)
+
+
+def audit_trail(request):
+    """The audit trail for administrators: filter by person, council, action and dates."""
+    access.require_role(request.user, access.ADMIN_ROLES)
+    form, events = _filtered_audit(request)
+    page = None
+    if events is not None:
+        page = Paginator(events, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "raa/audit_trail.html",
+        {"form": form, "page": page, "query": request.GET.urlencode()},
+        status=400 if events is None else 200,
+    )
+
+
+def audit_export_csv(request):
+    """The audit trail as filtered, as CSV (formula-like cells neutralised); logged itself."""
+    access.require_role(request.user, access.ADMIN_ROLES)
+    form, events = _filtered_audit(request)
+    if events is None:
+        return render(request, "raa/audit_trail.html", {"form": form, "page": None}, status=400)
+    body = [
+        [
+            timezone.localtime(event.at).strftime("%d/%m/%Y %H:%M:%S"),
+            event.user.username,
+            event.get_action_display(),
+            event.object_type,
+            event.object_id,
+            event.council.name if event.council else "",
+            event.detail,
+        ]
+        for event in events[:AUDIT_EXPORT_LIMIT]
+    ]
+    content = exports.as_csv(AUDIT_HEADER, body)
+    audit_record(
+        user=request.user,
+        action=AuditAction.EXPORTED,
+        object_type="audit_trail",
+        detail=f"csv: {len(body)} rows; {form.describe() if form.is_bound else 'no filters'}",
+    )
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    today = timezone.localdate()
+    response["Content-Disposition"] = f'attachment; filename="audit-trail-{today:%Y-%m-%d}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def my_access_history(request):
+    """The signed-in person's own audit rows: what they opened, changed, searched, exported
+    and were refused."""
+    events = audit_events(user=request.user)
+    page = Paginator(events, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "raa/my_access_history.html", {"page": page})

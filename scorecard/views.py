@@ -84,6 +84,16 @@ def _scope(request, roles) -> Scope:
     return Scope(allowed[0].region, None, allowed)
 
 
+def _sees_children(user, scope: Scope) -> bool:
+    """Whether the person may see the children behind the scope's figures: a role that sees
+    children over the council, or over every council of the region for the region's figures.
+    A role that sees children in another council does not count (the list would be another
+    council's children, or an incomplete list presented as the whole)."""
+    if scope.council is not None:
+        return access.has_role_over(user, access.CASE_VIEW_ROLES, scope.council)
+    return access.has_region_role_over(user, access.CASE_VIEW_ROLES, scope.region.pk)
+
+
 def dashboard(request):
     """The managers' dashboard of one scope (the region or a council), from stored results."""
     access.require_role(request.user, access.DASHBOARD_ROLES)
@@ -139,7 +149,7 @@ def dashboard(request):
         "cohorts": D.cohort_section(scope, pivot, today, int(n_months)),
         "cohort_error": cohort_error,
         "today": today,
-        "sees_children": access.has_role(request.user, access.CASE_VIEW_ROLES),
+        "sees_children": _sees_children(request.user, scope),
     }
     if region_wide:
         context["compare_rows"], context["compare_chart"] = D.compare_councils(
@@ -214,7 +224,7 @@ def figure(request):
     else:
         res = selectors.latest_window(region_id=scope.region.pk, council_id=scope.council_id)
     members = None
-    if res and access.has_role(request.user, access.CASE_VIEW_ROLES):
+    if res and _sees_children(request.user, scope):
         rows = selectors.figure_members(
             user=request.user,
             code=code,
@@ -223,6 +233,14 @@ def figure(request):
             council_id=scope.council_id,
         )
         members = _members(request, rows, family=measure.group, unit=unit(code), kind=measure.kind)
+        audit_record(
+            user=request.user,
+            action=AuditAction.VIEWED,
+            object_type="figure_children",
+            object_id=code,
+            council=scope.council,
+            detail=f"{res.period.label}: members listed",
+        )
     national = NationalFigure.objects.filter(measure=code)
     return render(
         request,

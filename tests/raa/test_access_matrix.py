@@ -141,6 +141,10 @@ POLICY = {
     "returns:asglb": Rule(access.EXPORT_ROLES),
     "scorecard:figure": Rule(access.DASHBOARD_ROLES | access.REPORT_ROLES),
     "scorecard:cohort_figure": Rule(access.DASHBOARD_ROLES | access.REPORT_ROLES),
+    # The audit trail (administrators) and each person's own access history (everyone).
+    "audit_trail": Rule(access.ADMIN_ROLES),
+    "audit_export_csv": Rule(access.ADMIN_ROLES),
+    "my_access_history": Rule(EVERYONE),
     # "Recompute now" queues the work and answers with a redirect to the dashboard.
     "scorecard:recompute": Rule(access.ADMIN_ROLES, post=True, post_status=302),
     # Board reports: council A's report, published as version 1 with a correction in draft.
@@ -187,18 +191,27 @@ def all_url_names(resolver=None, namespace="") -> list[str]:
     return names
 
 
-def expected_status(rule: Rule, role: str, scope: str, obj: str | None = None) -> int:
+def expected_status(rule: Rule, person, obj: str | None = None) -> int:
     """What the policy says this person gets: 200, 403 (role may not) or 404 (not in scope).
-    ``obj`` names the world record the page is about, if not the rule's own."""
-    if role == Role.ADMINISTRATOR:
+    ``person`` is what they hold: ``((role, scope), ...)``, one membership or several. A role
+    counts for a record only where it is held over the record's council (or region): a team
+    manager in B who is a social worker in A is a social worker for A's records. ``obj`` names
+    the world record the page is about, if not the rule's own."""
+    record = obj or rule.obj
+    if any(role == Role.ADMINISTRATOR for role, _ in person):
         return rule.status  # administrators may do everything, in every council
-    if role not in (rule.see or rule.roles):
+    see = rule.see or rule.roles
+    if not any(role in see for role, _ in person):
         return 403
-    if rule.obj and scope not in VISIBLE_IN[obj or rule.obj]:
+    if record and not any(role in see and scope in VISIBLE_IN[record] for role, scope in person):
         return 404
-    if role not in rule.roles or (rule.region_only and scope != "region"):
-        return 403
-    return rule.status
+    for role, scope in person:
+        if role not in rule.roles or (rule.region_only and scope != "region"):
+            continue
+        if record and scope not in VISIBLE_IN[record]:
+            continue  # the role is held over another council: it does not reach this record
+        return rule.status
+    return 403
 
 
 def url_for(name: str, world, obj: str | None = None) -> str:
@@ -235,27 +248,35 @@ def test_anonymous_is_sent_to_sign_in(client, world, name):
     assert response["Location"].startswith("/accounts/login/?next=")
 
 
-def check_every_role_and_scope(client, world, name: str, obj: str | None = None) -> list[str]:
-    """GET and POST the page as every role in every scope; what differs from the policy."""
+def people(world, mixed=None) -> list[tuple[tuple, object]]:
+    """Every role in every scope, one membership each; with ``mixed``, the mixed-role people."""
+    if mixed is not None:
+        return list(mixed.items())
+    return [(((role, scope),), world.user(role, scope)) for role in Role.values for scope in SCOPES]
+
+
+def check_every_role_and_scope(
+    client, world, name: str, obj: str | None = None, mixed=None
+) -> list[str]:
+    """GET and POST the page as every role in every scope (or, with ``mixed``, as each of the
+    mixed-role people); what differs from the policy."""
     rule = POLICY[name]
     url = url_for(name, world, obj)
     wrong = []
-    for role in Role.values:
-        for scope in SCOPES:
-            client.force_login(
-                world.user(role, scope), backend="django.contrib.auth.backends.ModelBackend"
-            )
-            for method in ("get", "post"):
-                want = expected_status(rule, role, scope, obj)
-                got = getattr(client, method)(url).status_code
-                allowed = {want}
-                if method == "post" and want == rule.status:
-                    if rule.post and rule.post_status:
-                        allowed = {rule.post_status}
-                    elif not rule.post:
-                        allowed = {want, 405}  # takes no POST: refuse it, or answer as GET
-                if got not in allowed:
-                    wrong.append(f"{method.upper()} {url} as {role}/{scope}: {got}, want {want}")
+    for person, user in people(world, mixed):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        for method in ("get", "post"):
+            want = expected_status(rule, person, obj)
+            got = getattr(client, method)(url).status_code
+            allowed = {want}
+            if method == "post" and want == rule.status:
+                if rule.post and rule.post_status:
+                    allowed = {rule.post_status}
+                elif not rule.post:
+                    allowed = {want, 405}  # takes no POST: refuse it, or answer as GET
+            if got not in allowed:
+                who = " + ".join(f"{role}/{scope}" for role, scope in person)
+                wrong.append(f"{method.upper()} {url} as {who}: {got}, want {want}")
     return wrong
 
 
@@ -303,8 +324,68 @@ def test_anonymous_posts_are_sent_to_sign_in_too(client, world, name):
 
 def test_policy_table_says_what_the_brief_says():
     # Board members never reach a child's or household's record, the dashboard or tracking.
+    board = ((Role.BOARD_MEMBER, "region"),)
     for name in ("children:detail", "adopters:detail", "scorecard:dashboard", "scorecard:tracking"):
-        assert expected_status(POLICY[name], Role.BOARD_MEMBER, "region") == 403
-    assert expected_status(POLICY["scorecard:reports"], Role.BOARD_MEMBER, "region") == 200
+        assert expected_status(POLICY[name], board) == 403
+    assert expected_status(POLICY["scorecard:reports"], board) == 200
     # Another council's child answers 404, not 403.
-    assert expected_status(POLICY["children:detail"], Role.SOCIAL_WORKER, "B") == 404
+    assert expected_status(POLICY["children:detail"], ((Role.SOCIAL_WORKER, "B"),)) == 404
+    # A role held over another council does not reach this record: a team manager in B who is
+    # a social worker in A opens A's child but not its history, and may not reopen it.
+    mixed = ((Role.TEAM_MANAGER, "B"), (Role.SOCIAL_WORKER, "A"))
+    assert expected_status(POLICY["children:detail"], mixed) == 200
+    assert expected_status(POLICY["children:history"], mixed) == 403
+    assert expected_status(POLICY["children:reopen"], mixed) == 403
+    assert expected_status(POLICY["adopters:history"], mixed) == 403
+    assert expected_status(POLICY["children:history"], mixed, "child_b") == 200
+
+
+# -- people with a different role in each of two scopes ------------------------------------------
+
+#: Each holds two roles: a role that gives more in one council (or the region) than the other.
+#: For every page, each must get what the role held over the page's record gives, never what a
+#: role held elsewhere gives ("has the role somewhere" is the bug this catches).
+MIXED = [
+    ((Role.TEAM_MANAGER, "B"), (Role.SOCIAL_WORKER, "A")),
+    ((Role.TEAM_MANAGER, "A"), (Role.SOCIAL_WORKER, "B")),
+    ((Role.MANAGER, "B"), (Role.SOCIAL_WORKER, "A")),
+    ((Role.DATA_OFFICER, "B"), (Role.TEAM_MANAGER, "A")),
+    ((Role.BOARD_MEMBER, "A"), (Role.TEAM_MANAGER, "B")),
+    ((Role.BOARD_MEMBER, "region"), (Role.SOCIAL_WORKER, "A")),
+    ((Role.SOCIAL_WORKER, "region"), (Role.TEAM_MANAGER, "B")),
+    ((Role.MANAGER, "region"), (Role.SOCIAL_WORKER, "B")),
+]
+
+
+@pytest.fixture
+def mixed_people(world) -> dict:
+    """{((role, scope), (role, scope)): user} for every pair in MIXED (made once, kept)."""
+    from raa.services import user_add_or_update
+
+    made = {}
+    for person in MIXED:
+        username = "mixed-" + "+".join(f"{role}-{scope}".lower() for role, scope in person)
+        for role, scope in person:
+            user, _ = user_add_or_update(
+                username=username,
+                role=role,
+                councils=[world.councils[scope]] if scope != "region" else None,
+                region=world.region if scope == "region" else None,
+            )
+        made[person] = user
+    return made
+
+
+@pytest.mark.parametrize("name", sorted(POLICY))
+def test_mixed_role_people_get_what_the_role_over_the_record_gives(
+    client, world, mixed_people, name
+):
+    wrong = check_every_role_and_scope(client, world, name, mixed=mixed_people)
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in POLICY.items() if r.obj))
+def test_mixed_role_people_on_another_councils_records(client, other_records, mixed_people, name):
+    other = OTHER_RECORD[POLICY[name].obj]
+    wrong = check_every_role_and_scope(client, other_records, name, other, mixed=mixed_people)
+    assert not wrong, "\n".join(wrong)

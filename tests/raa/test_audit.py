@@ -47,10 +47,13 @@ def test_opening_a_household_is_logged(client_for, world):
     )
 
 
-def test_a_refused_view_is_not_logged_as_a_view(client_for, world):
+def test_a_refused_view_is_logged_as_refused_not_as_a_view(client_for, world):
+    worker_b = world.user(Role.SOCIAL_WORKER, "B")
     before = AuditEvent.objects.count()
-    client_for(world.user(Role.SOCIAL_WORKER, "B")).get(f"/children/{world.child_a.pk}/")
-    assert AuditEvent.objects.count() == before
+    client_for(worker_b).get(f"/children/{world.child_a.pk}/")
+    assert AuditEvent.objects.count() == before + 1
+    event = AuditEvent.objects.order_by("-id").first()
+    assert (event.user, event.action) == (worker_b, AuditAction.REFUSED)
 
 
 def test_a_change_keeps_old_and_new_values_which_a_manager_reads_on_the_history_tab(

@@ -300,3 +300,44 @@ def test_an_administrator_changes_a_threshold_with_history(world, client_for):
     change = row.history.first()
     assert change.history_user == world.user(Role.ADMINISTRATOR, "region")
     assert change.a1_days == 420
+
+
+def test_opening_the_children_behind_a_figure_is_logged(adopted, world, client_for):
+    from raa.models import AuditAction, AuditEvent
+
+    manager = world.user(Role.TEAM_MANAGER, "A")
+    url = reverse("scorecard:figure") + "?code=A1&period=2014-17&council=801"
+    assert client_for(manager).get(url).status_code == 200
+    event = AuditEvent.objects.filter(user=manager).order_by("-id").first()
+    assert (event.action, event.object_type, event.object_id) == (
+        AuditAction.VIEWED,
+        "figure_children",
+        "A1",
+    )
+    assert event.council == adopted["council"]
+    assert event.detail == "2014-17: 1 counted, 1 left out"
+    # ids and counts only, never a child's name
+    assert adopted["counted"].last_name not in event.detail
+
+
+def test_a_case_role_in_another_council_shows_no_children_behind_a_figure(
+    adopted, world, client_for
+):
+    """A region board member who is also a social worker in council B opens council A's figure:
+    the definition and numbers, but neither A's children nor an empty list passed off as them."""
+    from raa.models import AuditAction, AuditEvent
+    from raa.services import user_add_or_update
+
+    person, _ = user_add_or_update(
+        username="figure-board-region-worker-b", role=Role.BOARD_MEMBER, region=world.region
+    )
+    user_add_or_update(
+        username=person.username, role=Role.SOCIAL_WORKER, councils=[world.councils["B"]]
+    )
+    url = reverse("scorecard:figure") + "?code=A1&period=2014-17&council=801"
+    page = client_for(person).get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "mean calendar days from entering care" in text
+    assert "Children counted" not in text and "Children left out" not in text
+    assert not AuditEvent.objects.filter(user=person, action=AuditAction.VIEWED).exists()
