@@ -209,7 +209,7 @@ def main() -> int:
             },
             capture_output=True,
             text=True,
-            timeout=RAMP + SECONDS + 9 * 20 + 120,
+            timeout=RAMP + 60 + SECONDS + 9 * 20 + 120,
         )
         time.sleep(1)
         meter.stop()
