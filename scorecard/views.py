@@ -358,7 +358,7 @@ def cohort_figure(request):
     except ValueError:
         raise Http404("No such cohort.") from None
     members = None
-    if access.has_role(request.user, access.CASE_VIEW_ROLES):
+    if _sees_children(request.user, scope):
         rows = selectors.cohort_members(
             user=request.user,
             region_id=scope.region.pk,
