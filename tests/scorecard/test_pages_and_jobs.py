@@ -315,7 +315,7 @@ def test_opening_the_children_behind_a_figure_is_logged(adopted, world, client_f
         "A1",
     )
     assert event.council == adopted["council"]
-    assert event.detail == "2014-17: 1 counted, 1 left out"
+    assert event.detail == "2014-17: members listed"
     # ids and counts only, never a child's name
     assert adopted["counted"].last_name not in event.detail
 
