@@ -15,7 +15,7 @@ from adopters.models import (
 )
 from adopters.querysets import LINKING_EVENT_KINDS
 from raa import access
-from scorecard import tracking
+from tracking import checks as tracking
 
 #: Stages of the pipeline view, in order.
 PIPELINE = list(StageCode)
@@ -64,7 +64,7 @@ def needing_attention(
     each with the checks that are due or over. The households and their order come from the
     database (the tracking list's in-process households, by the first day a running target is
     passed); the checks are worked out for those listed only."""
-    from scorecard.selectors_tracking import households_in_process_among
+    from tracking.selectors import households_in_process_among
 
     horizon = today + timedelta(days=table["due_soon"].amount)
     found = (

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from adopters import rules
 from adopters.models import ChildNeeds, HoldPeriod, Household
+from raa.freshness import mark_councils_pending
 from raa.models import Region, User
 from raa.services import case_record_create, case_record_update, check_fields
-from scorecard.services import mark_councils_pending
 
 HOUSEHOLD_FIELDS = (
     "first_applicant",
@@ -184,7 +184,7 @@ NEED_FIELDS = ("health_needs", "disability_needs", "developmental_uncertainty", 
 def child_needs_save(*, child, acting_user: User, **fields) -> list[str]:
     """Save what the child needs of a family (for ranking households); returns the fields that
     changed (all of them the first time)."""
-    from scorecard.services import mark_council_pending
+    from raa.freshness import mark_council_pending
 
     check_fields(fields, NEED_FIELDS, "child's needs")
     needs = ChildNeeds.objects.select_for_update().filter(child=child).first()

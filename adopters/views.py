@@ -24,7 +24,7 @@ from raa import access
 from raa.history import history_rows
 from raa.models import AuditAction, Region
 from raa.services import audit_record, audit_search, audit_view, region_get_or_create
-from scorecard import tracking
+from tracking import checks as tracking
 
 
 def get_visible_household(user, pk: int) -> Household:

@@ -18,7 +18,7 @@ from children.models import (
 )
 from raa.dates import add_months
 from raa.history import history_rows
-from scorecard import tracking
+from tracking import checks as tracking
 
 #: Sort orders of the children list: the key in the address, its label, the ordering.
 SORTS = {

@@ -31,6 +31,7 @@ from children.models import (
     Stage,
 )
 from children.validators import validate_child_id
+from raa.freshness import mark_council_pending
 from raa.models import AuditAction, Council, User
 from raa.services import (
     case_record_create,
@@ -38,7 +39,6 @@ from raa.services import (
     check_fields,
     save_with_history,
 )
-from scorecard.services import mark_council_pending
 
 CHILD_FIELDS = (
     "child_id",

@@ -39,7 +39,7 @@ from children.selectors import (
 from raa import access
 from raa.models import AuditAction
 from raa.services import audit_record, audit_search, audit_view
-from scorecard import tracking
+from tracking import checks as tracking
 
 #: The steps a social worker most likely records next, by stage.
 NEXT_STEPS = {

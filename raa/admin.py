@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from raa.freshness import RecomputeMarker
 from raa.models import AuditAction, AuditEvent, Council, Membership, Region, User
 from raa.services import audit_record, audit_search
 
@@ -127,6 +128,20 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["at", "user", "action", "object_type", "object_id", "council", "detail"]
     list_filter = ["action", "object_type", "council"]
     search_fields = ["object_id", "user__username"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(RecomputeMarker)
+class RecomputeMarkerAdmin(admin.ModelAdmin):
+    list_display = ["council", "requested_at"]
 
     def has_add_permission(self, request) -> bool:
         return False

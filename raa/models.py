@@ -152,3 +152,8 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_id}"
+
+
+# Defined beside the code that marks and clears it (raa/freshness.py); imported here so Django
+# finds it among the app's models.
+from raa.freshness import RecomputeMarker  # noqa: E402, F401

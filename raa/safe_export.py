@@ -13,8 +13,10 @@ a formula; a text that is only a number (``"-3"``) is left as it is for the same
 """
 
 import csv
+import io
 import re
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 #: The characters that make a spreadsheet read a cell as a formula when they come first.
@@ -59,3 +61,19 @@ def append_safe_row(sheet, values: Iterable[Any]) -> None:
     stores any text starting with ``=`` as a formula; after :func:`safe_cell` none does, so the
     sheet holds no formula the data put there."""
     sheet.append(safe_row(values))
+
+
+def csv_text(header: list[str], body: list[list]) -> str:
+    """A whole CSV file: the header, then each line with dates as dd/mm/yyyy and empty cells
+    for None, every cell through :func:`safe_cell`."""
+    out = io.StringIO()
+    writer = SafeCsvWriter(out)
+    writer.writerow(header)
+    for line in body:
+        writer.writerow(
+            [
+                v.strftime("%d/%m/%Y") if isinstance(v, date) else ("" if v is None else v)
+                for v in line
+            ]
+        )
+    return out.getvalue()

@@ -1,22 +1,10 @@
-"""Reads for the organisation pages (home page figures, the audit trail)."""
+"""Reads for the organisation pages (the audit trail)."""
 
 from datetime import date
 
 from django.db.models import QuerySet
 
-from children.models import Child
-from children.selectors import children_for_home
 from raa.models import AuditEvent
-
-
-def home_for(user, *, today: date | None = None) -> dict:
-    """What the person's home page shows: their own children first, then counts in scope."""
-    today = today or date.today()
-    visible = Child.objects.visible_to(user)
-    return {
-        "my_children": children_for_home(user, today=today),
-        "children_in_scope": visible.count(),
-    }
 
 
 def audit_events(

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "children",
     "adopters",
     "scorecard",
+    "tracking",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -162,14 +164,31 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# The scorecard: a sweep for pending recomputes a broker outage left behind, and a nightly full
-# recompute (scorecard/tasks.py).
+# Every scheduled job, declared once (the apps' tasks modules are found by autodiscovery; board
+# reports' tasks live in a package of scorecard, so they are named):
+# - scorecard: a sweep for pending recomputes a broker outage left behind, and a nightly full
+#   recompute (scorecard/tasks.py); a sweep that sends again any board report render the broker
+#   lost (scorecard/reports/tasks.py);
+# - tracking: daily in-app notifications, a weekly digest by email (tracking/tasks.py);
+# - children: 903 import runs whose job a broker outage or a killed worker lost
+#   (children/tasks.py).
+CELERY_IMPORTS = ("scorecard.reports.tasks",)
 CELERY_BEAT_SCHEDULE = {
     "scorecard-sweep": {"task": "scorecard.sweep", "schedule": 30.0},
     "scorecard-nightly": {
         "task": "scorecard.recompute_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    "board-reports-sweep": {"task": "scorecard.requeue_lost_board_reports", "schedule": 60.0},
+    "tracking-notifications-daily": {
+        "task": "tracking.notify_crossings",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "tracking-digest-weekly": {
+        "task": "tracking.send_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
+    "sweep-ssda903-imports": {"task": "children.sweep_ssda903_imports", "schedule": 120.0},
 }
 
 # Authentication
@@ -305,27 +324,6 @@ LOGGING = {
     },
 }
 
-# Board report rendering lives in a package of scorecard; name it so workers load it. The sweep
-# sends again any render the broker lost.
-CELERY_IMPORTS = ("scorecard.reports.tasks",)
-CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {}) | {
-    "board-reports-sweep": {"task": "scorecard.requeue_lost_board_reports", "schedule": 60.0},
-}
-
-# Tracking alerts (scorecard/alerts.py): daily in-app notifications, weekly digest by email.
-# Merged into any schedule defined above, so other jobs can be added beside these.
-
-CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "scorecard.alerts"]
-CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {}) | {
-    "tracking-notifications-daily": {
-        "task": "scorecard.notify_tracking_crossings",
-        "schedule": crontab(hour=6, minute=30),
-    },
-    "tracking-digest-weekly": {
-        "task": "scorecard.send_tracking_digests",
-        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
-    },
-}
 # Email: SMTP in production (EMAIL_HOST etc. from the environment); printed to the console in
 # development so `make demo` never tries to reach a mail server.
 EMAIL_BACKEND = os.environ.get(
@@ -340,9 +338,3 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "adoption-tracking@localhost")
-
-# 903 import runs whose job a broker outage or a killed worker lost (children/tasks.py).
-CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
-    "sweep-ssda903-imports": {"task": "children.sweep_ssda903_imports", "schedule": 120.0},
-}

@@ -5,7 +5,7 @@ from django.urls import include, path
 from raa import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("home.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -25,6 +25,7 @@ urlpatterns = [
     path("children/", include("children.urls")),
     path("adopters/", include("adopters.urls")),
     path("", include("scorecard.urls")),
+    path("", include("tracking.urls")),
     path("admin/", admin.site.urls),
     path("returns/", include("scorecard.returns.urls")),
 ]

@@ -1,4 +1,4 @@
-"""Home page per role and friendly error pages."""
+"""Friendly error pages, two-factor sign-in and the audit trail."""
 
 import base64
 
@@ -12,45 +12,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from adopters.models import Household
-from adopters.selectors import needing_attention
 from raa import access, two_factor
 from raa.forms import AuditFilterForm, TwoFactorCodeForm
 from raa.models import AuditAction
-from raa.selectors import audit_events, home_for
+from raa.safe_export import csv_text
+from raa.selectors import audit_events
 from raa.services import audit_record
-from scorecard import exports, tracking
-from scorecard.alerts import home_alerts
-
-
-def home(request):
-    user = request.user
-    context = {"is_case_worker": access.has_role(user, access.CASE_VIEW_ROLES)}
-    alerts = home_alerts(user, today=timezone.localdate())
-    if context["is_case_worker"]:
-        context.update(home_for(user))
-        if not alerts:
-            # People without tracking alerts (data officers) get the households list here;
-            # the others see the households due or over among their alerts.
-            context["households_needing_attention"] = [
-                household
-                for household, _ in needing_attention(
-                    Household.objects.visible_to(user),
-                    today=timezone.localdate(),
-                    table=tracking.thresholds(),
-                    limit=10,
-                )
-            ]
-    context["is_manager"] = access.has_role(user, access.DASHBOARD_ROLES)
-    context["sees_reports"] = access.has_role(user, access.REPORT_ROLES)
-    context["imports"] = access.has_role(user, access.IMPORT_ROLES)
-    context["memberships"] = access.memberships(user)
-    context.update(alerts)
-    # A child listed as due or over is not listed again with the person's other children.
-    alerted = {row.record.pk for row in context.get("alert_children", [])}
-    if alerted and "my_children" in context:
-        context["my_children"] = [c for c in context["my_children"] if c.pk not in alerted]
-    return render(request, "raa/home.html", context)
 
 
 @login_not_required
@@ -206,7 +173,7 @@ def audit_export_csv(request):
         ]
         for event in events[:AUDIT_EXPORT_LIMIT]
     ]
-    content = exports.as_csv(AUDIT_HEADER, body)
+    content = csv_text(AUDIT_HEADER, body)
     audit_record(
         user=request.user,
         action=AuditAction.EXPORTED,

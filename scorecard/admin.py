@@ -1,37 +1,9 @@
 from django.contrib import admin
-from django.db import transaction
 
 from raa.admin import NoDeleteAdmin
-from scorecard.models import (
-    NationalFigure,
-    RecomputeMarker,
-    ScorecardResult,
-    ScorecardThreshold,
-    TrackingThreshold,
-)
-
-
-@admin.register(TrackingThreshold)
-class TrackingThresholdAdmin(NoDeleteAdmin):
-    list_display = ["label", "amount", "unit"]
-    readonly_fields = ["code"]
-
-    def has_add_permission(self, request) -> bool:
-        return False  # the set of thresholds is fixed by DOMAIN.md A.8; only amounts change
-
-
-@admin.register(RecomputeMarker)
-class RecomputeMarkerAdmin(admin.ModelAdmin):
-    list_display = ["council", "requested_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from raa.freshness import mark_councils_pending
+from raa.models import Council
+from scorecard.models import NationalFigure, ScorecardResult, ScorecardThreshold
 
 
 class ReferenceDataAdmin(NoDeleteAdmin):
@@ -40,15 +12,9 @@ class ReferenceDataAdmin(NoDeleteAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        transaction.on_commit(_recompute_everything)
-
-
-def _recompute_everything() -> None:
-    from raa.models import Council
-    from scorecard.tasks import queue_recompute
-
-    for council_id in Council.objects.values_list("pk", flat=True):
-        queue_recompute(council_id, force=True)
+        # Inside the admin's transaction, like any other change: every council is marked
+        # pending (the pages say "updating…") and its recompute queued after the commit.
+        mark_councils_pending(Council.objects.values_list("pk", flat=True))
 
 
 @admin.register(ScorecardThreshold)

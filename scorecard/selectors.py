@@ -27,6 +27,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from raa import access
+from raa.freshness import RecomputeMarker
 from raa.models import Council, Region
 from scorecard import periods as P
 from scorecard.measures import MEASURES, QUARTERLY_KEYS, SCORECARD_CODES, expand
@@ -38,7 +39,7 @@ from scorecard.measures.compute import (
     threshold_for,
     threshold_rows,
 )
-from scorecard.models import RecomputeMarker, ScorecardResult
+from scorecard.models import ScorecardResult
 from scorecard.periods import Period
 
 

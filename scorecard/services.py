@@ -1,4 +1,5 @@
-"""Writes of the scorecard: the pending-recompute markers and the recompute of stored results."""
+"""Writes of the scorecard: the recompute of stored results (what is pending is marked by
+:mod:`raa.freshness`)."""
 
 import json
 import time
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from adopters.models import Household
 from children.models import JourneyEvent
+from raa.freshness import RecomputeMarker, pending_council_ids
 from raa.models import Council, Region
 from scorecard import periods as periods_module
 from scorecard.measures import (
@@ -33,52 +35,10 @@ from scorecard.measures.compute import (
     threshold_for,
     threshold_rows,
 )
-from scorecard.models import RecomputeMarker, ScorecardResult
+from scorecard.models import ScorecardResult
 from scorecard.periods import Period
 
 ADOPTER_CODES = tuple(code for code, m in MEASURES.items() if m.group == "adopters")
-
-
-def mark_councils_pending(council_ids) -> None:
-    """:func:`mark_council_pending` for several councils at once."""
-    for council_id in sorted(set(council_ids)):
-        mark_council_pending(council_id)
-
-
-def mark_council_pending(council_id: int, *, queue: bool = True) -> None:
-    """Record that a council's stored figures are out of date.
-
-    Call it inside the transaction that changed the council's case data: the marker commits or
-    rolls back with the change. One row per council (an upsert), so a burst of changes leaves
-    one marker, holding the time of the latest change. ``queue=False`` leaves the recompute to
-    the caller (a bulk load that recomputes everything once at the end) or to the sweep.
-    """
-    assert transaction.get_connection().in_atomic_block, "mark pending inside the change"
-    RecomputeMarker.objects.bulk_create(
-        [RecomputeMarker(council_id=council_id, requested_at=timezone.now())],
-        update_conflicts=True,
-        unique_fields=["council"],
-        update_fields=["requested_at"],
-    )
-    if queue:
-        _queue_after_commit(council_id)
-
-
-def _queue_after_commit(council_id: int) -> None:
-    """Queue the council's recompute once the change commits: once per council however many
-    marks the transaction makes (a rolled-back change queues nothing)."""
-    connection = transaction.get_connection()
-    for _, pending, _ in connection.run_on_commit:
-        if getattr(pending, "scorecard_council_id", None) == council_id:
-            return
-
-    def send() -> None:
-        from scorecard.tasks import queue_recompute
-
-        queue_recompute(council_id)
-
-    send.scorecard_council_id = council_id
-    transaction.on_commit(send, robust=True)
 
 
 # -- recompute ------------------------------------------------------------------------------------
@@ -508,11 +468,6 @@ def _only(figures: dict, codes) -> dict:
 def _ordered(periods: list[Period]) -> list[Period]:
     order = {periods_module.WINDOW: 0, periods_module.YEAR: 1, periods_module.QUARTER: 2}
     return sorted(periods, key=lambda p: (order.get(p.kind, 3), p.start, p.end))
-
-
-def pending_council_ids() -> list[int]:
-    markers = RecomputeMarker.objects.order_by("requested_at")
-    return list(markers.values_list("council_id", flat=True))
 
 
 def recompute_pending() -> list[RecomputeSummary]:

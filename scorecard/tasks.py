@@ -4,7 +4,7 @@ The database is the record of what is pending (:class:`RecomputeMarker`), not th
 change writes its marker in its own transaction and, after commit, queues
 :func:`recompute_council_task`. Many changes in a burst become one recompute per council: the
 task is single-flight per council (a PostgreSQL advisory lock), runs again while a marker is
-left, and does nothing if the marker is already gone. :func:`sweep` (every minute, from beat)
+left, and does nothing if the marker is already gone. :func:`sweep` (every 30 seconds, from beat)
 queues any council whose marker a broker outage or a killed worker left behind;
 :func:`recompute_all_task` runs nightly. Tasks take ids and are idempotent.
 """
@@ -14,8 +14,8 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
+from raa.freshness import RecomputeMarker, pending_council_ids, send_now
 from scorecard import services
-from scorecard.models import RecomputeMarker
 
 log = logging.getLogger(__name__)
 
@@ -57,30 +57,7 @@ def recompute_all_task() -> str:
 @shared_task(name="scorecard.sweep", time_limit=60, soft_time_limit=55)
 def sweep() -> int:
     """Queue a recompute for every council with a pending marker. Returns how many."""
-    council_ids = services.pending_council_ids()
+    council_ids = pending_council_ids()
     for council_id in council_ids:
-        queue_recompute(council_id)
+        send_now(recompute_council_task, council_id)
     return len(council_ids)
-
-
-def queue_recompute(council_id: int, *, force: bool = False) -> bool:
-    """Send the recompute job to the broker. Never raises: if the broker is down the marker
-    stays and the sweep queues the job once it is back. Returns whether it was sent."""
-    app = recompute_council_task.app
-    try:
-        if app.conf.task_always_eager:  # no broker (the embedded demo): run it here and now
-            recompute_council_task.apply(args=[council_id], kwargs={"force": force})
-            return True
-        # Our own connection, tried once: a save must not wait on a broker that is down.
-        with app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, interval_start=0, timeout=2)
-            recompute_council_task.apply_async(
-                args=[council_id],
-                kwargs={"force": force} if force else {},
-                connection=connection,
-                retry=False,
-            )
-    except Exception:  # the broker is unreachable: the marker in the database is enough
-        log.warning("scorecard recompute for council %s not queued; the sweep will", council_id)
-        return False
-    return True

@@ -17,6 +17,8 @@ from children.models import Child, EventKind, JourneyEvent
 from children.services import refresh_journey_summaries
 from raa.models import Council, Region, Role, User
 from raa.services import council_add_or_rename, user_add_or_update
+from tracking.models import TrackingThreshold
+from tracking.reference import TRACKING_THRESHOLDS
 
 #: Sample files published by other projects, in the shared folder beside the checkout (or beside
 #: a folder holding it, as for a git worktree under ``wt/``).
@@ -140,8 +142,11 @@ def seed_reference_data() -> None:
 
     from django.apps import apps
 
-    for name in ("0002_tracking_thresholds", "0004_seed_scorecard_reference"):
-        importlib.import_module(f"scorecard.migrations.{name}").seed(apps, None)
+    importlib.import_module("scorecard.migrations.0004_seed_scorecard_reference").seed(apps, None)
+    for code, label, amount, unit in TRACKING_THRESHOLDS:
+        TrackingThreshold.objects.get_or_create(
+            code=code, defaults={"label": label, "amount": amount, "unit": unit}
+        )
 
 
 @pytest.fixture(scope="session")

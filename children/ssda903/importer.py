@@ -34,8 +34,8 @@ from children.services import refresh_journey_summaries, refresh_quality_flags
 from children.ssda903.derive import Event, Journey, Period, derive_journey
 from children.ssda903.reading import ChildRows, CollectionYear, Problem, read_set
 from children.ssda903.validate import Soft, soft_findings
+from raa.freshness import mark_council_pending
 from raa.models import AuditAction, AuditEvent, Council, User
-from scorecard.services import mark_council_pending
 
 #: The journey steps a 903 set gives; steps of other kinds (links, applications, FfA...) are
 #: the social workers' and an import leaves them alone.

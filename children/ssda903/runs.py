@@ -11,8 +11,13 @@ from django.utils import timezone
 
 from children.models import ImportRun, ImportStatus
 from children.ssda903.importer import EXIT_REFUSED, import_903
+from raa.freshness import enqueue_after_commit, send_now
 from raa.models import AuditAction, Council, User
 from raa.services import audit_record
+
+#: The job that runs an uploaded import (children.tasks), sent by name: tasks call services,
+#: services do not import tasks.
+RUN_TASK = "children.run_ssda903_import"
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +40,6 @@ def import_run_start(
     *, council: Council, files: dict[str, bytes], dry_run: bool, strict: bool, acting_user: User
 ) -> ImportRun:
     """Record the run with its files and start the background job once this commits."""
-    from children.tasks import run_ssda903_import
-
     run = ImportRun.objects.create(
         council=council,
         started_by=acting_user,
@@ -53,7 +56,7 @@ def import_run_start(
         council=council,
         detail="903 files uploaded" + (" (dry run)" if dry_run else ""),
     )
-    transaction.on_commit(lambda: run_ssda903_import.delay(run.pk))
+    enqueue_after_commit(RUN_TASK, run.pk)
     return run
 
 
@@ -115,8 +118,6 @@ RUNNING_TOO_LONG = timedelta(minutes=20)
 def import_runs_sweep() -> int:
     """Start again the runs a broker outage or a killed worker left behind (the database, not
     the broker, says what is pending). Returns how many were sent again."""
-    from children.tasks import run_ssda903_import
-
     now = timezone.now()
     ImportRun.objects.filter(
         status=ImportStatus.RUNNING, started_at__lt=now - RUNNING_TOO_LONG
@@ -127,5 +128,5 @@ def import_runs_sweep() -> int:
         ).values_list("pk", flat=True)
     )
     for run_id in stale:
-        run_ssda903_import.delay(run_id)
+        send_now(RUN_TASK, run_id)
     return len(stale)

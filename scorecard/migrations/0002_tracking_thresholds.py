@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from scorecard.reference import TRACKING_THRESHOLDS as THRESHOLDS
+from tracking.reference import TRACKING_THRESHOLDS as THRESHOLDS
 
 
 def seed(apps, schema_editor):

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from children.models import Child
 from raa import access
+from raa.freshness import enqueue_after_commit, send_now
 from raa.models import AuditAction, Council, Region, User
 from raa.services import audit_record
 from scorecard.reports import rendering
@@ -46,6 +47,8 @@ NARRATIVE_FIELDS = (
     "correction_note",
     "cohort_date",
 )
+#: The render job (scorecard.reports.tasks), sent by name: tasks call services, not the reverse.
+RENDER_TASK = "scorecard.render_board_report"
 #: A render still "running" after this long was lost with its worker: it may be asked again.
 STALE_RENDER = timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 900))
 
@@ -181,8 +184,6 @@ def _may_render_again(version: ReportVersion) -> bool:
 def version_request_publication(*, version: ReportVersion, acting_user: User) -> ReportVersion:
     """Queue the draft for rendering and publication (the Celery task runs after this
     transaction commits). A correction needs its note first."""
-    from scorecard.reports.tasks import render_board_report
-
     version = (
         ReportVersion.objects.select_for_update(of=("self",))
         .select_related("report")
@@ -208,7 +209,7 @@ def version_request_publication(*, version: ReportVersion, acting_user: User) ->
     version_id, user_id = version.pk, acting_user.pk
     # robust: with the broker down the request still succeeds; the version stays queued in
     # the database and the sweep (:func:`requeue_lost_renders`) sends it again.
-    transaction.on_commit(lambda: render_board_report.delay(version_id, user_id), robust=True)
+    enqueue_after_commit(RENDER_TASK, version_id, user_id)
     version.refresh_from_db()
     return version
 
@@ -356,8 +357,6 @@ def requeue_lost_renders(*, now=None) -> list[str]:
     """Send again the renders the database says are queued but no worker has started, and
     those a killed worker left running past the time limit. The database, not the broker, is
     the record of what is pending. Returns the ids of the tasks sent."""
-    from scorecard.reports.tasks import render_board_report
-
     now = now or timezone.now()
     lost = ReportVersion.objects.filter(status=VersionStatus.DRAFT).filter(
         Q(render_state=RenderState.QUEUED, render_requested_at__lt=now - LOST_RENDER)
@@ -369,5 +368,7 @@ def requeue_lost_renders(*, now=None) -> list[str]:
         ReportVersion.objects.filter(pk=version_id, status=VersionStatus.DRAFT).update(
             render_state=RenderState.QUEUED, render_requested_at=now
         )
-        sent.append(render_board_report.delay(version_id, user_id).id)
+        result = send_now(RENDER_TASK, version_id, user_id)
+        if result is not None:
+            sent.append(result.id)
     return sent

@@ -17,7 +17,7 @@ def get_item(mapping, key):
 
 @register.simple_tag
 def check_cell(check) -> str:
-    """``{% check_cell check %}``: one tracking check (:class:`scorecard.tracking.Check`) as a
+    """``{% check_cell check %}``: one tracking check (:class:`tracking.checks.Check`) as a
     status badge with its days ("Over", "412 days, over since 03/02/2025"), or a dash when the
     step has not started. The tracking list shows three a row, 300 a page: built here rather
     than by including a template for each, which was a third of the page's CPU."""

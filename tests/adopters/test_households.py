@@ -53,7 +53,7 @@ def test_leaving_needs_a_reason(client_for, world):
 
 
 def test_a_household_change_marks_the_figures_pending_for_its_councils(client_for, world):
-    from scorecard.models import RecomputeMarker
+    from raa.freshness import RecomputeMarker
 
     RecomputeMarker.objects.all().delete()
     worker = world.user(Role.SOCIAL_WORKER, "region")

@@ -57,7 +57,7 @@ def test_the_list_shows_the_pipeline_and_who_is_over_a_target(client_for, world,
 
 
 def test_the_stage_targets_are_the_tracking_thresholds_which_are_data(client_for, world, team):
-    from scorecard.models import TrackingThreshold
+    from tracking.models import TrackingThreshold
 
     in_stage_1(world, team, "Sixty Days", TODAY - timedelta(days=60))
     client = client_for(team)

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from adopters import services
 from adopters.models import Household, StageCode
 from children.models import Child, JourneyEvent, Stage
+from raa.freshness import RecomputeMarker
 from raa.models import AuditAction, AuditEvent, Role
-from scorecard.models import RecomputeMarker
 from tests.adopters.helpers import APPROVED, approved_household, waiting_child
 
 

@@ -18,10 +18,10 @@ from children.models import (
 )
 from children.ssda903.derive import derive_journey
 from children.ssda903.importer import import_903
+from raa.freshness import RecomputeMarker
 from raa.models import AuditEvent, Role
 from scorecard import periods as P
 from scorecard.measures.journeys import scorecard_children
-from scorecard.models import RecomputeMarker
 from scorecard.selectors import compute_scorecard, threshold_for, threshold_rows
 from tests.children.ssda903_sets import (
     ad1,

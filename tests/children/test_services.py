@@ -17,8 +17,8 @@ from children.models import (
     PeriodOfCare,
     Stage,
 )
+from raa.freshness import RecomputeMarker
 from raa.models import AuditEvent, Region, Role
-from scorecard.models import RecomputeMarker
 from tests.factories import HouseholdFactory
 
 K = EventKind

@@ -192,7 +192,7 @@ def test_during_a_redis_outage_social_workers_keep_saving_and_the_worker_recover
     from datetime import date
 
     from children.models import EventKind, JourneyEvent
-    from scorecard.models import RecomputeMarker
+    from raa.freshness import RecomputeMarker
     from tests.hardening.fault_tasks import app
 
     env = service_env(database_url, own_redis.url)

@@ -125,15 +125,15 @@ POLICY = {
         extra="kind",
     ),
     "scorecard:dashboard": Rule(access.DASHBOARD_ROLES),
-    "scorecard:tracking": Rule(access.TRACKING_ROLES),
+    "tracking:list": Rule(access.TRACKING_ROLES),
     "scorecard:reports": Rule(access.REPORT_ROLES),
     # Two-factor sign-in: anyone signed in. Without a set-up app, the code step sends to set-up.
     "two_factor_verify": Rule(EVERYONE, post=True, status=302),
     "two_factor_setup": Rule(EVERYONE, post=True),
     "two_factor_recovery_codes": Rule(EVERYONE, post=True, status=302),
-    "scorecard:tracking_export_csv": Rule(access.TRACKING_EXPORT_ROLES),
-    "scorecard:tracking_export_xlsx": Rule(access.TRACKING_EXPORT_ROLES),
-    "scorecard:notifications": Rule(access.TRACKING_ROLES, post=True, post_status=302),
+    "tracking:export_csv": Rule(access.TRACKING_EXPORT_ROLES),
+    "tracking:export_xlsx": Rule(access.TRACKING_EXPORT_ROLES),
+    "tracking:notifications": Rule(access.TRACKING_ROLES, post=True, post_status=302),
     # An empty upload answers 400 with the form's errors.
     "children:import": Rule(access.IMPORT_ROLES, post=True, post_status=400),
     "returns:index": Rule(access.EXPORT_ROLES),
@@ -325,7 +325,7 @@ def test_anonymous_posts_are_sent_to_sign_in_too(client, world, name):
 def test_policy_table_says_what_the_brief_says():
     # Board members never reach a child's or household's record, the dashboard or tracking.
     board = ((Role.BOARD_MEMBER, "region"),)
-    for name in ("children:detail", "adopters:detail", "scorecard:dashboard", "scorecard:tracking"):
+    for name in ("children:detail", "adopters:detail", "scorecard:dashboard", "tracking:list"):
         assert expected_status(POLICY[name], board) == 403
     assert expected_status(POLICY["scorecard:reports"], board) == 200
     # Another council's child answers 404, not 403.

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from raa.models import Role
 from scorecard.services import recompute_all
-from tests.scorecard.tracking_journeys import make_child
 from tests.test_browser import browser_page, sign_in  # noqa: F401 (fixture)
+from tests.tracking.journeys import make_child
 
 
 def council_c_journeys(world):

@@ -13,7 +13,7 @@ from raa.models import Role
 from scorecard import periods as P
 from scorecard.models import ScorecardResult
 from scorecard.services import recompute_all
-from tests.scorecard.tracking_journeys import make_child, today
+from tests.tracking.journeys import make_child, today
 
 URL = "/scorecard/"
 

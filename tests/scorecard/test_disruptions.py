@@ -12,13 +12,13 @@ from children.models import Authority, Child, EventKind, Stage
 from children.selectors import child_timeline
 from children.ssda903.importer import import_903, system_user
 from scorecard import periods as P
-from scorecard import tracking
 from scorecard.measures.journeys import scorecard_children
 from scorecard.selectors import cohort_comparison, compute_scorecard, threshold_for, threshold_rows
-from scorecard.selectors_tracking import children_in_process_in
 from tests.children.ssda903_sets import ad1, csv_set, ep, head, placed
 from tests.factories import HouseholdFactory
 from tests.scorecard.journeys import recorder, region_with_councils
+from tracking import checks as tracking
+from tracking.selectors import children_in_process_in
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from raa import demo_data
+from home import demo_data
 from raa.models import Council, Region, User
 from scorecard import periods as P
 from scorecard.cohorts import compare_cohorts

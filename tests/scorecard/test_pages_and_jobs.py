@@ -12,11 +12,12 @@ from django.urls import reverse
 
 from children.models import EventKind as K
 from children.services import child_record_milestone
+from raa.freshness import RecomputeMarker, mark_council_pending
 from raa.models import Role
 from scorecard import periods as P
-from scorecard.models import RecomputeMarker, ScorecardResult
+from scorecard.models import ScorecardResult
 from scorecard.selectors import freshness, result
-from scorecard.services import mark_council_pending, recompute_all, recompute_council
+from scorecard.services import recompute_all, recompute_council
 from scorecard.tasks import recompute_council_task, sweep
 from tests.scorecard.journeys import child
 
@@ -189,7 +190,7 @@ def test_a_saved_milestone_marks_the_council_and_queues_one_job(
         )
         mark_council_pending(a.pk)  # a second change to the same council in the transaction
     assert RecomputeMarker.objects.filter(council=a).exists()
-    queued = [c for c in callbacks if getattr(c, "scorecard_council_id", None) == a.pk]
+    queued = [c for c in callbacks if getattr(c, "queued_key", None) == ("recompute", a.pk)]
     assert len(queued) == 1
 
 

@@ -14,9 +14,10 @@ import pytest
 from django.db import connection, transaction
 
 from children.models import EventKind as K
+from raa.freshness import RecomputeMarker
 from raa.models import Council, Region, User
 from scorecard import periods as P
-from scorecard.models import RecomputeMarker, ScorecardResult
+from scorecard.models import ScorecardResult
 from scorecard.services import recompute_all
 from tests.scorecard.journeys import child
 

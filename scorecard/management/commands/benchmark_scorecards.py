@@ -9,8 +9,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from children.models import Child
+from raa.freshness import RecomputeMarker
 from raa.models import Council
-from scorecard.models import RecomputeMarker, ScorecardResult
+from scorecard.models import ScorecardResult
 from scorecard.services import recompute_all, recompute_council
 
 #: Runs of each recompute; the figures reported are the medians (a shared machine is noisy).

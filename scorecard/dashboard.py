@@ -12,12 +12,13 @@ from datetime import date
 
 from django.db.models import Q
 
+from raa.freshness import RecomputeMarker
 from scorecard import charts
 from scorecard import periods as P
 from scorecard import selectors as stored
 from scorecard.cohorts import compare_cohorts
 from scorecard.measures import MEASURES, QUARTERLY_KEYS, SCORECARD_CODES
-from scorecard.models import NationalFigure, RecomputeMarker, ScorecardResult
+from scorecard.models import NationalFigure, ScorecardResult
 
 UNITS = {"A1": "days", "A10": "days", "A2": "days", "A3": "%"}
 TIMELINE_CODES = ("T_adm", "T_po", "T_match", "T_placed", "T_ao")

@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 from children.models import Child
 from raa.dates import add_months
 from raa.models import AuditEvent, Council, Role
-from scorecard.sql_dates import AddDays, AddMonths
 from tests.formulas import HOSTILE, assert_no_formula_in_csv, assert_no_formula_in_workbook
-from tests.scorecard.tracking_journeys import make_child, make_household
+from tests.tracking.journeys import make_child, make_household
+from tracking.sql_dates import AddDays, AddMonths
 
 URL = "/tracking/"
 
@@ -280,7 +280,7 @@ def test_a_council_manager_sees_only_households_linked_with_their_councils_child
 
 
 def test_the_whole_list_fits_on_one_page_for_printing(client_for, world, journeys, monkeypatch):
-    from scorecard import views
+    from tracking import views
 
     monkeypatch.setattr(views, "PER_PAGE", 2)
     client = client_for(world.user(Role.TEAM_MANAGER, "C"))

@@ -11,9 +11,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from raa.safe_export import SafeCsvWriter, append_safe_row
-from scorecard import tracking
-from scorecard.selectors_tracking import Row
+from raa.safe_export import append_safe_row
+from tracking import checks as tracking
+from tracking.selectors import Row
 
 CHECK_CODES = {
     "children": [
@@ -122,20 +122,6 @@ def household_table(rows: list[Row]) -> tuple[list[str], list[list]]:
             ]
         )
     return header, body
-
-
-def as_csv(header: list[str], body: list[list]) -> str:
-    out = io.StringIO()
-    writer = SafeCsvWriter(out)
-    writer.writerow(header)
-    for line in body:
-        writer.writerow(
-            [
-                v.strftime("%d/%m/%Y") if isinstance(v, date) else ("" if v is None else v)
-                for v in line
-            ]
-        )
-    return out.getvalue()
 
 
 STATUS_FILLS = {

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.template import Context, Template
 
-from scorecard.tracking import Check
+from tracking.checks import Check
 
 TEMPLATE = Template("{% load scorecard_tags %}<td>{% check_cell check %}</td>")
 

@@ -50,9 +50,10 @@ from children.models import (
     SiblingGroup,
 )
 from children.services import refresh_journey_summaries, refresh_quality_flags
+from raa.freshness import mark_council_pending
 from raa.models import Council, Region, Role, User
 from raa.services import council_add_or_rename, user_add_or_update
-from scorecard.services import mark_council_pending, recompute_all
+from scorecard.services import recompute_all
 
 DEMO_PASSWORD = "adoption-demo"
 DEMO_REGION_NAME = "Heartwood Regional Adoption Agency"

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from raa.dates import add_months
-from scorecard.models import ThresholdUnit, TrackingThreshold
-from scorecard.reference import TRACKING_THRESHOLDS
+from tracking.models import ThresholdUnit, TrackingThreshold
+from tracking.reference import TRACKING_THRESHOLDS
 
 ON_TRACK = "on_track"
 DUE = "due"

@@ -1,9 +1,9 @@
 """Reads for the tracking list, its exports and the alerts (DOMAIN.md A.8).
 
 Every entry point takes the person and scopes to the councils over which they hold a tracking
-role. The day each threshold is passed is computed in the database (:mod:`scorecard.sql_dates`)
+role. The day each threshold is passed is computed in the database (:mod:`tracking.sql_dates`)
 so that the status filter and "most overdue first" work on the whole list in one query, however
-many children; the checks shown on each row come from :mod:`scorecard.tracking`, the same code
+many children; the checks shown on each row come from :mod:`tracking.checks`, the same code
 as the child's page.
 """
 
@@ -29,9 +29,9 @@ from children.models import IN_PROCESS_STAGES, Child, JourneyEvent, Stage
 from children.selectors import harder_to_place
 from raa import access
 from raa.models import Council, User
-from scorecard import tracking
-from scorecard.models import ThresholdUnit, TrackingThreshold
-from scorecard.sql_dates import AddDays, AddMonths
+from tracking import checks as tracking
+from tracking.models import ThresholdUnit, TrackingNotification, TrackingThreshold
+from tracking.sql_dates import AddDays, AddMonths
 
 #: Stands in for "no threshold running", so it sorts after every real date.
 NEVER = date(9999, 12, 31)
@@ -435,3 +435,70 @@ def status_counts(children: QuerySet, *, today: date, table: dict) -> dict:
         due=Count("id", filter=Q(next_over__gt=today, next_over__lte=due)),
         on_track=Count("id", filter=Q(next_over__gt=due)),
     )
+
+
+#: How many records the home page lists.
+HOME_LIMIT = 20
+
+
+def due_or_over(today: date, table: dict) -> Q:
+    return Q(next_over__lte=today + timedelta(days=table["due_soon"].amount))
+
+
+# The home page and notifications ----------------------------------------------------------------
+
+
+def home_alerts(user, *, today: date) -> dict:
+    """What the person's home page lists: their allocated children due or over, the households
+    in their tracking scope due or over, counts for their whole scope and their unread
+    notifications. Empty for roles without tracking."""
+    if not access.has_role(user, access.TRACKING_ROLES):
+        return {}
+    table = tracking.thresholds()
+    children = (
+        children_in_process(user, table)
+        .filter(allocated_social_worker=user)
+        .filter(due_or_over(today, table))
+        .select_related("council", "allocated_social_worker")
+        .order_by("next_over", "id")
+    )
+    households = (
+        households_in_process(user, table)
+        .filter(due_or_over(today, table))
+        .select_related("recruiting_council")
+        .order_by("next_over", "reference")
+    )
+    return {
+        "alert_children": child_rows(children[:HOME_LIMIT], today=today, table=table),
+        "alert_households": household_rows(households[:HOME_LIMIT], today=today, table=table),
+        "alert_thresholds": table,
+        "notifications": unread_notifications(user, table=table),
+    }
+
+
+def unread_notifications(user, limit: int = 20, table=None) -> list[TrackingNotification]:
+    """The person's unread notifications about records they may still see."""
+    return recent_notifications(user, limit=limit, unread=True, table=table)
+
+
+def recent_notifications(
+    user, *, limit: int = 100, unread: bool = False, table=None
+) -> list[TrackingNotification]:
+    """The person's latest notifications about records they may still see (a child of a
+    council no longer in their scope drops out), each with its threshold's label."""
+    council_ids = tracking_council_ids(user)
+    notes = TrackingNotification.objects.filter(user=user)
+    if unread:
+        notes = notes.filter(read_at__isnull=True)
+    notes = (
+        notes.filter(Q(child__council_id__in=council_ids) | Q(household__isnull=False))
+        .select_related("child", "child__council", "household")
+        .order_by("-over_from", "-id")[:limit]
+    )
+    table = table or tracking.thresholds()
+    result = []
+    for note in notes:
+        threshold = table.get(note.check_code)
+        note.threshold_label = threshold.label if threshold else note.check_code
+        result.append(note)
+    return result

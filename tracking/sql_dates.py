@@ -1,4 +1,4 @@
-"""Date arithmetic inside the database, exactly as DOMAIN.md A.1 and :mod:`scorecard.tracking`
+"""Date arithmetic inside the database, exactly as DOMAIN.md A.1 and :mod:`tracking.checks`
 do it in Python, so lists can filter and sort on "the day a threshold is passed" in SQL.
 
 * :class:`AddDays` is ``date + n days``.

@@ -11,10 +11,10 @@ from children.models import Child
 from raa.celery import app as celery_app
 from raa.dates import add_months
 from raa.models import Role
-from scorecard.alerts import digest_for, notify_crossings, send_weekly_digests
-from scorecard.models import TrackingNotification
-from scorecard.tracking import thresholds
-from tests.scorecard.tracking_journeys import make_child, make_household, today
+from tests.tracking.journeys import make_child, make_household, today
+from tracking.checks import thresholds
+from tracking.models import TrackingNotification
+from tracking.services import digest_for, notify_crossings, send_weekly_digests
 
 
 @pytest.fixture
@@ -160,7 +160,7 @@ def test_other_roles_over_a_council_do_not_widen_a_team_managers_digest(world):
 
 def test_the_jobs_are_scheduled_by_beat_and_registered_with_the_worker():
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"scorecard.notify_tracking_crossings", "scorecard.send_tracking_digests"} <= tasks
+    assert {"tracking.notify_crossings", "tracking.send_digests"} <= tasks
     celery_app.loader.import_default_modules()
-    assert "scorecard.notify_tracking_crossings" in celery_app.tasks
-    assert "scorecard.send_tracking_digests" in celery_app.tasks
+    assert "tracking.notify_crossings" in celery_app.tasks
+    assert "tracking.send_digests" in celery_app.tasks

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from scorecard.models import TrackingThreshold
-from scorecard.tracking import DUE, MET, ON_TRACK, OVER, check
+from tracking.checks import DUE, MET, ON_TRACK, OVER, check
+from tracking.models import TrackingThreshold
 
 A1 = TrackingThreshold(code="a1", label="A1", amount=426, unit="days")
 NATIONAL_REFERRAL = TrackingThreshold(code="ref", label="ref", amount=3, unit="months")
@@ -42,7 +42,7 @@ def test_a_months_threshold_means_less_than_n_calendar_months():
 def test_household_checks_one_definition_for_every_page():
     from types import SimpleNamespace
 
-    from scorecard.tracking import household_checks
+    from tracking.checks import household_checks
 
     table = {
         "household_stage1": TrackingThreshold(code="household_stage1", amount=2, unit="months"),

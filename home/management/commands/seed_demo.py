@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from children.models import Child
-from raa import demo_data
+from home import demo_data
 
 
 class Command(BaseCommand):

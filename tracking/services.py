@@ -1,7 +1,8 @@
-"""Alerts that reach the right people (DOMAIN.md A.8).
+"""Tracking's writes (DOMAIN.md A.8): the alerts that reach the right people.
 
-* **Home page**: each person's own children (allocated to them) and the households in their
-  tracking scope that are due within 30 days or over (:func:`home_alerts`).
+(The home page's list of children and households due or over is a read:
+:func:`tracking.selectors.home_alerts`.)
+
 * **In-app notifications**: once a day, every child or household that has just passed a
   threshold gives a :class:`TrackingNotification` to the people who look after it: the child's
   allocated social worker and the team managers over the child's council; for a household,
@@ -12,7 +13,7 @@
   The email carries identifiers (child ID, household reference), never names: it leaves the
   system, and the records are one click away for those who may open them.
 
-The daily and weekly jobs are Celery tasks scheduled by beat (``CELERY_BEAT_SCHEDULE``).
+The daily and weekly jobs are Celery tasks (:mod:`tracking.tasks`) scheduled by beat.
 """
 
 import logging
@@ -20,7 +21,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -30,16 +30,14 @@ from django.utils import timezone
 from adopters.models import Household
 from raa import access
 from raa.models import Council, Membership, Role, User
-from scorecard import tracking
-from scorecard.models import DigestSent, TrackingNotification
-from scorecard.selectors_tracking import (
+from tracking import checks as tracking
+from tracking.models import DigestSent, TrackingNotification
+from tracking.selectors import (
     child_rows,
-    children_in_process,
     children_in_process_in,
+    due_or_over,
     household_rows,
-    households_in_process,
     households_in_process_among,
-    tracking_council_ids,
 )
 
 log = logging.getLogger(__name__)
@@ -48,7 +46,6 @@ log = logging.getLogger(__name__)
 #: day (worker down, bank holiday) is caught up, while the first run does not notify about
 #: every record that went over years ago.
 CROSSING_WINDOW_DAYS = 7
-HOME_LIMIT = 20
 
 CHILD_CHECK_FIELDS = {
     "care_over": "child_care_to_placed",
@@ -60,69 +57,6 @@ HOUSEHOLD_CHECK_FIELDS = {
     "stage2_over": "household_stage2",
     "waiting_over": "household_approval_to_match",
 }
-
-
-def _due_or_over(today: date, table: dict) -> Q:
-    return Q(next_over__lte=today + timedelta(days=table["due_soon"].amount))
-
-
-# Home page --------------------------------------------------------------------------------------
-
-
-def home_alerts(user, *, today: date) -> dict:
-    """What the person's home page lists: their allocated children due or over, the households
-    in their tracking scope due or over, counts for their whole scope and their unread
-    notifications. Empty for roles without tracking."""
-    if not access.has_role(user, access.TRACKING_ROLES):
-        return {}
-    table = tracking.thresholds()
-    children = (
-        children_in_process(user, table)
-        .filter(allocated_social_worker=user)
-        .filter(_due_or_over(today, table))
-        .select_related("council", "allocated_social_worker")
-        .order_by("next_over", "id")
-    )
-    households = (
-        households_in_process(user, table)
-        .filter(_due_or_over(today, table))
-        .select_related("recruiting_council")
-        .order_by("next_over", "reference")
-    )
-    return {
-        "alert_children": child_rows(children[:HOME_LIMIT], today=today, table=table),
-        "alert_households": household_rows(households[:HOME_LIMIT], today=today, table=table),
-        "alert_thresholds": table,
-        "notifications": unread_notifications(user, table=table),
-    }
-
-
-def unread_notifications(user, limit: int = 20, table=None) -> list[TrackingNotification]:
-    """The person's unread notifications about records they may still see."""
-    return recent_notifications(user, limit=limit, unread=True, table=table)
-
-
-def recent_notifications(
-    user, *, limit: int = 100, unread: bool = False, table=None
-) -> list[TrackingNotification]:
-    """The person's latest notifications about records they may still see (a child of a
-    council no longer in their scope drops out), each with its threshold's label."""
-    council_ids = tracking_council_ids(user)
-    notes = TrackingNotification.objects.filter(user=user)
-    if unread:
-        notes = notes.filter(read_at__isnull=True)
-    notes = (
-        notes.filter(Q(child__council_id__in=council_ids) | Q(household__isnull=False))
-        .select_related("child", "child__council", "household")
-        .order_by("-over_from", "-id")[:limit]
-    )
-    table = table or tracking.thresholds()
-    result = []
-    for note in notes:
-        threshold = table.get(note.check_code)
-        note.threshold_label = threshold.label if threshold else note.check_code
-        result.append(note)
-    return result
 
 
 @transaction.atomic
@@ -245,7 +179,7 @@ def digest_for(user: User, *, today: date, table: dict) -> Digest | None:
     councils = list(Council.objects.filter(id__in=council_ids).order_by("name"))
     children = (
         children_in_process_in(council_ids, table)
-        .filter(_due_or_over(today, table))
+        .filter(due_or_over(today, table))
         .select_related("council")
         .order_by("council__name", "next_over", "id")
     )
@@ -264,7 +198,7 @@ def digest_for(user: User, *, today: date, table: dict) -> Digest | None:
     )
     households = (
         households_in_process_among(households_scope, table)
-        .filter(_due_or_over(today, table))
+        .filter(due_or_over(today, table))
         .order_by("next_over", "reference")
     )
     household_lines = household_rows(households, today=today, table=table)
@@ -349,18 +283,3 @@ def send_weekly_digests(*, today: date | None = None) -> int:
         sent += 1
         log.info("tracking digest sent to user %s", user.pk)
     return sent
-
-
-# Tasks (scheduled by Celery beat) ---------------------------------------------------------------
-
-
-@shared_task(name="scorecard.notify_tracking_crossings", time_limit=600, soft_time_limit=540)
-def notify_tracking_crossings() -> int:
-    """Daily: notifications for thresholds passed (idempotent)."""
-    return notify_crossings()
-
-
-@shared_task(name="scorecard.send_tracking_digests", time_limit=900, soft_time_limit=840)
-def send_tracking_digests() -> int:
-    """Weekly: each team manager's digest."""
-    return send_weekly_digests()

@@ -10,7 +10,8 @@ from django.db.models import Count
 
 from adopters.models import Household
 from children.models import Child, EventKind, JourneyEvent
-from raa import access, demo_data
+from home import demo_data
+from raa import access
 from raa.models import Council, Region, Role, User
 
 TODAY = date(2026, 11, 22)
