@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from adopters import rules
 from adopters.models import ChildNeeds, HoldPeriod, Household
-from raa.freshness import mark_councils_pending
+from children.models import Child, PlacementProvider, Stage
+from children.services import child_record_milestone, child_update
+from raa.freshness import mark_council_pending, mark_councils_pending
 from raa.models import Region, User
 from raa.services import case_record_create, case_record_update, check_fields
 
@@ -184,8 +186,6 @@ NEED_FIELDS = ("health_needs", "disability_needs", "developmental_uncertainty", 
 def child_needs_save(*, child, acting_user: User, **fields) -> list[str]:
     """Save what the child needs of a family (for ranking households); returns the fields that
     changed (all of them the first time)."""
-    from raa.freshness import mark_council_pending
-
     check_fields(fields, NEED_FIELDS, "child's needs")
     needs = ChildNeeds.objects.select_for_update().filter(child=child).first()
     if needs is None:
@@ -209,8 +209,6 @@ def child_needs_save(*, child, acting_user: User, **fields) -> list[str]:
 def children_placed_together(child):
     """The child and the brothers and sisters the plan says go with them: the child's sibling
     group (to be placed together) in the same council, open records only, the child first."""
-    from children.models import Child, Stage
-
     if child.sibling_group_id is None or not child.sibling_group.to_be_placed_together:
         return [child]
     others = (
@@ -244,8 +242,6 @@ def family_finding_record(
     recruited outside the region makes the placement inter-agency: its provider follows the
     approving agency unless ``placement_provider`` is given.
     """
-    from children.models import PlacementProvider
-    from children.services import child_record_milestone
 
     if kind not in FAMILY_FINDING_STEPS:
         raise ValueError(f"Family finding records a link, match or placement, not {kind!r}")
@@ -298,8 +294,6 @@ def family_finding_record(
 def _record_siblings_placed_together(child, placed: list, acting_user: User) -> None:
     """On each child placed, how many of the sibling group went together and how many are
     placed apart (the child's record keeps both)."""
-    from children.models import Child
-    from children.services import child_update
 
     group_size = Child.objects.filter(sibling_group_id=child.sibling_group_id).count()
     for each in placed:

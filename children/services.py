@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from adopters.rules import check_child_step
 from children.date_rules import Finding, birth_findings, check_journey
 from children.models import (
     ADOPTED_REASONS,
@@ -399,8 +400,6 @@ def _check_event_details(
         raise ValidationError({"household": "That household belongs to another region."})
     if household is not None and kind in HOUSEHOLD_REQUIRED and details.get("date"):
         # The household's side of the step (in the process, approved by the match).
-        from adopters.rules import check_child_step
-
         problems = check_child_step(household=household, kind=kind, on=details["date"])
         if any(p.hard for p in problems):
             raise ValidationError({"household": [p.message for p in problems if p.hard]})

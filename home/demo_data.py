@@ -53,6 +53,7 @@ from children.services import refresh_journey_summaries, refresh_quality_flags
 from raa.freshness import mark_council_pending
 from raa.models import Council, Region, Role, User
 from raa.services import council_add_or_rename, user_add_or_update
+from scorecard.reports import services as reports
 from scorecard.services import recompute_all
 
 DEMO_PASSWORD = "adoption-demo"
@@ -1004,8 +1005,6 @@ def publish_demo_board_report(region: Region, today: date) -> None:
     its narrative (no child named) and asks for it to be published: board members signing in
     to the demo have a report to read. The render runs after commit (in-process without
     Redis; by the worker with it)."""
-    from scorecard.reports import services as reports
-
     head_of_service = User.objects.get(username="regional")
     year, quarter = last_complete_quarter(today)
     with transaction.atomic():
