@@ -7,7 +7,7 @@ from django.template import Context, Template
 
 from tracking.checks import Check
 
-TEMPLATE = Template("{% load scorecard_tags %}<td>{% check_cell check %}</td>")
+TEMPLATE = Template("{% load tracking_cells %}<td>{% check_cell check %}</td>")
 
 
 def cell(check) -> str:
