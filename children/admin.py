@@ -4,7 +4,7 @@ forms, which apply the date rules, write the history and mark the scorecard for 
 from django.contrib import admin
 
 from children.models import Child, ImportRun, JourneyEvent, PeriodOfCare, SiblingGroup
-from raa.admin import AuditedCaseAdmin, NoDeleteAdmin
+from raa.admin import AuditedCaseAdmin, NoDeleteAdmin, ReadOnlyAdmin
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -50,7 +50,7 @@ class SiblingGroupAdmin(NoDeleteAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ReadOnlyAdmin):
     """903 import runs, to look at: they are started from the import page or the command."""
 
     list_display = ["id", "council", "started_by", "created_at", "status", "exit_code", "dry_run"]
@@ -68,12 +68,3 @@ class ImportRunAdmin(admin.ModelAdmin):
         "stage_label",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

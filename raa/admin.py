@@ -12,6 +12,20 @@ from raa.models import AuditAction, AuditEvent, Council, Membership, Region, Use
 from raa.services import audit_record, audit_search
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by the application (the audit log, stored results, markers, import
+    runs): administrators may read them, never add, change or delete them."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class NoDeleteAdmin(SimpleHistoryAdmin):
     """Records are closed or ended, never hard-deleted through the application."""
 
@@ -122,32 +136,14 @@ class MembershipAdmin(NoDeleteAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The audit log is read-only, even for administrators."""
 
     list_display = ["at", "user", "action", "object_type", "object_id", "council", "detail"]
     list_filter = ["action", "object_type", "council"]
     search_fields = ["object_id", "user__username"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(RecomputeMarker)
-class RecomputeMarkerAdmin(admin.ModelAdmin):
+class RecomputeMarkerAdmin(ReadOnlyAdmin):
     list_display = ["council", "requested_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from raa.admin import NoDeleteAdmin
+from raa.admin import NoDeleteAdmin, ReadOnlyAdmin
 from raa.freshness import mark_councils_pending
 from raa.models import Council
 from scorecard.models import NationalFigure, ScorecardResult, ScorecardThreshold
@@ -31,18 +31,9 @@ class NationalFigureAdmin(ReferenceDataAdmin):
 
 
 @admin.register(ScorecardResult)
-class ScorecardResultAdmin(admin.ModelAdmin):
+class ScorecardResultAdmin(ReadOnlyAdmin):
     """Stored results, read only (written by the recompute)."""
 
     list_display = ["region", "council", "kind", "label", "computed_at"]
     list_filter = ["kind", "region"]
     readonly_fields = [f.name for f in ScorecardResult._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
