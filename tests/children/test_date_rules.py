@@ -430,10 +430,9 @@ def test_every_rule_in_the_rules_module_has_a_case():
     from pathlib import Path
 
     source = Path(__file__).parents[2].joinpath("children/date_rules.py").read_text()
-    # Rule codes are the first argument of a Finding(...) or of hard(...)/soft(...)
-    named = set(
-        re.findall(r'(?:Finding|hard|soft|needs_decision)\(\s*(?:event,\s*)?"([a-z0-9-]+)"', source)
-    )
+    # Rule codes are the first argument of a Finding(...) or of a rule table's decorator
+    # (@_order_rule("...") and the like)
+    named = set(re.findall(r'(?:Finding|_rule)\(\s*"([a-z0-9-]+)"', source))
     tested = {case[0] for case in CASES}
     assert named, "no rule codes found"
     assert named <= tested, f"rules without a test: {sorted(named - tested)}"
