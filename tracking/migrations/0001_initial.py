@@ -1,17 +1,31 @@
 """The tracking models move here from scorecard, their tables unchanged."""
 
+import importlib
+
 import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
 
+MOVED = ['trackingthreshold', 'historicaltrackingthreshold', 'trackingnotification', 'digestsent']
+
+
+def relabel_content_types(apps, model_names, old_label, new_label):
+    # The one way the moves relabel content types (and deal with a duplicate): raa's migration.
+    raa_0003 = importlib.import_module("raa.migrations.0003_recomputemarker_moved_from_scorecard")
+    raa_0003.relabel_content_types(apps, model_names, old_label, new_label)
+
+
 def move_content_types(apps, schema_editor):
     """Permissions and admin history follow the models to their new app."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for model in ['trackingthreshold', 'historicaltrackingthreshold', 'trackingnotification', 'digestsent']:
-        if not ContentType.objects.filter(app_label="tracking", model=model).exists():
-            ContentType.objects.filter(app_label="scorecard", model=model).update(app_label="tracking")
+    relabel_content_types(apps, MOVED, "scorecard", "tracking")
+
+
+def move_content_types_back(apps, schema_editor):
+    """Unapplied (a rollback to the code before the move), they go back to scorecard, where
+    that code looks for them."""
+    relabel_content_types(apps, MOVED, "tracking", "scorecard")
 
 
 class Migration(migrations.Migration):
@@ -102,5 +116,5 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(move_content_types, migrations.RunPython.noop),
+        migrations.RunPython(move_content_types, move_content_types_back),
     ]
