@@ -12,20 +12,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from raa.safe_export import append_safe_row
-from tracking import checks as tracking
+from tracking import checks
 from tracking.selectors import Row
 
 CHECK_CODES = {
-    "children": [
-        ("child_care_to_placed", "Entered care to placed"),
-        ("child_order_to_match", "Placement order to match"),
-        ("child_decision_to_match", "ADM decision to match"),
-    ],
-    "households": [
-        ("household_stage1", "Stage 1"),
-        ("household_stage2", "Stage 2"),
-        ("household_approval_to_match", "Approved to match"),
-    ],
+    "children": [(rule.code, rule.heading) for rule in checks.CHILD_RULES],
+    "households": [(rule.code, rule.heading) for rule in checks.HOUSEHOLD_RULES],
 }
 
 
@@ -124,9 +116,10 @@ def household_table(rows: list[Row]) -> tuple[list[str], list[list]]:
     return header, body
 
 
+#: Status cells coloured by the start of their words ("Due within N days": any N).
 STATUS_FILLS = {
-    tracking.STATUS_LABELS[tracking.OVER]: "F8D7DA",
-    "Due within": "FFF3CD",
+    checks.STATUS_LABELS[checks.OVER]: "F8D7DA",
+    checks.STATUS_LABELS[checks.DUE].partition("{")[0]: "FFF3CD",
 }
 
 

@@ -1,27 +1,16 @@
 """Reads for the tracking list, its exports and the alerts (DOMAIN.md A.8).
 
 Every entry point takes the person and scopes to the councils over which they hold a tracking
-role. The day each threshold is passed is computed in the database (:mod:`tracking.sql_dates`)
-so that the status filter and "most overdue first" work on the whole list in one query, however
-many children; the checks shown on each row come from :mod:`tracking.checks`, the same code
-as the child's page.
+role. The day each threshold is passed is computed in the database (the SQL form of each rule
+of :mod:`tracking.checks`) so that the status filter and "most overdue first" work on the whole
+list in one query, however many children; the checks shown on each row come from the Python
+form of the same rules, the same code as the child's page.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, Least
+from django.db.models import Count, F, Q, QuerySet
 
 from adopters.models import Household
 from adopters.querysets import LINKING_EVENT_KINDS
@@ -29,18 +18,16 @@ from children.models import IN_PROCESS_STAGES, Child, JourneyEvent, Stage
 from children.selectors import harder_to_place
 from raa import access
 from raa.models import Council, User
-from tracking import checks as tracking
-from tracking.models import ThresholdUnit, TrackingNotification, TrackingThreshold
-from tracking.sql_dates import AddDays, AddMonths
+from tracking import checks
+from tracking.models import TrackingNotification, TrackingThreshold
 
 #: Stands in for "no threshold running", so it sorts after every real date.
-NEVER = date(9999, 12, 31)
+NEVER = checks.NEVER
 
-STATUSES = {
-    tracking.OVER: "Over",
-    tracking.DUE: "Due within 30 days",
-    tracking.ON_TRACK: "On track",
-}
+#: The statuses a record on the list can have (that of its worst running check), worst first.
+#: Their words are :data:`checks.STATUS_LABELS`, "due" naming the ``due_soon`` threshold's days:
+#: :func:`statuses`.
+STATUSES = (checks.OVER, checks.DUE, checks.ON_TRACK)
 SORTS = {
     "overdue": "Most overdue first",
     "care": "Longest in care first",
@@ -55,16 +42,14 @@ NEXT_STEPS = {
     Stage.MATCHED: "Introductions and placement",
     Stage.PLACED: "Adoption application and order",
 }
-CHILD_CHECKS = ["child_care_to_placed", "child_order_to_match", "child_decision_to_match"]
-HOUSEHOLD_CHECKS = ["household_stage1", "household_stage2", "household_approval_to_match"]
+CHILD_CHECKS = [rule.code for rule in checks.CHILD_RULES]
+HOUSEHOLD_CHECKS = [rule.code for rule in checks.HOUSEHOLD_RULES]
 TRACKING_STAGES = [(s.value, s.label) for s in IN_PROCESS_STAGES]
 
 
-def passed_on(field: str, threshold: TrackingThreshold):
-    """SQL: the first day ``field`` + the threshold counts as over (:func:`tracking.over_from`)."""
-    if threshold.unit == ThresholdUnit.MONTHS:
-        return AddMonths(F(field), threshold.amount)
-    return AddDays(F(field), threshold.amount + 1)
+def statuses(table: dict[str, TrackingThreshold]) -> dict[str, str]:
+    """:data:`STATUSES` in words, "due within" as many days as the ``due_soon`` threshold."""
+    return {s: checks.status_label(s, table["due_soon"].amount) for s in STATUSES}
 
 
 def tracking_council_ids(user, roles=access.TRACKING_ROLES) -> set[int]:
@@ -125,9 +110,9 @@ class TrackingFilters:
 
 
 def _status_filter(status: str, today: date, due_days: int) -> Q:
-    if status == tracking.OVER:
+    if status == checks.OVER:
         return Q(next_over__lte=today)
-    if status == tracking.DUE:
+    if status == checks.DUE:
         return Q(next_over__gt=today, next_over__lte=today + timedelta(days=due_days))
     return Q(next_over__gt=today + timedelta(days=due_days))
 
@@ -147,41 +132,13 @@ def children_in_process_in(council_ids, table: dict[str, TrackingThreshold]) -> 
     """Open records of children in the adoption process in these councils, each annotated with
     the first day each running threshold is passed (``care_over``, ``order_over``,
     ``decision_over``; null when not running) and ``next_over``, the earliest of them
-    (:data:`NEVER` if none is running). For the alerts, which are nobody's request, the caller
-    chooses the councils."""
-    not_matched = ~Q(stage__in=[Stage.MATCHED, Stage.PLACED])
-    care = Case(
-        When(
-            ~Q(stage=Stage.PLACED) & Q(entered_care_date__isnull=False),
-            then=passed_on("entered_care_date", table["child_care_to_placed"]),
-        ),
+    (:data:`NEVER` if none is running): :func:`checks.annotate_over` of
+    :data:`checks.CHILD_RULES`. For the alerts, which are nobody's request, the caller chooses
+    the councils."""
+    children = Child.objects.filter(
+        checks.child_in_process_q(), council_id__in=council_ids, closed_on__isnull=True
     )
-    order = Case(
-        When(
-            not_matched & Q(placement_order_date__isnull=False),
-            then=passed_on("placement_order_date", table["child_order_to_match"]),
-        ),
-    )
-    decision = Case(
-        When(not_matched, then=passed_on("adm_decision_date", table["child_decision_to_match"])),
-    )
-    never = Value(NEVER)
-    return (
-        Child.objects.filter(
-            council_id__in=council_ids,
-            stage__in=IN_PROCESS_STAGES,
-            adm_decision_date__isnull=False,
-            closed_on__isnull=True,
-        )
-        .annotate(care_over=care, order_over=order, decision_over=decision)
-        .annotate(
-            next_over=Least(
-                Coalesce(F("care_over"), never),
-                Coalesce(F("order_over"), never),
-                Coalesce(F("decision_over"), never),
-            )
-        )
-    )
+    return checks.annotate_over(children, checks.CHILD_RULES, table)
 
 
 def tracking_children(
@@ -220,18 +177,15 @@ class Row:
 
     record: object
     checks: list
-    worst: tracking.Check | None
+    worst: checks.Check | None
     status: str
     next_step: str
+    status_label: str = ""
     days_in_care: int | None = None
 
-    def cells(self, codes: list[str]) -> list[tracking.Check | None]:
+    def cells(self, codes: list[str]) -> list[checks.Check | None]:
         by_code = {c.code: c for c in self.checks}
         return [by_code.get(code) for code in codes]
-
-    @property
-    def status_label(self) -> str:
-        return STATUSES[self.status]
 
     @property
     def days_past(self) -> int | None:
@@ -239,10 +193,21 @@ class Row:
         return -self.worst.days_left if self.worst else None
 
 
-def _row(record, checks, today: date, next_step: str) -> Row:
-    worst = tracking.worst_open(checks)
-    status = worst.status if worst else tracking.ON_TRACK
-    return Row(record=record, checks=checks, worst=worst, status=status, next_step=next_step)
+def _row(record, found: list[checks.Check], table: dict, next_step: str) -> Row:
+    worst = checks.worst_open(found)
+    if worst:
+        status, label = worst.status, worst.status_label
+    else:
+        status = checks.ON_TRACK
+        label = checks.status_label(status, table["due_soon"].amount)
+    return Row(
+        record=record,
+        checks=found,
+        worst=worst,
+        status=status,
+        status_label=label,
+        next_step=next_step,
+    )
 
 
 def child_rows(children, *, today: date, table: dict[str, TrackingThreshold]) -> list[Row]:
@@ -250,8 +215,8 @@ def child_rows(children, *, today: date, table: dict[str, TrackingThreshold]) ->
     for child in children:
         row = _row(
             child,
-            tracking.child_checks(child, today=today, table=table),
-            today,
+            checks.child_checks(child, today=today, table=table),
+            table,
             NEXT_STEPS.get(child.stage, ""),
         )
         row.days_in_care = (
@@ -292,51 +257,23 @@ def households_in_process_among(
 ) -> QuerySet[Household]:
     """Of these households, those still on their way (registered or approved, not matched, not
     left, not on hold), annotated with the first day each running target is passed (``stage1_over``,
-    ``stage2_over``, ``waiting_over``) and ``next_over``, the earliest."""
-    matched = JourneyEvent.objects.filter(household=OuterRef("pk"), kind__in=("matched", "placed"))
-    stage1_running = Q(
-        registration_date__isnull=False,
-        stage1_end_date__isnull=True,
-        stage2_start_date__isnull=True,
-        approval_date__isnull=True,
-    )
-    stage1 = Case(
-        When(stage1_running, then=passed_on("registration_date", table["household_stage1"]))
-    )
-    stage2 = Case(
-        When(
-            Q(stage2_start_date__isnull=False, approval_date__isnull=True),
-            then=passed_on("stage2_start_date", table["household_stage2"]),
-        )
-    )
-    waiting = Case(
-        When(
-            approval_date__isnull=False,
-            then=passed_on("approval_date", table["household_approval_to_match"]),
-        )
-    )
-    never = Value(NEVER)
-    return (
-        households.filter(left_date__isnull=True)
+    ``stage2_over``, ``waiting_over``) and ``next_over``, the earliest: :func:`checks.annotate_over`
+    of :data:`checks.HOUSEHOLD_RULES`."""
+    in_process = (
+        # ``matched``: the household's first match, which the approved-and-waiting rule names.
+        households.alias(matched=checks.household_matched())
+        .filter(left_date__isnull=True, matched__isnull=True)
         .filter(
             Q(registration_date__isnull=False)
             | Q(approval_date__isnull=False)
             | Q(stage2_start_date__isnull=False)
         )
-        .exclude(Exists(matched))
         # The household's derived stage, read with the list (no query per row), and whether it
         # is on hold: then the clock is stopped, as on the household's own page.
         .with_progress()
         .exclude(on_hold=True)
-        .annotate(stage1_over=stage1, stage2_over=stage2, waiting_over=waiting)
-        .annotate(
-            next_over=Least(
-                Coalesce(F("stage1_over"), never),
-                Coalesce(F("stage2_over"), never),
-                Coalesce(F("waiting_over"), never),
-            )
-        )
     )
+    return checks.annotate_over(in_process, checks.HOUSEHOLD_RULES, table)
 
 
 @dataclass
@@ -396,8 +333,8 @@ def household_rows(households, *, today: date, table: dict[str, TrackingThreshol
     for h in households:
         row = _row(
             h,
-            tracking.household_checks(h, today=today, table=table),
-            today,
+            checks.household_checks(h, today=today, table=table),
+            table,
             HOUSEHOLD_NEXT_STEPS.get(h.stage, ""),
         )
         row.check_cells = row.cells(HOUSEHOLD_CHECKS)
@@ -454,7 +391,7 @@ def home_alerts(user, *, today: date) -> dict:
     notifications. Empty for roles without tracking."""
     if not access.has_role(user, access.TRACKING_ROLES):
         return {}
-    table = tracking.thresholds()
+    table = checks.thresholds()
     children = (
         children_in_process(user, table)
         .filter(allocated_social_worker=user)
@@ -495,7 +432,7 @@ def recent_notifications(
         .select_related("child", "child__council", "household")
         .order_by("-over_from", "-id")[:limit]
     )
-    table = table or tracking.thresholds()
+    table = table or checks.thresholds()
     result = []
     for note in notes:
         threshold = table.get(note.check_code)

@@ -30,7 +30,7 @@ from django.utils import timezone
 from adopters.models import Household
 from raa import access
 from raa.models import Council, Membership, Role, User
-from tracking import checks as tracking
+from tracking import checks
 from tracking.models import DigestSent, TrackingNotification
 from tracking.selectors import (
     child_rows,
@@ -47,16 +47,9 @@ log = logging.getLogger(__name__)
 #: every record that went over years ago.
 CROSSING_WINDOW_DAYS = 7
 
-CHILD_CHECK_FIELDS = {
-    "care_over": "child_care_to_placed",
-    "order_over": "child_order_to_match",
-    "decision_over": "child_decision_to_match",
-}
-HOUSEHOLD_CHECK_FIELDS = {
-    "stage1_over": "household_stage1",
-    "stage2_over": "household_stage2",
-    "waiting_over": "household_approval_to_match",
-}
+#: The annotation giving the first day over of each running check, and the check's code.
+CHILD_CHECK_FIELDS = {rule.over: rule.code for rule in checks.CHILD_RULES}
+HOUSEHOLD_CHECK_FIELDS = {rule.over: rule.code for rule in checks.HOUSEHOLD_RULES}
 
 
 @transaction.atomic
@@ -102,7 +95,7 @@ def notify_crossings(*, today: date | None = None) -> int:
     notification already given is not given again. Returns the number of new notifications."""
     today = today or timezone.localdate()
     since = today - timedelta(days=CROSSING_WINDOW_DAYS - 1)
-    table = tracking.thresholds()
+    table = checks.thresholds()
     managers, region_managers = _team_managers_by_council()
     workers_scope: dict = {}
     notes: list[TrackingNotification] = []
@@ -162,8 +155,8 @@ class Digest:
     households: int
 
 
-def _check_line(check: tracking.Check) -> str:
-    if check.status == tracking.OVER:
+def _check_line(check: checks.Check) -> str:
+    if check.status == checks.OVER:
         when = f"over since {check.over_from:%d/%m/%Y}"
     else:
         when = f"over from {check.over_from:%d/%m/%Y} ({check.days_left} days left)"
@@ -215,7 +208,7 @@ def digest_for(user: User, *, today: date, table: dict) -> Digest | None:
     for council in councils:
         rows = rows_by_council.get(council.id, [])
         total_children += len(rows)
-        over = sum(r.status == tracking.OVER for r in rows)
+        over = sum(r.status == checks.OVER for r in rows)
         lines.append(f"{council.name} ({council.la_code}): {over} over, {len(rows) - over} due")
         lines.append(f"  /tracking/?council={council.id}&status=over")
         for row in rows:
@@ -223,7 +216,7 @@ def digest_for(user: User, *, today: date, table: dict) -> Digest | None:
             lines += [
                 f"      {_check_line(c)}"
                 for c in row.checks
-                if not c.done and c.status in (tracking.OVER, tracking.DUE)
+                if not c.done and c.status in (checks.OVER, checks.DUE)
             ]
         lines.append("")
     lines.append(f"Households: {len(household_lines)} due or over")
@@ -232,7 +225,7 @@ def digest_for(user: User, *, today: date, table: dict) -> Digest | None:
         lines += [
             f"      {_check_line(c)}"
             for c in row.checks
-            if not c.done and c.status in (tracking.OVER, tracking.DUE)
+            if not c.done and c.status in (checks.OVER, checks.DUE)
         ]
     lines += ["", "Official – sensitive. This email holds identifiers only, no names."]
     subject = (
@@ -246,7 +239,7 @@ def send_weekly_digests(*, today: date | None = None) -> int:
     """Email each active team manager with an email address their digest. Returns how many
     were sent."""
     today = today or timezone.localdate()
-    table = tracking.thresholds()
+    table = checks.thresholds()
     sent = 0
     managers = (
         User.objects.filter(

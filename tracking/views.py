@@ -17,7 +17,6 @@ from raa.services import audit_record
 from tracking import checks, exports, services
 from tracking.selectors import (
     SORTS,
-    STATUSES,
     TRACKING_STAGES,
     HouseholdFilters,
     TrackingFilters,
@@ -25,6 +24,7 @@ from tracking.selectors import (
     household_rows,
     recent_notifications,
     status_counts,
+    statuses,
     tracking_children,
     tracking_councils,
     tracking_households,
@@ -48,7 +48,7 @@ def tracking_list(request):
         "showing": showing,
         "today": today,
         "councils": councils,
-        "statuses": list(STATUSES.items()),
+        "statuses": list(statuses(table).items()),
         "table": table,
         "may_export": access.has_role(user, access.TRACKING_EXPORT_ROLES),
         "query": request.GET.urlencode(),
