@@ -1,8 +1,8 @@
-"""Reads about households: the pipeline, who is over a target, a household's timeline, and the
-ranked list of families for a waiting child (family finding)."""
+"""Reads about households: who may see them, the pipeline, and the ranked list of families for a
+waiting child (family finding). Who is over a target is the tracking app's (tracking.panels)."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Count, QuerySet
 
@@ -15,7 +15,6 @@ from adopters.models import (
 )
 from adopters.querysets import LINKING_EVENT_KINDS
 from raa import access
-from tracking import checks as tracking
 
 #: Stages of the pipeline view, in order.
 PIPELINE = list(StageCode)
@@ -54,36 +53,6 @@ def pipeline_counts(households: QuerySet[Household]) -> list[tuple[str, str, int
         .values_list("derived_stage", "n")
     )
     return [(code, label, counts.get(code, 0)) for code, label in StageCode.choices]
-
-
-def needing_attention(
-    households: QuerySet[Household], *, today: date, table: dict, limit: int | None = None
-) -> list[tuple[Household, list[tracking.Check]]]:
-    """Households in the process that are over, or due within the warning days of, a stage
-    target (DOMAIN A.8, thresholds from the table), most overdue first (the first ``limit``),
-    each with the checks that are due or over. The households and their order come from the
-    database (the tracking list's in-process households, by the first day a running target is
-    passed); the checks are worked out for those listed only."""
-    from tracking.selectors import households_in_process_among
-
-    horizon = today + timedelta(days=table["due_soon"].amount)
-    found = (
-        households_in_process_among(households, table)
-        .filter(next_over__lte=horizon)
-        .order_by("next_over", "pk")
-    )
-    if limit is not None:
-        found = found[:limit]
-    result = []
-    for household in found:
-        checks = [
-            c
-            for c in tracking.household_checks(household, today=today, table=table)
-            if not c.done and c.status in (tracking.OVER, tracking.DUE)
-        ]
-        if checks:
-            result.append((household, checks))
-    return result
 
 
 # -- family finding -------------------------------------------------------------------------------

@@ -24,7 +24,6 @@ from raa import access
 from raa.history import history_rows
 from raa.models import AuditAction, Region
 from raa.services import audit_record, audit_search, audit_view, region_get_or_create
-from tracking import checks as tracking
 
 
 def get_visible_household(user, pk: int) -> Household:
@@ -86,8 +85,6 @@ def saved_message(request, household: Household, message: str) -> None:
 
 def household_list(request):
     access.require_role(request.user, access.CASE_VIEW_ROLES)
-    today = timezone.localdate()
-    table = tracking.thresholds()
     visible = Household.objects.visible_to(request.user)
     households = visible.with_progress()
     search = request.GET.get("q", "").strip()
@@ -103,7 +100,6 @@ def household_list(request):
     page = Paginator(households.order_by("reference"), 50).get_page(request.GET.get("page"))
     if search:
         audit_search(user=request.user, object_type="household_list", found=page.paginator.count)
-    attention = selectors.needing_attention(visible, today=today, table=table)
     return render(
         request,
         "adopters/household_list.html",
@@ -112,8 +108,8 @@ def household_list(request):
             "search": search,
             "stage": stage,
             "pipeline": selectors.pipeline_counts(visible),
-            "attention": attention,
-            "due_days": table["due_soon"].amount,
+            # Who is over or near a target: the tracking app's panel (tracking_panels).
+            "visible_households": visible,
             "may_add": may_add_households(request.user),
         },
     )
@@ -132,12 +128,6 @@ def household_detail(request, pk: int):
         .select_related("child", "child__council")
     )
     first_match = min((e.date for e in events if e.kind == EventKind.MATCHED), default=None)
-    checks = {
-        check.code: check
-        for check in tracking.household_checks(
-            household, today=today, table=tracking.thresholds(), matched=first_match
-        )
-    }
     holds = list(household.hold_periods.all())
     may_edit = may_edit_household(request.user, household)
     stage = household.stage_code
@@ -152,7 +142,9 @@ def household_detail(request, pk: int):
         {
             "household": household,
             "events": events,
-            "timeline": timeline(household, holds, checks, first_match),
+            # The stage targets are put against the steps by the tracking app (tracking_panels).
+            "timeline": timeline(household, holds, first_match),
+            "first_match": first_match,
             "holds": holds,
             "open_hold": next((h for h in holds if h.end_date is None), None),
             "warnings": services.household_warnings(household, today=today),
@@ -168,33 +160,26 @@ def household_detail(request, pk: int):
     )
 
 
-def timeline(
-    household: Household, holds: list[HoldPeriod], checks: dict, first_match=None
-) -> list[dict]:
-    """The household's steps in date order, each with the stage target it finished (if any)."""
-    matched = checks.get("household_approval_to_match")
+def timeline(household: Household, holds: list[HoldPeriod], first_match=None) -> list[dict]:
+    """The household's steps in date order, each with the code of the stage target it finishes
+    (if any): ``closes``."""
     rows = [
         ("Enquiry", household.enquiry_date, None),
         ("Information event", household.information_event_date, None),
         ("Registration of interest: Stage 1 starts", household.registration_date, None),
-        ("Stage 1 ends", household.stage1_end_date, checks.get("household_stage1")),
+        ("Stage 1 ends", household.stage1_end_date, "household_stage1"),
         ("Stage 2 starts", household.stage2_start_date, None),
         ("Approval panel", household.panel_date, None),
-        ("Approved by the ADM", household.approval_date, checks.get("household_stage2")),
+        ("Approved by the ADM", household.approval_date, "household_stage2"),
         ("Left the process", household.left_date, None),
-        ("Matched with a child", first_match, matched if matched and matched.done else None),
+        ("Matched with a child", first_match, "household_approval_to_match"),
     ]
     for hold in holds:
         rows.append((f"On hold: {hold.get_reason_display()}", hold.start_date, None))
         if hold.end_date:
             rows.append(("Hold ended", hold.end_date, None))
-    result = [{"label": label, "date": day, "check": check} for label, day, check in rows if day]
+    result = [{"label": label, "date": day, "closes": code} for label, day, code in rows if day]
     result.sort(key=lambda row: row["date"])
-    # Targets still running are shown after the steps, counted to today.
-    for code in ("household_stage1", "household_stage2", "household_approval_to_match"):
-        check = checks.get(code)
-        if check and not check.done:
-            result.append({"label": check.label, "date": None, "check": check})
     return result
 
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from django.db.models import Count, F, Q, QuerySet
 
@@ -18,7 +19,6 @@ from children.models import (
 )
 from raa.dates import add_months
 from raa.history import history_rows
-from tracking import checks as tracking
 
 #: Sort orders of the children list: the key in the address, its label, the ordering.
 SORTS = {
@@ -114,6 +114,16 @@ def children_for_home(user, *, today: date) -> list[Child]:
     return result
 
 
+class Clock(NamedTuple):
+    """A tracking clock (DOMAIN.md A.8) that a step stops: the threshold's code, the day the
+    clock started and the day of the step. What the clock comes to against the thresholds is
+    the tracking app's to say (the child's page shows it through ``tracking_panels``)."""
+
+    code: str
+    start: date
+    end: date
+
+
 @dataclass
 class TimelineRow:
     date: date
@@ -121,17 +131,18 @@ class TimelineRow:
     event: object = None
     period: object = None
     days_in_care: int | None = None
-    checks: list = field(default_factory=list)
-    #: Why the row has no checks where one would be expected (a placement that disrupted).
+    #: The tracking clocks this step stops (the match and the placement measured).
+    clocks: list[Clock] = field(default_factory=list)
+    #: Why the row has no clock where one would be expected (a placement that disrupted).
     note: str = ""
 
 
-def child_timeline(child: Child, *, today: date, table: dict) -> list[TimelineRow]:
+def child_timeline(child: Child) -> list[TimelineRow]:
     """Every entry into and exit from care and every journey step, in date order, with the days
     since entering care (counted from the start of the period of care the date falls in), and
-    for the match and the placement, how they compared with the tracking thresholds. A placement
-    that ended in a disruption is never the one measured (DOMAIN.md A.2): it is shown with the
-    disruption that ended it instead of a check."""
+    for the match and the placement, the tracking clocks they stop. A placement that ended in a
+    disruption is never the one measured (DOMAIN.md A.2): it is shown with the disruption that
+    ended it instead of a clock."""
     periods = list(child.periods_of_care.all())
     events = child.events.select_related("household", "recorded_by")
     rows: list[TimelineRow] = []
@@ -166,38 +177,14 @@ def child_timeline(child: Child, *, today: date, table: dict) -> list[TimelineRo
             order = event
         elif event.kind == EventKind.MATCHED:
             if order is not None:
-                row.checks.append(
-                    tracking.check_against(
-                        table,
-                        "child_order_to_match",
-                        start=order.date,
-                        end=event.date,
-                        today=today,
-                    )
-                )
+                row.clocks.append(Clock("child_order_to_match", order.date, event.date))
             if decision is not None:
-                row.checks.append(
-                    tracking.check_against(
-                        table,
-                        "child_decision_to_match",
-                        start=decision.date,
-                        end=event.date,
-                        today=today,
-                    )
-                )
+                row.clocks.append(Clock("child_decision_to_match", decision.date, event.date))
         elif event.kind == EventKind.PLACED and any(d >= event.date for d in disruptions):
             ended = min(d for d in disruptions if d >= event.date)
             row.note = f"Ended by the disruption of {ended:%d/%m/%Y}: not the placement measured"
         elif event.kind == EventKind.PLACED and starts:
-            row.checks.append(
-                tracking.check_against(
-                    table,
-                    "child_care_to_placed",
-                    start=max(starts),
-                    end=event.date,
-                    today=today,
-                )
-            )
+            row.clocks.append(Clock("child_care_to_placed", max(starts), event.date))
     return rows
 
 

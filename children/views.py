@@ -39,7 +39,6 @@ from children.selectors import (
 from raa import access
 from raa.models import AuditAction
 from raa.services import audit_record, audit_search, audit_view
-from tracking import checks as tracking
 
 #: The steps a social worker most likely records next, by stage.
 NEXT_STEPS = {
@@ -161,8 +160,6 @@ def child_list(request):
 def child_detail(request, pk: int):
     child = get_visible_child(request.user, pk)
     audit_view(user=request.user, obj=child, council=child.council)
-    today = timezone.localdate()
-    table = tracking.thresholds()
     may_edit = access.may_edit_council_records(request.user, child.council_id) and not (
         child.is_closed
     )
@@ -171,8 +168,8 @@ def child_detail(request, pk: int):
         "children/child_detail.html",
         {
             "child": child,
-            "timeline": child_timeline(child, today=today, table=table),
-            "checks": tracking.child_checks(child, today=today, table=table),
+            # Against the tracking thresholds: the tracking app's panels (tracking_panels).
+            "timeline": child_timeline(child),
             "periods": child.periods_of_care.all(),
             "flags": DataQualityFlag.objects.filter(child=child).order_by("-hard", "id"),
             "may_edit": may_edit,

@@ -4,10 +4,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from adopters.models import Household
-from adopters.selectors import needing_attention
 from home.selectors import home_for
 from raa import access
 from tracking import checks
+from tracking.panels import needing_attention
 from tracking.selectors import home_alerts
 
 

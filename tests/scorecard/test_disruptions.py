@@ -18,6 +18,7 @@ from tests.children.ssda903_sets import ad1, csv_set, ep, head, placed
 from tests.factories import HouseholdFactory
 from tests.scorecard.journeys import recorder, region_with_councils
 from tracking import checks as tracking
+from tracking.panels import clock_checks
 from tracking.selectors import children_in_process_in
 
 pytestmark = pytest.mark.django_db
@@ -273,12 +274,12 @@ def test_recorded_stage_and_tracking_after_a_disruption(recorded):
 def test_recorded_timeline_shows_the_disrupted_placement_without_a_check(recorded):
     _, _, children = recorded
     table = tracking.thresholds()
-    rows = child_timeline(children["S3"], today=date(2021, 12, 31), table=table)
+    rows = child_timeline(children["S3"])
     placements = [r for r in rows if r.event and r.event.kind == K.PLACED]
     first, later = placements
-    assert first.checks == []
+    assert first.clocks == []
     assert first.note == "Ended by the disruption of 01/05/2021: not the placement measured"
-    ((check,),) = [later.checks]
+    ((check,),) = [clock_checks(later.clocks, today=date(2021, 12, 31), table=table)]
     assert (check.code, check.days) == ("child_care_to_placed", 686)
 
 
