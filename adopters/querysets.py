@@ -12,12 +12,14 @@ PROGRESS_EVENT_KINDS = (*LINKING_EVENT_KINDS, "disruption", "adoption_order")
 
 
 class HouseholdQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "HouseholdQuerySet":
+    def visible_to(self, user, roles=access.CASE_VIEW_ROLES) -> "HouseholdQuerySet":
         """Households belong to the region. Region-scope case staff see all of their region's;
         council-scope staff see only those linked, matched or placed with one of their
-        council's children; anyone else (board members) sees none."""
-        region_ids = access.region_ids_for(user, access.CASE_VIEW_ROLES)
-        council_ids = access.council_ids_for(user, access.CASE_VIEW_ROLES)
+        council's children; anyone else (board members) sees none. Someone with both sees
+        both. ``roles``: the roles that count (the case-viewing ones; tracking passes its
+        own)."""
+        region_ids = access.region_ids_for(user, roles)
+        council_ids = access.council_ids_for(user, roles)
         linked = Q(
             child_events__kind__in=LINKING_EVENT_KINDS,
             child_events__child__council_id__in=council_ids,
@@ -29,6 +31,17 @@ class HouseholdQuerySet(models.QuerySet):
             return self.filter(region_id__in=region_ids)
         ids = self.filter(linked).values("id")
         return self.filter(Q(region_id__in=region_ids) | Q(id__in=ids))
+
+    def looked_after_by(self, user, roles) -> "HouseholdQuerySet":
+        """The households the person looks after in one of ``roles`` (a team manager's
+        digest): all of the regions over which they hold a role region-wide, and those
+        recruited by a council over which they hold one. A household linked with one of
+        their councils' children but recruited elsewhere is seen (:meth:`visible_to`), not
+        looked after."""
+        return self.filter(
+            Q(region_id__in=access.region_ids_for(user, roles))
+            | Q(recruiting_council_id__in=access.council_ids_for(user, roles))
+        )
 
     def with_progress(self) -> "HouseholdQuerySet":
         """Annotate the latest link, match, placement or order with a child, whether the

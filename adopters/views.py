@@ -35,8 +35,7 @@ def get_visible_household(user, pk: int) -> Household:
 
 
 def may_add_households(user) -> bool:
-    """Households belong to the region, so only region-scope case staff add them."""
-    return bool(access.region_ids_for(user, access.CASE_EDIT_ROLES))
+    return access.may_add_households(user)
 
 
 def adding_region(user) -> Region:
@@ -51,9 +50,7 @@ def adding_region(user) -> Region:
 
 
 def may_edit_household(user, household: Household) -> bool:
-    """Only case staff over the household's whole region change it (a region role held over
-    another region does not count)."""
-    return access.has_region_role_over(user, access.CASE_EDIT_ROLES, household.region_id)
+    return access.may_edit_household(user, household.region_id)
 
 
 def get_editable_household(user, pk: int) -> Household:
@@ -324,8 +321,7 @@ def get_family_finding_child(user, pk: int, *, edit: bool):
     from children.views import get_visible_child
 
     child = get_visible_child(user, pk)
-    roles = access.CASE_EDIT_ROLES if edit else access.CASE_VIEW_ROLES
-    if not access.has_region_role_over(user, roles, child.council.region_id):
+    if not access.may_do_family_finding(user, child.council.region_id, edit=edit):
         raise PermissionDenied("Family finding is done by the region's adoption team.")
     return child
 
@@ -334,8 +330,8 @@ def family_finding(request, pk: int):
     child = get_family_finding_child(request.user, pk, edit=False)
     today = timezone.localdate()
     needs = selectors.Needs.for_child(child)
-    may_record = access.has_region_role_over(
-        request.user, access.CASE_EDIT_ROLES, child.council.region_id
+    may_record = access.may_do_family_finding(
+        request.user, child.council.region_id, edit=True
     ) and not (child.is_closed)
     group = services.children_placed_together(child)
     ffa = JourneyEvent.objects.filter(child=child, kind=EventKind.FFA_DECISION).exists()

@@ -23,7 +23,7 @@ from children.models import (
 )
 from children.validators import validate_child_id
 from raa import access
-from raa.models import Council, Membership, Role, User
+from raa.models import Council, Role, User
 from raa.validators import refuse_bidi_controls
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -34,13 +34,8 @@ NAME_FIELDS = ("first_name", "last_name", "upn", "sibling_group_reference")
 def social_workers_for(councils) -> QuerySet[User]:
     """People who may be allocated a child of these councils: social workers over one of them
     or over their whole region."""
-    council_ids = [c.pk for c in councils]
-    region_ids = {c.region_id for c in councils}
-    member_ids = (
-        Membership.objects.active()
-        .filter(role__in=[Role.SOCIAL_WORKER, Role.TEAM_MANAGER])
-        .filter(Q(council_id__in=council_ids) | Q(council__isnull=True, region_id__in=region_ids))
-        .values("user_id")
+    member_ids = access.holders_over([Role.SOCIAL_WORKER, Role.TEAM_MANAGER], councils).values(
+        "user_id"
     )
     return User.objects.filter(id__in=member_ids, is_active=True).order_by("last_name", "username")
 

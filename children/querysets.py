@@ -6,9 +6,10 @@ from raa import access
 
 
 class ChildQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ChildQuerySet":
-        """Children of the councils the person may see case records for (none for others)."""
-        return self.filter(council_id__in=access.council_ids_for(user, access.CASE_VIEW_ROLES))
+    def visible_to(self, user, roles=access.CASE_VIEW_ROLES) -> "ChildQuerySet":
+        """Children of the councils over which the person holds one of ``roles`` (by default
+        those that see case records; none for others)."""
+        return self.filter(council_id__in=access.council_ids_for(user, roles))
 
     def search(self, text: str) -> "ChildQuerySet":
         text = text.strip()
@@ -21,10 +22,9 @@ class ChildQuerySet(models.QuerySet):
 
 
 class JourneyEventQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "JourneyEventQuerySet":
-        return self.filter(
-            child__council_id__in=access.council_ids_for(user, access.CASE_VIEW_ROLES)
-        )
+    def visible_to(self, user, roles=access.CASE_VIEW_ROLES) -> "JourneyEventQuerySet":
+        """Steps of the children :meth:`ChildQuerySet.visible_to` gives for ``roles``."""
+        return self.filter(child__council_id__in=access.council_ids_for(user, roles))
 
 
 class JourneyEventManager(models.Manager.from_queryset(JourneyEventQuerySet)):

@@ -17,10 +17,11 @@ The policy in words:
 * administrators may do everything, including the Django admin.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from raa.models import Council, Membership, Role
 
@@ -171,6 +172,61 @@ def has_role_over_household(
     if has_region_role_over(user, allowed, region_id):
         return True
     return bool(set(linked_council_ids) & council_ids_for(user, allowed))
+
+
+def may_add_households(user) -> bool:
+    """Households belong to the region, so only region-scope case staff add them."""
+    return bool(region_ids_for(user, CASE_EDIT_ROLES))
+
+
+def may_edit_household(user, region_id: int) -> bool:
+    """Only case staff over the household's whole region change it (a region role held over
+    another region does not count; a council role, even over a linked child's council, does
+    not either)."""
+    return has_region_role_over(user, CASE_EDIT_ROLES, region_id)
+
+
+def may_do_family_finding(user, region_id: int, *, edit: bool = False) -> bool:
+    """Family finding is the region's adoption team's work: a role over the child's whole
+    region that sees case records (``edit``: that changes them)."""
+    return has_region_role_over(user, CASE_EDIT_ROLES if edit else CASE_VIEW_ROLES, region_id)
+
+
+def holders_by_council(
+    allowed: Iterable[str],
+) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """Who holds one of the roles over which council, for work that is nobody's request (the
+    alerts): ids of active people by council they cover (a region-scope membership covers
+    every council of its region), and ids by region for those who hold it region-wide. Only
+    memberships of the roles themselves count (the administrator role is not one of them).
+    Two queries."""
+    by_council: dict[int, set[int]] = defaultdict(set)
+    by_region: dict[int, set[int]] = defaultdict(set)
+    region_councils: dict[int, list[int]] = defaultdict(list)
+    for council_id, region_id in Council.objects.values_list("id", "region_id"):
+        region_councils[region_id].append(council_id)
+    held = Membership.objects.active().filter(role__in=set(allowed), user__is_active=True)
+    for user_id, council_id, region_id in held.values_list("user_id", "council_id", "region_id"):
+        if council_id:
+            by_council[council_id].add(user_id)
+        else:
+            by_region[region_id].add(user_id)
+            for covered in region_councils[region_id]:
+                by_council[covered].add(user_id)
+    return by_council, by_region
+
+
+def holders_over(allowed: Iterable[str], councils: Iterable[Council]) -> QuerySet[Membership]:
+    """Active memberships that give one of the roles over one of these councils: of the
+    council itself, or of its whole region (the administrator role is not one of the roles)."""
+    councils = list(councils)
+    council_ids = [c.pk for c in councils]
+    region_ids = {c.region_id for c in councils}
+    return (
+        Membership.objects.active()
+        .filter(role__in=set(allowed))
+        .filter(Q(council_id__in=council_ids) | Q(council__isnull=True, region_id__in=region_ids))
+    )
 
 
 def may_edit_council_records(user, council_id: int) -> bool:

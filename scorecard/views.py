@@ -51,9 +51,7 @@ def _scope(request, roles) -> Scope:
     """The region or council a scorecard page is about: ``?council=CODE`` (404 outside the
     person's councils), else the person's only council, else their region."""
     allowed = list(
-        Council.objects.filter(pk__in=access.council_ids_for(request.user, roles))
-        .select_related("region")
-        .order_by("name")
+        access.councils_for(request.user, roles).select_related("region").order_by("name")
     )
     if not allowed:
         raise Http404("No council in your scope.")

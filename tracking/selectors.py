@@ -13,8 +13,7 @@ from datetime import date, timedelta
 from django.db.models import Count, F, Q, QuerySet
 
 from adopters.models import Household
-from adopters.querysets import LINKING_EVENT_KINDS
-from children.models import IN_PROCESS_STAGES, Child, JourneyEvent, Stage
+from children.models import IN_PROCESS_STAGES, Child, Stage
 from children.selectors import harder_to_place
 from raa import access
 from raa.models import Council, User
@@ -234,22 +233,8 @@ def households_in_process(
     user, table: dict[str, TrackingThreshold], roles=access.TRACKING_ROLES
 ) -> QuerySet[Household]:
     """Households still on their way that the person may see in their tracking scope (that of
-    their ``roles``), annotated as :func:`households_in_process_among`."""
-    region_ids = access.region_ids_for(user, roles)
-    if region_ids:
-        visible = Household.objects.filter(region_id__in=region_ids)
-    else:
-        visible = households_linked_with(tracking_council_ids(user, roles))
-    return households_in_process_among(visible, table)
-
-
-def households_linked_with(council_ids) -> QuerySet[Household]:
-    """As Household.visible_to for council scope: linked, matched or placed with one of the
-    councils' children."""
-    linked = JourneyEvent.objects.filter(
-        kind__in=LINKING_EVENT_KINDS, child__council_id__in=council_ids
-    ).values("household_id")
-    return Household.objects.filter(id__in=linked)
+    their ``roles``: Household.visible_to), annotated as :func:`households_in_process_among`."""
+    return households_in_process_among(Household.objects.visible_to(user, roles), table)
 
 
 def households_in_process_among(

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from adopters.models import Household
 from raa import access
-from raa.models import Council, Membership, Role, User
+from raa.models import Council, Role, User
 from tracking import checks
 from tracking.models import DigestSent, TrackingNotification
 from tracking.selectors import (
@@ -63,24 +63,6 @@ def mark_notifications_read(user) -> int:
 # Notifications ----------------------------------------------------------------------------------
 
 
-def _team_managers_by_council() -> tuple[dict[int, set[int]], dict[int, set[int]]]:
-    """Active team managers: ids by council they cover, and ids by region (region scope)."""
-    by_council: dict[int, set[int]] = defaultdict(set)
-    by_region: dict[int, set[int]] = defaultdict(set)
-    memberships = Membership.objects.active().filter(role=Role.TEAM_MANAGER, user__is_active=True)
-    region_councils: dict[int, list[int]] = defaultdict(list)
-    for council_id, region_id in Council.objects.values_list("id", "region_id"):
-        region_councils[region_id].append(council_id)
-    for m in memberships:
-        if m.council_id:
-            by_council[m.council_id].add(m.user_id)
-        else:
-            by_region[m.region_id].add(m.user_id)
-            for council_id in region_councils[m.region_id]:
-                by_council[council_id].add(m.user_id)
-    return by_council, by_region
-
-
 def _social_worker_may_see(user_id: int, council_id: int, cache: dict) -> bool:
     if user_id not in cache:
         user = User.objects.filter(pk=user_id, is_active=True).first()
@@ -96,7 +78,7 @@ def notify_crossings(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     since = today - timedelta(days=CROSSING_WINDOW_DAYS - 1)
     table = checks.thresholds()
-    managers, region_managers = _team_managers_by_council()
+    managers, region_managers = access.holders_by_council({Role.TEAM_MANAGER})
     workers_scope: dict = {}
     notes: list[TrackingNotification] = []
 
@@ -165,7 +147,8 @@ def _check_line(check: checks.Check) -> str:
 
 def digest_for(user: User, *, today: date, table: dict) -> Digest | None:
     """The weekly digest for one team manager: children and households due or over in the
-    councils where they are a team manager (only those), or None if they manage none."""
+    councils where they are a team manager (only those; households: those they look after,
+    Household.looked_after_by), or None if they manage none."""
     council_ids = access.council_ids_for(user, {Role.TEAM_MANAGER})
     if not council_ids:
         return None
@@ -179,18 +162,10 @@ def digest_for(user: User, *, today: date, table: dict) -> Digest | None:
     rows_by_council = defaultdict(list)
     for row in child_rows(children, today=today, table=table):
         rows_by_council[row.record.council_id].append(row)
-    region_ids = {m.region_id for m in access.memberships(user) if m.role == Role.TEAM_MANAGER}
-    region_wide = [
-        m.region_id
-        for m in access.memberships(user)
-        if m.role == Role.TEAM_MANAGER and m.council_id is None
-    ]
-    households_scope = Household.objects.filter(
-        Q(region_id__in=region_wide)
-        | Q(region_id__in=region_ids, recruiting_council_id__in=council_ids)
-    )
     households = (
-        households_in_process_among(households_scope, table)
+        households_in_process_among(
+            Household.objects.looked_after_by(user, {Role.TEAM_MANAGER}), table
+        )
         .filter(due_or_over(today, table))
         .order_by("next_over", "reference")
     )

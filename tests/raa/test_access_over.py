@@ -101,3 +101,82 @@ def test_a_new_household_joins_the_region_of_the_adoption_team_that_adds_it(
     assert household is not None, response.content.decode()[:2000]
     assert household.region == region_z
     assert household.enquiry_date == date(2024, 5, 1)
+
+
+def _household(region, reference: str, **fields) -> Household:
+    return Household.objects.create(
+        region=region,
+        reference=reference,
+        first_applicant=f"Applicant {reference}",
+        enquiry_date=date(2023, 1, 9),
+        **fields,
+    )
+
+
+def test_tracking_lists_the_households_the_person_sees_in_every_scope(
+    world, second_region, z_adopter_and_a_worker
+):
+    """Region scope in one region and council scope in another: both regions' households that
+    the person sees (Household.visible_to), not only the region-scope ones."""
+    from tracking.checks import thresholds
+    from tracking.selectors import households_in_process
+
+    region_z, _ = second_region
+    person = z_adopter_and_a_worker
+    registered = {"registration_date": date(2023, 2, 1)}
+    own = _household(region_z, "Z09001", **registered)
+    Household.objects.filter(pk=world.household_a.pk).update(**registered)
+    unlinked = _household(world.region, "W09001", **registered)
+    listed = set(
+        households_in_process(person, thresholds(), access.TRACKING_ROLES).values_list(
+            "pk", flat=True
+        )
+    )
+    assert own.pk in listed
+    assert world.household_a.pk in listed  # linked with council A's child
+    assert unlinked.pk not in listed
+    assert listed == set(
+        Household.objects.visible_to(person, access.TRACKING_ROLES)
+        .filter(registration_date__isnull=False)
+        .values_list("pk", flat=True)
+    )
+
+
+def test_households_looked_after_are_the_regions_and_those_recruited_by_the_councils(
+    world, second_region, z_adopter_and_a_worker
+):
+    region_z, _ = second_region
+    person = z_adopter_and_a_worker
+    own = _household(region_z, "Z09002")
+    recruited_a = _household(world.region, "W09002", recruiting_council=world.councils["A"])
+    recruited_b = _household(world.region, "W09003", recruiting_council=world.councils["B"])
+    looked_after = set(
+        Household.objects.looked_after_by(person, {Role.SOCIAL_WORKER}).values_list("pk", flat=True)
+    )
+    assert {own.pk, recruited_a.pk} <= looked_after
+    assert recruited_b.pk not in looked_after
+    # linked with council A's child but recruited by none: seen, not looked after
+    assert world.household_a.pk not in looked_after
+    assert Household.objects.visible_to(person).filter(pk=world.household_a.pk).exists()
+    assert not Household.objects.looked_after_by(person, {Role.TEAM_MANAGER}).exists()
+
+
+def test_who_holds_a_role_over_which_council(world, second_region):
+    _, council_z = second_region
+    a, b = world.councils["A"], world.councils["B"]
+    manager_a = world.user(Role.TEAM_MANAGER, "A")
+    manager_region = world.user(Role.TEAM_MANAGER, "region")
+    by_council, by_region = access.holders_by_council({Role.TEAM_MANAGER})
+    assert {manager_a.pk, manager_region.pk} <= by_council[a.pk]
+    assert manager_region.pk in by_council[b.pk]
+    assert manager_a.pk not in by_council[b.pk]
+    assert manager_region.pk in by_region[world.region.pk]
+    assert manager_a.pk not in by_region[world.region.pk]
+    assert not by_council.get(council_z.pk)
+    assert world.user(Role.ADMINISTRATOR, "region").pk not in by_council[a.pk]
+
+    holders = set(access.holders_over([Role.SOCIAL_WORKER], [b]).values_list("user_id", flat=True))
+    assert world.user(Role.SOCIAL_WORKER, "B").pk in holders
+    assert world.user(Role.SOCIAL_WORKER, "region").pk in holders
+    assert world.user(Role.SOCIAL_WORKER, "A").pk not in holders
+    assert world.user(Role.TEAM_MANAGER, "B").pk not in holders
