@@ -53,6 +53,7 @@ from children.services import refresh_journey_summaries, refresh_quality_flags
 from raa.freshness import mark_council_pending
 from raa.models import Council, Region, Role, User
 from raa.services import council_add_or_rename, user_add_or_update
+from scorecard import periods as P
 from scorecard.reports import services as reports
 from scorecard.services import recompute_all
 
@@ -295,7 +296,7 @@ class Generator:
         self.history = history
         self.household_count = Household.objects.count()
         # The region has kept adopter records in this system for the last three years or so.
-        self.households_from = date(today.year - 3, 4, 1)
+        self.households_from = P.financial_year(today.year - 3).start
 
     # -- small helpers --------------------------------------------------------------------
     def days(self, low: int, high: int) -> timedelta:
@@ -565,7 +566,7 @@ class Generator:
                     reference=f"SG{council.la_code}-{len(rows.sibling_groups) + 1:04d}",
                 )
                 rows.sibling_groups.append(group)
-            start_window = (date(FIRST_YEAR - 2, 4, 1), self.today - timedelta(days=45))
+            start_window = (P.financial_year(FIRST_YEAR - 2).start, self.today - timedelta(days=45))
             span = (start_window[1] - start_window[0]).days
             entered = start_window[0] + timedelta(days=self.rng.randint(0, span))
             youngest_age = self.rng.choices(
@@ -995,9 +996,7 @@ def analyse_after_bulk_load() -> None:
 def last_complete_quarter(today: date) -> tuple[int, int]:
     """(financial year's first calendar year, quarter 1..4) of the last quarter ended before
     ``today``."""
-    year = today.year if today.month >= 4 else today.year - 1
-    current = (today.month - 4) % 12 // 3 + 1
-    return (year, current - 1) if current > 1 else (year - 1, 4)
+    return P.previous_quarter(*P.quarter_of(today))
 
 
 def publish_demo_board_report(region: Region, today: date) -> None:

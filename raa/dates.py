@@ -1,7 +1,7 @@
-"""Calendar arithmetic as DOMAIN.md Part A.1 defines it."""
+"""Calendar arithmetic as DOMAIN.md Part A.1 defines it, the plausible range of dates, and the
+financial year's three primitives (the rest of periods is :mod:`scorecard.periods`)."""
 
 import calendar
-import re
 from datetime import date
 
 
@@ -19,34 +19,32 @@ def add_months(day: date, months: int) -> date:
 EARLIEST_YEAR = 1990
 #: How many years ahead of today a date or year may be (a planned date, next year's return).
 YEARS_AHEAD = 1
-_FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def latest_year(today: date) -> int:
     return today.year + YEARS_AHEAD
 
 
-def parse_financial_year(text: str, *, today: date) -> int:
-    """``"2024-25"`` -> 2024. Raises ValueError with a message for people when the text is not
-    a financial year, or one before 1990-91 or after next year (so no date built from it can
-    fall outside the calendar)."""
-    match = _FINANCIAL_YEAR.match(text.strip())
-    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise ValueError("Write the financial year as 2024-25.")
-    first = int(match.group(1))
-    check_year(first, today=today)
-    return first
+# The financial year (DOMAIN.md A.1): 1 April to 31 March, named by the two calendar years it
+# spans ("2018-19" starts on 1 April 2018). Written here, below every app, because the 903
+# import (children) names its collection year with it; :mod:`scorecard.periods` builds the
+# years, quarters and scorecard windows on these three and is where everything else reads them.
 
 
-def check_year(first: int, *, today: date) -> None:
-    """Raises ValueError unless the financial year starting in ``first`` lies between 1990-91
-    and the one after this year's."""
-    last = latest_year(today)
-    if not EARLIEST_YEAR <= first <= last:
-        raise ValueError(
-            f"Choose a financial year from {EARLIEST_YEAR}-{(EARLIEST_YEAR + 1) % 100:02d} to "
-            f"{last}-{(last + 1) % 100:02d}."
-        )
+def financial_year_of(day: date) -> int:
+    """The calendar year the financial year holding ``day`` starts in (2018 for 2018-19)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_year_dates(first_year: int, years: int = 1) -> tuple[date, date]:
+    """1 April ``first_year`` to 31 March ``years`` later: one financial year, or several."""
+    return date(first_year, 4, 1), date(first_year + years, 3, 31)
+
+
+def financial_year_label(first_year: int, years: int = 1) -> str:
+    """``"2018-19"`` for the financial year starting in 2018; ``"2014-17"`` for the three
+    starting in 2014 (a scorecard window)."""
+    return f"{first_year}-{(first_year + years) % 100:02d}"
 
 
 EARLIEST_DATE = date(EARLIEST_YEAR, 1, 1)

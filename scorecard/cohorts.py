@@ -9,9 +9,8 @@ before it, so the two are comparable.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
-from scorecard.measures import round_half_away
+from scorecard.measures import mean_days, percentage
 from scorecard.measures.journeys import cohort_comparison
 
 DEFAULT_ORDER_MONTHS = 12
@@ -29,19 +28,6 @@ class Cohort:
     mean_days_to_adm: int | None
     with_order: int
     placed_within_m_of_order_pct: float | None
-
-
-def _mean(total, count) -> int | None:
-    if not count:
-        return None
-    # Halves away from zero (A.1); every sum here is of non-negative days.
-    return int((2 * total + count) // (2 * count))
-
-
-def _pct(part, whole) -> float | None:
-    if not whole:
-        return None
-    return float(round_half_away(Decimal(100 * part) / Decimal(whole), "0.1"))
 
 
 def cohort_dates(pivot: date, today: date) -> tuple[date, date]:
@@ -104,12 +90,12 @@ def compare_cohorts(
                 template.start,
                 template.end,
                 placed["denominator"],
-                _mean(placed["sum"], placed["denominator"]),
-                _pct(within["numerator"], within["denominator"]),
+                mean_days(placed["sum"], placed["denominator"]),
+                percentage(within["numerator"], within["denominator"]),
                 within["numerator"],
-                _mean(adm["sum"], adm["denominator"]),
+                mean_days(adm["sum"], adm["denominator"]),
                 order["denominator"],
-                _pct(order["numerator"], order["denominator"]),
+                percentage(order["numerator"], order["denominator"]),
             )
         )
     return out[0], out[1]

@@ -12,7 +12,6 @@ from datetime import date
 
 from django.db.models import Q
 
-from raa.freshness import RecomputeMarker
 from scorecard import charts
 from scorecard import periods as P
 from scorecard import selectors as stored
@@ -20,7 +19,6 @@ from scorecard.cohorts import compare_cohorts
 from scorecard.measures import MEASURES, QUARTERLY_KEYS, SCORECARD_CODES
 from scorecard.models import NationalFigure, ScorecardResult
 
-UNITS = {"A1": "days", "A10": "days", "A2": "days", "A3": "%"}
 TIMELINE_CODES = ("T_adm", "T_po", "T_match", "T_placed", "T_ao")
 TIMELINE_LABELS = {
     "T_adm": "ADM decision",
@@ -66,12 +64,10 @@ def freshness(by_kind: dict, *, region_id: int, council_id: int | None) -> store
     """As :func:`scorecard.selectors.freshness`, with the time computed taken from the results
     already read (one query: is a change waiting to be counted?)."""
     computed = [r.computed_at for results in by_kind.values() for r in results if r.computed_at]
-    markers = RecomputeMarker.objects.all()
-    if council_id:
-        markers = markers.filter(council_id=council_id)
-    else:
-        markers = markers.filter(council__region_id=region_id)
-    return stored.Freshness(updating=markers.exists(), updated_at=max(computed, default=None))
+    return stored.Freshness(
+        updating=stored.updating(region_id=region_id, council_id=council_id),
+        updated_at=max(computed, default=None),
+    )
 
 
 # Headline figures -------------------------------------------------------------------------------
@@ -154,7 +150,7 @@ def headlines(windows: list[stored.Result], national: dict, today: date) -> list
             Headline(
                 code=code,
                 label=MEASURES[code].label,
-                unit=UNITS[code],
+                unit=MEASURES[code].unit,
                 definition=MEASURES[code].definition,
                 window=latest.period.label,
                 value=value,
@@ -291,24 +287,22 @@ def activity_table(
     codes = (*QUARTERLY_KEYS, "plan_changes", "disruptions")
     table = ActivityTable(year=year_period.label, first_year=first_year)
     q_values = {}
-    for q in P.quarters(first_year):
+    for name, q in zip(P.QUARTER_NAMES, P.quarters(first_year), strict=True):
         result = by_dates.get((q.start, q.end))
         started = q.start <= today
-        q_values[q.label[-2:]] = {
+        q_values[name] = {
             code: (result.measure(code)["value"] if result else 0) if started else None
             for code in codes
         }
     for code in codes:
-        row = [q_values[q][code] for q in ("Q1", "Q2", "Q3", "Q4")]
+        row = [q_values[q][code] for q in P.QUARTER_NAMES]
         total = year_result.measure(code)["value"] if year_result else sum(v or 0 for v in row)
         table.rows.append((code, MEASURES[code].label, row, total))
     table.chart = charts.bar_chart(
         title=f"Activity by quarter, {year_period.label}",
-        labels=["Q1", "Q2", "Q3", "Q4"],
+        labels=list(P.QUARTER_NAMES),
         series=[
-            charts.Series(
-                MEASURES[code].label, [q_values[q][code] for q in ("Q1", "Q2", "Q3", "Q4")]
-            )
+            charts.Series(MEASURES[code].label, [q_values[q][code] for q in P.QUARTER_NAMES])
             for code in QUARTERLY_KEYS
         ],
         label_heading="Quarter",
@@ -357,10 +351,15 @@ def waiting_section(quarters: list[stored.Result], today: date) -> dict:
     }
 
 
-def adopters_section(years: list[stored.Result], quarters: list[stored.Result], today: date):
+def this_and_last_year(years: list[stored.Result], today: date) -> tuple:
+    """The stored financial year holding ``today`` and the latest one before it (either None)."""
     current = next((y for y in years if y.period.contains(today)), None)
     earlier = [y for y in years if current is None or y.period.end < current.period.start]
-    previous = earlier[-1] if earlier else None
+    return current, (earlier[-1] if earlier else None)
+
+
+def adopters_section(years: list[stored.Result], quarters: list[stored.Result], today: date):
+    current, previous = this_and_last_year(years, today)
     at = last_complete(quarters, today)
     rows = []
     for code in (*ADOPTER_FLOW, *ADOPTER_RATES):
@@ -369,7 +368,7 @@ def adopters_section(years: list[stored.Result], quarters: list[stored.Result], 
             {
                 "code": code,
                 "label": m.label,
-                "unit": "%" if m.kind == "percent" else "",
+                "unit": m.unit,
                 "current": current.measure(code) if current else None,
                 "previous": previous.measure(code) if previous else None,
             }
@@ -390,9 +389,7 @@ def adopters_section(years: list[stored.Result], quarters: list[stored.Result], 
 
 
 def timeline_section(years: list[stored.Result], today: date) -> dict:
-    current = next((y for y in years if y.period.contains(today)), None)
-    earlier = [y for y in years if current is None or y.period.end < current.period.start]
-    previous = earlier[-1] if earlier else None
+    current, previous = this_and_last_year(years, today)
     rows = []
     for code in TIMELINE_CODES:
         now = current.measure(code)["value"] if current else None

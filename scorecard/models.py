@@ -1,10 +1,12 @@
-"""Scorecard reference data and the bookkeeping of what needs recomputing."""
+"""Scorecard reference data (thresholds, national figures) and the stored results; what needs
+recomputing is marked by :mod:`raa.freshness`."""
 
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from raa.models import Council, Region
+from scorecard import periods as P
 
 
 class ScorecardThreshold(models.Model):
@@ -30,7 +32,7 @@ class ScorecardThreshold(models.Model):
 
     @property
     def window_label(self) -> str:
-        return f"{self.first_year}-{(self.first_year + 3) % 100:02d}"
+        return P.window(self.first_year).label
 
 
 class NationalFigure(models.Model):

@@ -12,6 +12,9 @@ SCORECARD_THRESHOLDS = [
     (2012, 487, 152, 16),
     (2013, 426, 121, 14),
 ]
+#: A3's N where no threshold row is at hand (no stored figure to read it from): that of the
+#: shipped table's last row, 14 months.
+A3_MONTHS_FALLBACK = SCORECARD_THRESHOLDS[-1][3]
 
 #: DOMAIN.md Part B §2.5 national figures: (measure, period, value, unit, note, source).
 NATIONAL_FIGURES = [

@@ -30,7 +30,14 @@ from raa import access
 from raa.freshness import RecomputeMarker
 from raa.models import Council, Region
 from scorecard import periods as P
-from scorecard.measures import MEASURES, QUARTERLY_KEYS, SCORECARD_CODES, expand
+from scorecard.cohorts import DEFAULT_ORDER_MONTHS, cohort_dates
+from scorecard.measures import (
+    MEASURES,
+    QUARTERLY_KEYS,
+    SCORECARD_CODES,
+    expand,
+    meets_threshold,
+)
 from scorecard.measures.compute import (
     add_all,
     compute_raw,
@@ -60,11 +67,10 @@ class Result:
         return self.measures.get(code) or expand(code, None)
 
     def passes(self, code: str) -> bool | None:
-        """A1, A10, A2: at or below the threshold passes. None without a value or threshold."""
+        """Whether the figure meets its threshold (:func:`scorecard.measures.meets_threshold`:
+        A1, A10, A2 at or below it; None for A3 and without a value or threshold)."""
         figure = self.measure(code)
-        if figure["value"] is None or figure["threshold"] is None or code == "A3":
-            return None
-        return figure["value"] <= figure["threshold"]
+        return meets_threshold(code, figure["value"], figure["threshold"])
 
 
 class StoredFigures(Mapping):
@@ -163,16 +169,29 @@ class Freshness:
         return f"updated {timezone.localtime(self.updated_at):%H:%M}"
 
 
-def freshness(*, region_id: int, council_id: int | None = None) -> Freshness:
-    """Whether a scope's figures are up to date: two small queries. A region is updating while
-    any of its councils is."""
+def updating(*, region_id: int, council_id: int | None = None) -> bool:
+    """Whether a change to a scope's data waits to be counted: a council's recompute marker;
+    a region is updating while any of its councils is. One query."""
     markers = RecomputeMarker.objects.all()
     if council_id:
-        markers = markers.filter(council_id=council_id)
-    else:
-        markers = markers.filter(council__region_id=region_id)
+        return markers.filter(council_id=council_id).exists()
+    return markers.filter(council__region_id=region_id).exists()
+
+
+def freshness(*, region_id: int, council_id: int | None = None) -> Freshness:
+    """Whether a scope's figures are up to date (:func:`updating`) and when they were computed:
+    two small queries."""
     updated = _scope(region_id, council_id).aggregate(at=Max("computed_at"))["at"]
-    return Freshness(updating=markers.exists(), updated_at=updated)
+    return Freshness(
+        updating=updating(region_id=region_id, council_id=council_id), updated_at=updated
+    )
+
+
+def scope_council_ids(*, region_id: int, council_id: int | None) -> list[int]:
+    """The councils a scope's figures count: the council, or every council of the region."""
+    if council_id:
+        return [council_id]
+    return list(Council.objects.filter(region_id=region_id).values_list("pk", flat=True))
 
 
 def default_region() -> Region | None:
@@ -185,11 +204,7 @@ def compute_scorecard(*, period: Period, region_id: int, council_id: int | None 
     custom range, or a period outside the stored ones."""
     rows = threshold_rows()
     threshold = threshold_for(period, rows)
-    council_ids = (
-        [council_id]
-        if council_id
-        else list(Council.objects.filter(region_id=region_id).values_list("pk", flat=True))
-    )
+    council_ids = scope_council_ids(region_id=region_id, council_id=council_id)
     raws = compute_raw([period], [threshold], council_ids=council_ids, region_ids=[region_id])
     total = empty_figures()
     for (key, _), figures in raws.items():
@@ -250,8 +265,8 @@ def quarterly(*, first_year: int, region_id: int, council_id: int | None = None)
         return {code: expand(code, measures.get(code))["value"] or 0 for code in codes}
 
     quarters = {}
-    for q in P.quarters(first_year):
-        quarters[f"Q{q.label[-1]}"] = counts(rows.get((q.start, q.end)))
+    for name, q in zip(P.QUARTER_NAMES, P.quarters(first_year), strict=True):
+        quarters[name] = counts(rows.get((q.start, q.end)))
     total_row = rows.get((year.start, year.end))
     if total_row:
         total = counts(total_row)
@@ -311,7 +326,6 @@ def cohort_members(
     """The children behind one side of one figure of the dashboard's cohort comparison (the
     same dates as :func:`scorecard.cohorts.compare_cohorts`), limited as
     :func:`figure_members`. One or two queries."""
-    from scorecard.cohorts import DEFAULT_ORDER_MONTHS, cohort_dates
     from scorecard.measures.members import cohort_members as members
 
     council_ids = _member_councils(user, region_id=region_id, council_id=council_id)
@@ -340,7 +354,7 @@ def cohort_comparison(
     council_id: int | None = None,
     split: date,
     n_months: int | None = None,
-    m_months: int = 12,
+    m_months: int = DEFAULT_ORDER_MONTHS,
     start: date | None = None,
     end: date | None = None,
 ) -> dict:
@@ -349,16 +363,12 @@ def cohort_comparison(
     ``split``'s financial year. Returns ``{"before": {...}, "after": {...}, "n_months",
     "m_months"}``; each side maps ``placed``, ``placed_n_months``, ``adm``, ``po_m_months`` to a
     figure (value, numerator, denominator)."""
-    from scorecard.measures import MEAN, PERCENT, _half_away, raw
+    from scorecard.measures import MEAN, PERCENT, mean_days, percentage, raw
     from scorecard.measures.journeys import cohort_comparison as compute
 
     if n_months is None:
         n_months = threshold_for(P.custom(split, split), threshold_rows()).a3_months
-    council_ids = (
-        [council_id]
-        if council_id
-        else list(Council.objects.filter(region_id=region_id).values_list("pk", flat=True))
-    )
+    council_ids = scope_council_ids(region_id=region_id, council_id=council_id)
     figures = compute(
         split=split,
         n_months=n_months,
@@ -375,9 +385,8 @@ def cohort_comparison(
             f = figures[side].get(key) or raw()
             d = f["denominator"]
             if kind == MEAN:
-                value = _half_away(f["sum"], d) if d else None
-                out[side][key] = {"value": value, "numerator": None, "denominator": d}
+                value, numerator = mean_days(f["sum"], d), None
             else:
-                value = _half_away(1000 * f["numerator"], d) / 10 if d else None
-                out[side][key] = {"value": value, "numerator": f["numerator"], "denominator": d}
+                value, numerator = percentage(f["numerator"], d), f["numerator"]
+            out[side][key] = {"value": value, "numerator": numerator, "denominator": d}
     return out

@@ -358,7 +358,7 @@ def recompute_council(council_id: int, *, today: date | None = None) -> Recomput
         first = data_span([council_id])
         if (
             not periods
-            or periods_module.fy_of(today) > max(p.end for p in periods).year - 1
+            or periods_module.fy_of(today) > periods_module.fy_of(max(p.end for p in periods))
             or (first and first < min(p.start for p in periods))
         ):
             return recompute_all(today=today)

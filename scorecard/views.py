@@ -22,9 +22,12 @@ from scorecard.cohorts import cohort_dates
 from scorecard.measures import MEASURES
 from scorecard.measures.members import unit
 from scorecard.models import NationalFigure
+from scorecard.reference import A3_MONTHS_FALLBACK
 
 PER_PAGE = 100
 PRINT_ALL = 2000
+#: The earliest cohort comparison date a person may choose (the latest is today).
+COHORT_DATES_FROM = date(2000, 1, 1)
 
 
 # -- the scorecard engine's pages -----------------------------------------------------------------
@@ -103,16 +106,17 @@ def dashboard(request):
     if request.GET.get("cohort_date"):
         try:
             pivot = date.fromisoformat(request.GET["cohort_date"])
-            if not date(2000, 1, 1) <= pivot <= today:
+            if not COHORT_DATES_FROM <= pivot <= today:
                 raise ValueError
         except ValueError:
             cohort_error = (
-                "The cohort date must be a date between 01/01/2000 and today, like "
+                "The cohort date must be a date between "
+                f"{COHORT_DATES_FROM:%d/%m/%Y} and today, like "
                 f"{D.default_cohort_date(today):%d/%m/%Y}. Showing the default instead."
             )
             pivot = D.default_cohort_date(today)
     latest = D.headline_window(windows, today)
-    n_months = (latest.measure("A3")["threshold"] if latest else None) or 14
+    n_months = (latest.measure("A3")["threshold"] if latest else None) or A3_MONTHS_FALLBACK
     context = {
         "scope": scope,
         "region_wide": region_wide,
@@ -334,8 +338,8 @@ def cohort_figure(request):
     try:
         if request.GET.get("cohort_date"):
             pivot = date.fromisoformat(request.GET["cohort_date"])
-        n_months = int(request.GET.get("n", "14"))
-        if not (date(2000, 1, 1) <= pivot <= today and 1 <= n_months <= 60):
+        n_months = int(request.GET.get("n", A3_MONTHS_FALLBACK))
+        if not (COHORT_DATES_FROM <= pivot <= today and 1 <= n_months <= 60):
             raise ValueError
     except ValueError:
         raise Http404("No such cohort.") from None

@@ -23,7 +23,13 @@ from django.utils import timezone
 from children.date_rules import birth_long_before_care
 from children.models import CeasedReason, Ethnicity, LeftCareReason, LegalStatus
 from children.validators import validate_child_id
-from raa.dates import EARLIEST_YEAR, implausible_date_message
+from raa.dates import (
+    EARLIEST_YEAR,
+    financial_year_dates,
+    financial_year_label,
+    financial_year_of,
+    implausible_date_message,
+)
 
 #: The four files of a set, by the name the importer looks for (any letter case).
 FILES = ("header.csv", "episodes.csv", "placed_for_adoption.csv", "ad1.csv")
@@ -193,11 +199,10 @@ class CollectionYear:
 
     @classmethod
     def holding(cls, day: date) -> "CollectionYear":
-        first = day.year if day.month >= 4 else day.year - 1
-        return cls(date(first, 4, 1), date(first + 1, 3, 31))
+        return cls(*financial_year_dates(financial_year_of(day)))
 
     def __str__(self) -> str:
-        return f"{self.start.year}-{self.end.year % 100:02d}"
+        return financial_year_label(self.start.year)
 
 
 @dataclass

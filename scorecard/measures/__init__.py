@@ -9,11 +9,15 @@ raw figure into the stored result with its value rounded as A.1 says.
 
 import json
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+
+from scorecard.periods import window
+from scorecard.reference import A3_MONTHS_FALLBACK, SCORECARD_THRESHOLDS
 
 MEAN = "mean"  # value = sum / denominator, whole days, halves away from zero
 PERCENT = "percent"  # value = numerator / denominator * 100, one decimal place
 COUNT = "count"  # value = sum
+#: What a value of each kind is in, as pages and charts write it after the number.
+UNITS = {MEAN: "days", PERCENT: "%", COUNT: ""}
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,13 @@ class Measure:
     definition: str
     lower_is_better: bool | None = None
     threshold: str | None = None  # "a1_days", "a2_days", "a3_months"
+    #: The wording of the board report, where it differs from ``label`` ("{months}": A3's N).
+    report_label: str = ""
+
+    @property
+    def unit(self) -> str:
+        """What a value is in: "days" for a mean, "%" for a percentage, nothing for a count."""
+        return UNITS[self.kind]
 
 
 _A1 = (
@@ -45,6 +56,7 @@ MEASURES: dict[str, Measure] = {
             _A1,
             True,
             "a1_days",
+            "A1: entering care to moving in with the adoptive family (mean days)",
         ),
         Measure(
             "A10",
@@ -55,6 +67,7 @@ MEASURES: dict[str, Measure] = {
             "started living with those carers (the placed date if that date is missing).",
             True,
             "a1_days",
+            "A10: as A1, counting from when foster carers who adopt took the child (mean days)",
         ),
         Measure(
             "A2",
@@ -66,6 +79,7 @@ MEASURES: dict[str, Measure] = {
             "before the order counts as 0. Consent-only children are excluded.",
             True,
             "a2_days",
+            "A2: placement order to match with a family (mean days)",
         ),
         Measure(
             "A3",
@@ -73,9 +87,11 @@ MEASURES: dict[str, Measure] = {
             PERCENT,
             "scorecard",
             "Of the A1 children: the percentage (and number) placed for adoption less than N "
-            "calendar months after entering care, N from the threshold table (14 from 2013-16).",
+            "calendar months after entering care, N from the threshold table "
+            f"({A3_MONTHS_FALLBACK} from {window(SCORECARD_THRESHOLDS[-1][0]).label}).",
             False,
             "a3_months",
+            "A3: children placed in less than {months} months of entering care (%)",
         ),
         # A.4: activity, counted by the date of the event inside the period.
         Measure(
@@ -325,15 +341,30 @@ def add(a: dict | None, b: dict | None, sign: int = 1) -> dict:
     )
 
 
-def round_half_away(value: Decimal, places: str = "1") -> Decimal:
-    return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)  # ROUND_HALF_UP: away from 0
-
-
 def _half_away(numerator: int, denominator: int) -> int:
     """``numerator / denominator`` rounded to a whole number, halves away from zero (exact
     integer arithmetic; ``denominator`` > 0)."""
     magnitude = (2 * abs(numerator) + denominator) // (2 * denominator)
     return -magnitude if numerator < 0 else magnitude
+
+
+def mean_days(total: int, count: int) -> int | None:
+    """A mean of days (A.1): whole days, halves away from zero; None of nothing."""
+    return _half_away(total, count) if count else None
+
+
+def percentage(numerator: int, denominator: int) -> float | None:
+    """A percentage (A.1): one decimal place, halves away from zero; None of nothing."""
+    return _half_away(1000 * numerator, denominator) / 10 if denominator else None
+
+
+def meets_threshold(code: str, value, threshold) -> bool | None:
+    """DOMAIN.md A.3: a mean (A1, A10, A2) meets its threshold when at or below it. None for A3
+    (its threshold is the N of "less than N months", not a pass mark), for a measure without
+    a threshold, and without a value."""
+    if value is None or threshold is None or MEASURES[code].kind != MEAN:
+        return None
+    return value <= threshold
 
 
 def finalise(code: str, figure: dict | None, threshold=None) -> dict:
@@ -348,12 +379,11 @@ def finalise(code: str, figure: dict | None, threshold=None) -> dict:
     numerator = None
     if kind == COUNT:
         value, denominator = total, None
-    elif kind == MEAN and denominator:
-        value = _half_away(total, denominator)
+    elif kind == MEAN:
+        value = mean_days(total, denominator)
     elif kind == PERCENT:
         numerator = figure["numerator"] or 0
-        if denominator:
-            value = _half_away(1000 * numerator, denominator) / 10
+        value = percentage(numerator, denominator)
     return {
         "value": value,
         "numerator": numerator,
@@ -408,13 +438,13 @@ def stored_text(code: str, figure: dict | None, threshold=None) -> str:
     if kind == COUNT:
         parts = [f'"value":{total}']
     elif kind == MEAN:
-        parts = [f'"value":{_half_away(total, denominator)}'] if denominator else []
+        parts = [f'"value":{mean_days(total, denominator)}'] if denominator else []
         parts.append(f'"denominator":{denominator}')
     else:
         numerator = (figure["numerator"] or 0) if figure else 0
         parts = []
         if denominator:
-            parts.append(f'"value":{_half_away(1000 * numerator, denominator) / 10!r}')
+            parts.append(f'"value":{percentage(numerator, denominator)!r}')
         parts += [f'"numerator":{numerator}', f'"denominator":{denominator}']
     excluded = figure.get("excluded") if figure else None
     if excluded:

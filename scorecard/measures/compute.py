@@ -11,7 +11,7 @@ from scorecard.measures import MEASURES, add, finalise, raw
 from scorecard.measures.adopters import adopters
 from scorecard.measures.journeys import activity, scorecard, timeline
 from scorecard.measures.waiting import waiting
-from scorecard.periods import Period
+from scorecard.periods import Period, fy_of, window_ending
 
 CHILD_FAMILIES = (scorecard, activity, waiting, timeline)
 
@@ -45,9 +45,7 @@ def threshold_rows():
 def threshold_for(period: Period, rows: list[ThresholdRow]) -> ThresholdRow:
     """The row for the scorecard window that ends with the period's last financial year: the
     latest row starting on or before that window (the earliest row for older windows)."""
-    from scorecard.periods import fy_of
-
-    window_start = fy_of(period.end) - 2
+    window_start = window_ending(fy_of(period.end)).first_year
     chosen = rows[0]
     for row in rows:
         if row.first_year <= window_start:

@@ -23,6 +23,9 @@ from scorecard.periods import QUARTER, Period
 EVENTS = "children_journeyevent"
 ORDER_AUTHORITIES = "('placement_order', 'freeing_order')"
 
+#: A3's numerator (DOMAIN.md A.3): a child A1 counts, placed for adoption less than N calendar
+#: months after entering care (N, the ``%s``, from the threshold row). On ``measured``.
+A3_UNDER = "m.a1_reason IS NULL AND m.months_to_placed < %s"
 A1_REASONS = ("no placed date", "no date entered care", "placed before entered care")
 # In the order of A.3's table: a child left out for several reasons is reported under the first.
 A2_REASONS = (
@@ -191,10 +194,7 @@ def scorecard(periods, thresholds, council_ids=None) -> dict:
 
     reasons_a1 = ", ".join(f"{when('m.a1_reason = %s')} AS a1_x{i}" for i in range(len(A1_REASONS)))
     reasons_a2 = ", ".join(f"{when('m.a2_reason = %s')} AS a2_x{i}" for i in range(len(A2_REASONS)))
-    under = ", ".join(
-        f"{when('m.a1_reason IS NULL AND m.months_to_placed < %s')} AS a3_under{i}"
-        for i in range(len(n_values))
-    )
+    under = ", ".join(f"{when(A3_UNDER)} AS a3_under{i}" for i in range(len(n_values)))
     for bucket in buckets(sql, periods):
         cte, c_params = adopted_children_cte(
             sql, start=bucket.start, end=bucket.end, council_ids=council_ids
@@ -237,16 +237,19 @@ def scorecard(periods, thresholds, council_ids=None) -> dict:
 
 def scorecard_children(period: Period, threshold, council_ids) -> list[dict]:
     """The children behind A1, A10, A2, A3 for one period: one row per child with the dates,
-    days and the reason each measure left them out (None when counted)."""
+    days, the reason each measure left them out (None when counted) and ``a3_under`` (in A3's
+    numerator), by the figures' own conditions."""
     sql = Dialect()
     cte, params = adopted_children_cte(
         sql, start=period.start, end=period.end, council_ids=council_ids
     )
-    query = f"WITH {cte} SELECT m.* FROM measured m ORDER BY m.council_id, m.ao_date, m.child_id"
+    query = f"""WITH {cte}
+    SELECT m.*, CASE WHEN {A3_UNDER} THEN 1 ELSE 0 END AS a3_under
+    FROM measured m ORDER BY m.council_id, m.ao_date, m.child_id"""
 
-    rows = run_dicts(query, params)
+    rows = run_dicts(query, [*params, threshold.a3_months])
     for row in rows:
-        row["a3_under"] = row["a1_reason"] is None and row["months_to_placed"] < threshold.a3_months
+        row["a3_under"] = bool(row["a3_under"])
         for key in ("ao_date", "placed_date", "living_since", "match_date", "po_date", "entered"):
             if isinstance(row[key], str):  # SQLite returns computed dates as text
                 row[key] = date.fromisoformat(row[key])

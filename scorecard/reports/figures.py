@@ -10,12 +10,15 @@ The numbers are the scorecard engine's stored results, read through :mod:`scorec
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.utils import timezone
 
-from raa.dates import add_months, check_year
 from raa.models import Council, Region
+from scorecard import periods as P
+from scorecard.cohorts import DEFAULT_ORDER_MONTHS, compare_cohorts
+from scorecard.measures import SCORECARD_CODES
+from scorecard.reference import A3_MONTHS_FALLBACK
 
 #: The five activity counts of DOMAIN A.4, in the order the table shows them.
 ACTIVITY = [
@@ -36,43 +39,11 @@ TIMELINE = [
 ]
 
 
-def year_label(year: int) -> str:
-    return f"{year}-{(year + 1) % 100:02d}"
-
-
-def parse_year(text: str) -> int:
-    """ "2018-19" -> 2018. Raises ValueError with a message naming what is wrong (including a
-    year before 1990-91 or after next year)."""
-    parts = text.strip().split("-")
-    if len(parts) != 2 or not (parts[0].isdigit() and len(parts[0]) == 4):
-        raise ValueError(f"The year {text!r} is not a financial year like 2018-19.")
-    first = int(parts[0])
-    if parts[1] != f"{(first + 1) % 100:02d}":
-        raise ValueError(
-            f"The year {text!r} is not a financial year: after {first} comes "
-            f"{(first + 1) % 100:02d} (write {year_label(first)})."
-        )
-    check_year(first, today=timezone.localdate())
-    return first
-
-
-def quarter_dates(year: int, quarter: int) -> tuple[date, date]:
-    """First and last day of quarter 1..4 of the financial year starting 1 April ``year``."""
-    if quarter not in (1, 2, 3, 4):
-        raise ValueError(f"The quarter {quarter!r} is not 1, 2, 3 or 4.")
-    start = date(year, 4, 1) if quarter == 1 else add_months(date(year, 4, 1), 3 * (quarter - 1))
-    return start, add_months(start, 3) - timedelta(days=1)
-
-
-def window_label(first_year: int) -> str:
-    return f"{first_year}-{(first_year + 3) % 100:02d}"
-
-
 def latest_window(year: int, quarter: int) -> int:
     """First year of the latest complete three-year scorecard window at the quarter's end: the
     window ending with this financial year in Q4, the one ending with the previous year before."""
     last_full_year = year if quarter == 4 else year - 1
-    return last_full_year - 2
+    return P.window_ending(last_full_year).first_year
 
 
 def _measure(result, code: str) -> dict:
@@ -137,34 +108,28 @@ class LiveFigures:
 
     def activity(self, year: int, quarter: int) -> dict:
         """Q1..Q4 of the year (None after the report's quarter) and the year to date."""
-        from scorecard import periods as P
-
         quarters, total = {}, dict.fromkeys((key for key, _l, _f in ACTIVITY), 0)
-        for n in range(1, 5):
+        for n, name in enumerate(P.QUARTER_NAMES, 1):
             if n > quarter:
-                quarters[f"Q{n}"] = None
+                quarters[name] = None
                 continue
             result = self.result(P.quarter(year, n))
-            quarters[f"Q{n}"] = {key: _count(result, key) for key, _l, _f in ACTIVITY}
+            quarters[name] = {key: _count(result, key) for key, _l, _f in ACTIVITY}
             for key in total:
-                total[key] += quarters[f"Q{n}"][key]
+                total[key] += quarters[name][key]
         return {"quarters": quarters, "total": total}
 
     def scorecard(self, first_year: int) -> tuple[dict, object]:
         """A1, A10, A2 and A3 of the window, with thresholds; and when they were computed."""
-        from scorecard import periods as P
-
         result = self.result(P.window(first_year))
         measures = {}
-        for code in ("A1", "A10", "A2", "A3"):
+        for code in SCORECARD_CODES:
             measures[code] = _measure(result, code)
             measures[code]["threshold"] = result.measure(code)["threshold"]
         return measures, result.computed_at
 
     def quarter_figures(self, year: int, quarter: int) -> dict:
         """Children waiting at the quarter end, adopter recruitment and the timeline."""
-        from scorecard import periods as P
-
         result = self.result(P.quarter(year, quarter))
         waiting = {key: _count(result, code) for key, code in WAITING_CODES.items()}
         approved_6m = _measure(result, "approved_6m")
@@ -192,16 +157,19 @@ class LiveFigures:
         }
         return {"waiting": waiting, "adopters": adopters, "timeline": timeline}
 
-    def cohort(self, split: date, *, upto: date, months: int = 14, po_months: int = 12) -> dict:
+    def cohort(
+        self,
+        split: date,
+        *,
+        upto: date,
+        months: int = A3_MONTHS_FALLBACK,
+        po_months: int = DEFAULT_ORDER_MONTHS,
+    ) -> dict:
         """DOMAIN A.7's cohort comparison, by the dashboard's code (scorecard.cohorts): children
         placed from ``split`` up to ``upto`` against as many days before it."""
-        from scorecard.cohorts import compare_cohorts
+        from scorecard.selectors import scope_council_ids
 
-        council_ids = (
-            [self.council.pk]
-            if self.council
-            else list(Council.objects.filter(region=self.region).values_list("pk", flat=True))
-        )
+        council_ids = scope_council_ids(region_id=self.region.pk, council_id=self.council_id)
         before, after = compare_cohorts(
             council_ids=council_ids,
             pivot=split,
@@ -271,25 +239,26 @@ def build_figures(
     cohort_date: date | None = None,
 ) -> dict:
     """The raw figures of the report for the quarter (JSON-ready, unsuppressed)."""
-    start, end = quarter_dates(year, quarter)
+    reported = P.quarter(year, quarter)
+    start, end = reported.start, reported.end
     live = LiveFigures(region, council)
     first_window = latest_window(year, quarter)
     card, computed_at = live.scorecard(first_window)
     for code in card:
-        card[code]["national"] = national(code, window_label(first_window))
+        card[code]["national"] = national(code, P.window(first_window).label)
     trend = []
     for first in range(first_window - 4, first_window + 1):
         measures, _computed = live.scorecard(first)
         trend.append(
             {
-                "window": window_label(first),
+                "window": P.window(first).label,
                 "measures": {code: measures[code] for code in ("A1", "A2", "A3")},
                 "thresholds": {code: measures[code]["threshold"] for code in ("A1", "A2")},
-                "national": {code: national(code, window_label(first)) for code in ("A1", "A2")},
+                "national": {code: national(code, P.window(first).label) for code in ("A1", "A2")},
             }
         )
     current = live.quarter_figures(year, quarter)
-    previous_year, previous_quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    previous_year, previous_quarter = P.previous_quarter(year, quarter)
     previous = live.quarter_figures(previous_year, previous_quarter)
     return {
         "scope": {
@@ -298,19 +267,19 @@ def build_figures(
             "name": council.name if council else region.name,
         },
         "region": region.name,
-        "year": year_label(year),
+        "year": P.fy_label(year),
         "quarter": quarter,
         "period": {"from": start.isoformat(), "to": end.isoformat()},
         "computed_at": (computed_at or timezone.now()).isoformat(timespec="seconds"),
-        "scorecard": {"window": window_label(first_window), "measures": card, "trend": trend},
+        "scorecard": {"window": P.window(first_window).label, "measures": card, "trend": trend},
         "activity": live.activity(year, quarter),
         "timeline": {
             "current": current["timeline"],
             "previous": previous["timeline"],
-            "previous_label": f"Q{previous_quarter} {year_label(previous_year)}",
+            "previous_label": f"{P.quarter_name(previous_quarter)} {P.fy_label(previous_year)}",
         },
         "cohort": (
-            live.cohort(cohort_date, upto=end, months=card["A3"]["threshold"] or 14)
+            live.cohort(cohort_date, upto=end, months=card["A3"]["threshold"] or A3_MONTHS_FALLBACK)
             if cohort_date
             else None
         ),

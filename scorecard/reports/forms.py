@@ -4,7 +4,7 @@ from django.utils import timezone
 from raa import access
 from raa.models import Council, Region
 from raa.validators import PlausibleDate
-from scorecard.reports.figures import parse_year, year_label
+from scorecard import periods as P
 from scorecard.reports.models import ReportVersion
 
 
@@ -14,12 +14,7 @@ class NewReportForm(forms.Form):
         label="Financial year", max_length=7, help_text="For example 2024-25 (April to March)."
     )
     quarter = forms.TypedChoiceField(
-        choices=[
-            (1, "Q1 (April to June)"),
-            (2, "Q2 (July to September)"),
-            (3, "Q3 (October to December)"),
-            (4, "Q4 (January to March)"),
-        ],
+        choices=[(n, P.quarter_in_words(n)) for n in (1, 2, 3, 4)],
         coerce=int,
     )
 
@@ -37,13 +32,13 @@ class NewReportForm(forms.Form):
         ]
         self.fields["scope"].choices = choices
         today = timezone.localdate()
-        current = today.year if today.month >= 4 else today.year - 1
-        self.fields["year"].initial = year_label(current)
-        self.fields["quarter"].initial = (today.month - 4) % 12 // 3 + 1
+        year, quarter = P.quarter_of(today)
+        self.fields["year"].initial = P.fy_label(year)
+        self.fields["quarter"].initial = quarter
 
     def clean_year(self) -> int:
         try:
-            return parse_year(self.cleaned_data["year"])
+            return P.parse_year(self.cleaned_data["year"])
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
 

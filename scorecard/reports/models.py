@@ -13,6 +13,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from raa.models import Council, Region
+from scorecard import periods as P
 from scorecard.reports.querysets import BoardReportQuerySet
 
 
@@ -60,11 +61,11 @@ class BoardReport(models.Model):
 
     @property
     def year_label(self) -> str:
-        return f"{self.year}-{(self.year + 1) % 100:02d}"
+        return P.fy_label(self.year)
 
     @property
     def period_label(self) -> str:
-        return f"{self.year_label} Q{self.quarter}"
+        return P.quarter(self.year, self.quarter).label
 
     @property
     def scope_label(self) -> str:

@@ -6,6 +6,8 @@ Excel) is drawn from, and the snapshot a published version freezes. A cell is a 
 (suppressed), ``None`` (not applicable or not known: shown as "–") or text.
 """
 
+from scorecard import periods as P
+from scorecard.measures import MEASURES, SCORECARD_CODES, meets_threshold
 from scorecard.reports.figures import ACTIVITY, TIMELINE
 from scorecard.reports.suppression import (
     SUPPRESSED,
@@ -17,13 +19,6 @@ from scorecard.reports.suppression import (
 )
 
 TEXT, COUNT, DAYS, PERCENT = "text", "count", "days", "percent"
-
-MEASURE_LABELS = {
-    "A1": "A1: entering care to moving in with the adoptive family (mean days)",
-    "A10": "A10: as A1, counting from when foster carers who adopt took the child (mean days)",
-    "A2": "A2: placement order to match with a family (mean days)",
-    "A3": "A3: children placed in less than {months} months of entering care (%)",
-}
 
 
 def col(label: str, kind: str = COUNT) -> dict:
@@ -66,9 +61,9 @@ def scorecard_section(raw: dict, suppress: bool) -> dict:
     card = raw["scorecard"]
     measures = card["measures"]
     rows = []
-    for code in ("A1", "A10", "A2", "A3"):
+    for code in SCORECARD_CODES:
         m = measures[code]
-        label = MEASURE_LABELS[code].format(months=m.get("threshold"))
+        label = MEASURES[code].report_label.format(months=m.get("threshold"))
         if code == "A3":
             value, numerator, denominator = m["value"], m.get("numerator"), m["denominator"]
             if suppress:
@@ -81,9 +76,8 @@ def scorecard_section(raw: dict, suppress: bool) -> dict:
                 value = suppress_mean(value, denominator)
                 denominator = suppress_count(denominator)
             threshold = m.get("threshold")
-            meets = None
-            if isinstance(value, int) and threshold is not None:
-                meets = "Yes" if value <= threshold else "No"
+            met = meets_threshold(code, value, threshold) if isinstance(value, int) else None
+            meets = None if met is None else ("Yes" if met else "No")
         rows.append([label, value, denominator, threshold, m.get("national"), meets])
     trend_rows = []
     for point in card["trend"]:
@@ -170,7 +164,7 @@ def activity_section(
     """Returns the section and which year-to-date totals it suppressed (other tables repeat
     them). ``hide_totals`` names totals another table had to hide."""
     activity = raw["activity"]
-    quarters = [activity["quarters"].get(f"Q{n}") for n in range(1, 5)]
+    quarters = [activity["quarters"].get(name) for name in P.QUARTER_NAMES]
     rows, hidden_totals = [], {}
     for key, label, _field in ACTIVITY:
         cells = [q[key] if q else None for q in quarters]
@@ -186,7 +180,11 @@ def activity_section(
         "tables": [
             table(
                 f"Activity {raw['year']}",
-                [col("Activity", TEXT), *(col(f"Q{n}") for n in range(1, 5)), col("Year to date")],
+                [
+                    col("Activity", TEXT),
+                    *(col(name) for name in P.QUARTER_NAMES),
+                    col("Year to date"),
+                ],
                 rows,
                 note="Quarters after this report's quarter are shown as –.",
             )

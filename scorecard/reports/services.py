@@ -25,8 +25,9 @@ from raa import access
 from raa.freshness import enqueue_after_commit, send_now
 from raa.models import AuditAction, Council, Region, User
 from raa.services import audit_record
+from scorecard import periods as P
 from scorecard.reports import rendering
-from scorecard.reports.figures import build_figures, quarter_dates, year_label
+from scorecard.reports.figures import build_figures
 from scorecard.reports.models import (
     BoardReport,
     FileFormat,
@@ -86,12 +87,12 @@ def report_start(
     """A new report for the quarter with its first draft. Refuses a quarter that has not
     started, a scope the person may not edit, and a quarter that already has a report."""
     today = today or timezone.localdate()
-    start, _end = quarter_dates(year, quarter)
+    start = P.quarter(year, quarter).start
     if start > today:
         raise ValidationError(
             {
-                "quarter": f"Q{quarter} {year_label(year)} has not started yet (it starts on "
-                f"{start:%d/%m/%Y})."
+                "quarter": f"{P.quarter_name(quarter)} {P.fy_label(year)} has not started yet "
+                f"(it starts on {start:%d/%m/%Y})."
             }
         )
     if council is not None and council.region_id != region.pk:

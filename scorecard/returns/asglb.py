@@ -4,10 +4,10 @@ year). Dates are dd/mm/yyyy; codes are the 903 / DfE codes. Cells are written th
 :mod:`raa.safe_export` (no formula from the data)."""
 
 import io
-from datetime import date, timedelta
+from datetime import date
 
-from raa.dates import add_months
 from raa.safe_export import SafeCsvWriter
+from scorecard import periods as P
 from scorecard.returns.selectors import ChildRow, HouseholdRow
 
 CHILD_COLUMNS = [
@@ -61,9 +61,8 @@ ADOPTER_COLUMNS = [
 def quarter_period(year: str, quarter: int) -> tuple[date, date]:
     """Financial year "2024-25", quarter 1..4 -> (1 April, the quarter's last day): the year to
     date, as the ASGLB collects it."""
-    first = int(year[:4])
-    start = date(first, 4, 1)
-    return start, add_months(start, 3 * quarter) - timedelta(days=1)
+    to_date = P.year_to_date(int(year[:4]), quarter)
+    return to_date.start, to_date.end
 
 
 def _d(value: date | None) -> str:

@@ -1,20 +1,14 @@
 """The choices a person makes for a return: council, period, quarter."""
 
-from datetime import date
-
 from django import forms
 from django.utils import timezone
 
 from raa import access
-from raa.dates import add_months, parse_financial_year
+from raa.dates import add_months
 from raa.validators import PlausibleDate
+from scorecard import periods as P
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def current_financial_year(today: date) -> str:
-    first = today.year if today.month >= 4 else today.year - 1
-    return f"{first}-{(first + 1) % 100:02d}"
 
 
 class CouncilChoice(forms.Form):
@@ -54,7 +48,7 @@ class AsglbForm(CouncilChoice):
         label="Financial year", max_length=7, help_text="For example 2024-25 (April to March)."
     )
     quarter = forms.TypedChoiceField(
-        choices=[(n, f"Q{n}") for n in range(1, 5)], coerce=int, initial=1
+        choices=list(enumerate(P.QUARTER_NAMES, 1)), coerce=int, initial=1
     )
     level = forms.ChoiceField(
         label="Return",
@@ -65,12 +59,12 @@ class AsglbForm(CouncilChoice):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = current_financial_year(timezone.localdate())
+        self.fields["year"].initial = P.fy_label(P.fy_of(timezone.localdate()))
 
     def clean_year(self) -> str:
         year = self.cleaned_data["year"].strip()
         try:
-            parse_financial_year(year, today=timezone.localdate())
+            P.parse_financial_year(year, today=timezone.localdate())
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
         return year

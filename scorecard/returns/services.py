@@ -8,6 +8,7 @@ from django.db import transaction
 
 from raa.models import AuditAction, Council, User
 from raa.services import audit_record
+from scorecard import periods as P
 from scorecard.returns import annex_a, asglb
 from scorecard.returns.selectors import children_in_period, households_in_period
 
@@ -67,7 +68,7 @@ def export_asglb(
         text = asglb.adopter_level(rows)
     else:
         raise ValueError(f"Unknown ASGLB level {level!r}: child or adopter.")
-    summary = f"ASGLB {level}-level {year} Q{quarter}: {len(rows)} rows"
+    summary = f"ASGLB {level}-level {year} {P.quarter_name(quarter)}: {len(rows)} rows"
     audit_record(
         user=acting_user,
         action=AuditAction.EXPORTED,
@@ -76,7 +77,7 @@ def export_asglb(
         detail=summary,
     )
     return Export(
-        f"asglb-{level}-{council.la_code}-{year}-Q{quarter}.csv",
+        f"asglb-{level}-{council.la_code}-{year}-{P.quarter_name(quarter)}.csv",
         "text/csv; charset=utf-8",
         text.encode("utf-8"),
         len(rows),

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from raa.dates import parse_financial_year
+from scorecard import periods as P
 from scorecard.management.commands.annex_a import council_and_user
 from scorecard.returns.services import export_asglb
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, quarter, council, level, output, user=None, **options):
         try:
-            parse_financial_year(year, today=timezone.localdate())
+            P.parse_financial_year(year, today=timezone.localdate())
         except ValueError as error:
             raise CommandError(str(error)) from error
         found, acting = council_and_user(council, user)

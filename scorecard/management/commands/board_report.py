@@ -11,8 +11,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from raa.models import Council, Region
+from scorecard import periods as P
 from scorecard.reports import rendering, services
-from scorecard.reports.figures import build_figures, parse_year, year_label
+from scorecard.reports.figures import build_figures
 from scorecard.reports.models import BoardReport, FileFormat, ReportVersion, VersionStatus
 from scorecard.reports.presentation import present
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            year = parse_year(options["year"])
+            year = P.parse_year(options["year"])
         except ValueError as error:
             raise CommandError(str(error)) from error
         quarter, file_format = options["quarter"], options["format"]
@@ -75,8 +76,8 @@ class Command(BaseCommand):
         output.write_bytes(content)
         scope = council.name if council else region.name
         self.stdout.write(
-            f"Wrote {output} ({len(content) / 1024:.0f} KB): {scope} {year_label(year)} "
-            f"Q{quarter}, {what}."
+            f"Wrote {output} ({len(content) / 1024:.0f} KB): {scope} "
+            f"{P.quarter(year, quarter).label}, {what}."
         )
 
     def _render_live(
@@ -92,7 +93,7 @@ class Command(BaseCommand):
             meta = rendering.meta_for(
                 region=region.name,
                 scope_name=council.name if council else region.name,
-                period_label=f"{year_label(year)} Q{quarter}",
+                period_label=P.quarter(year, quarter).label,
                 version=None,
                 status="Not published: figures as they stand",
                 narrative={},
