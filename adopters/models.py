@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from adopters.querysets import HouseholdQuerySet
+from adopters.stages import StageCode
 from children.models import Ethnicity
 from raa.models import Council, Region
 
@@ -95,23 +96,6 @@ class HoldReason(models.TextChoices):
     HOUSE_MOVE = "house_move", "Moving house"
     AGENCY = "agency", "The agency paused the assessment"
     OTHER = "other", "Other"
-
-
-class StageCode(models.TextChoices):
-    """Where a household is, derived from its dates and the children's journeys (never typed)."""
-
-    ENQUIRY = "enquiry", "Enquiry"
-    INFORMATION_EVENT = "information_event", "Information event"
-    STAGE1 = "stage1", "Stage 1"
-    BETWEEN = "between", "Between stages"
-    STAGE2 = "stage2", "Stage 2"
-    APPROVED = "approved", "Approved, waiting"
-    ON_HOLD = "on_hold", "On hold"
-    LINKED = "linked", "Linked"
-    MATCHED = "matched", "Matched"
-    PLACED = "placed", "Child placed"
-    ADOPTED = "adopted", "Adopted"
-    LEFT = "left", "Left the process"
 
 
 #: A household's stage once it has a child, from the latest journey event that names it

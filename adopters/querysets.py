@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 
+from adopters.stages import StageCode
+from children.models import JourneyEvent
 from raa import access
 
 #: Journey events that tie a household to a child, and so to the child's council.
@@ -47,9 +49,7 @@ class HouseholdQuerySet(models.QuerySet):
         """Annotate the latest link, match, placement or order with a child, whether the
         household is on hold now, and the derived stage (``derived_stage``, a StageCode), in
         one query."""
-        from adopters.models import HoldPeriod, StageCode
-        from children.models import JourneyEvent
-
+        HoldPeriod = self.model._meta.get_field("hold_periods").related_model
         # A link or match that the child has since moved on from (a later link, match or
         # placement with another household) no longer holds the household.
         superseded = JourneyEvent.objects.filter(

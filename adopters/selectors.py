@@ -14,6 +14,7 @@ from adopters.models import (
     StageCode,
 )
 from adopters.querysets import LINKING_EVENT_KINDS
+from children.models import JourneyEvent
 from raa import access
 
 #: Stages of the pipeline view, in order.
@@ -24,8 +25,6 @@ def linked_council_ids(household: Household) -> set[int]:
     """The councils whose children are linked, matched or placed with the household (steps
     entered in error aside): council staff see a household, and hold their roles over it,
     through these. One query."""
-    from children.models import JourneyEvent
-
     return set(
         JourneyEvent.objects.filter(
             household=household, kind__in=LINKING_EVENT_KINDS, entered_in_error=False
@@ -146,8 +145,6 @@ def rank_households(
     12); recruited outside the region -10 (inter-agency); linked with another child -20.
     Two queries.
     """
-    from children.models import JourneyEvent
-
     age = age_in_years(child.date_of_birth, today)
     candidates = list(family_finding_candidates(child))
     linked_with_child = set(

@@ -20,6 +20,7 @@ from adopters.forms import (
 )
 from adopters.models import ContactLevel, HoldPeriod, Household, NeedLevel, StageCode
 from children.models import EventKind, JourneyEvent
+from children.views import get_visible_child
 from raa import access
 from raa.history import history_rows
 from raa.models import AuditAction, Region
@@ -318,8 +319,6 @@ def household_hold_view(request, pk: int):
 def get_family_finding_child(user, pk: int, *, edit: bool):
     """The child (404 outside the person's scope). Family finding is the region's adoption
     team's work: it needs a region-scope role (403 otherwise)."""
-    from children.views import get_visible_child
-
     child = get_visible_child(user, pk)
     if not access.may_do_family_finding(user, child.council.region_id, edit=edit):
         raise PermissionDenied("Family finding is done by the region's adoption team.")

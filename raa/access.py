@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from raa.models import Council, Membership, Role
+from raa.models import Council, Membership, Region, Role
 
 R = Role
 
@@ -126,8 +126,6 @@ def region_ids_for(user, allowed: Iterable[str]) -> set[int]:
     """Regions in which the person holds one of the roles over the whole region."""
     allowed = set(allowed)
     if is_administrator(user):
-        from raa.models import Region
-
         return set(Region.objects.values_list("id", flat=True))
     return {m.region_id for m in memberships(user) if m.role in allowed and m.council_id is None}
 

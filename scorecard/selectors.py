@@ -32,12 +32,18 @@ from raa.models import Council, Region
 from scorecard import periods as P
 from scorecard.cohorts import DEFAULT_ORDER_MONTHS, cohort_dates
 from scorecard.measures import (
+    MEAN,
     MEASURES,
+    PERCENT,
     QUARTERLY_KEYS,
     SCORECARD_CODES,
     expand,
+    mean_days,
     meets_threshold,
+    percentage,
+    raw,
 )
+from scorecard.measures import members as member_lists
 from scorecard.measures.compute import (
     add_all,
     compute_raw,
@@ -46,6 +52,7 @@ from scorecard.measures.compute import (
     threshold_for,
     threshold_rows,
 )
+from scorecard.measures.journeys import cohort_comparison as compute_cohorts
 from scorecard.models import ScorecardResult
 from scorecard.periods import Period
 
@@ -299,17 +306,16 @@ def figure_members(
     household of the region (as its figure counts them) for region-wide case staff, else those
     recruited by the person's councils. Two queries; none for a person who may see no
     children."""
-    from scorecard.measures.members import figure_members as members
-    from scorecard.measures.members import unit
-
     council_ids = _member_councils(user, region_id=region_id, council_id=council_id)
     if not council_ids:
         return []
     region_wide = region_id in access.region_ids_for(user, access.CASE_VIEW_ROLES)
-    if unit(code) == "households" and not council_id and region_wide:
+    if member_lists.unit(code) == "households" and not council_id and region_wide:
         council_ids = None
     threshold = threshold_for(period, threshold_rows())
-    return members(code, period, threshold, council_ids=council_ids, region_id=region_id)
+    return member_lists.figure_members(
+        code, period, threshold, council_ids=council_ids, region_id=region_id
+    )
 
 
 def cohort_members(
@@ -326,13 +332,11 @@ def cohort_members(
     """The children behind one side of one figure of the dashboard's cohort comparison (the
     same dates as :func:`scorecard.cohorts.compare_cohorts`), limited as
     :func:`figure_members`. One or two queries."""
-    from scorecard.measures.members import cohort_members as members
-
     council_ids = _member_councils(user, region_id=region_id, council_id=council_id)
     if not council_ids:
         return []
     start, end = cohort_dates(pivot, today)
-    return members(
+    return member_lists.cohort_members(
         split=pivot,
         n_months=n_months,
         m_months=DEFAULT_ORDER_MONTHS,
@@ -363,13 +367,10 @@ def cohort_comparison(
     ``split``'s financial year. Returns ``{"before": {...}, "after": {...}, "n_months",
     "m_months"}``; each side maps ``placed``, ``placed_n_months``, ``adm``, ``po_m_months`` to a
     figure (value, numerator, denominator)."""
-    from scorecard.measures import MEAN, PERCENT, mean_days, percentage, raw
-    from scorecard.measures.journeys import cohort_comparison as compute
-
     if n_months is None:
         n_months = threshold_for(P.custom(split, split), threshold_rows()).a3_months
     council_ids = scope_council_ids(region_id=region_id, council_id=council_id)
-    figures = compute(
+    figures = compute_cohorts(
         split=split,
         n_months=n_months,
         m_months=m_months,

@@ -11,6 +11,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from adopters.models import Household
+from children.models import Child
 from raa import access
 from raa.freshness import mark_councils_pending
 from raa.models import AuditAction, Council, Region
@@ -266,13 +268,9 @@ def _members(request, rows: list[dict], *, family: str, unit: str, kind: str) ->
     }
     shown = [r for page in pages.values() for r in page.object_list]
     if unit == "households":
-        from adopters.models import Household
-
         key = "household_id"
         records = Household.objects.visible_to(request.user).in_bulk({r[key] for r in shown})
     else:
-        from children.models import Child
-
         key = "child_id"
         records = Child.objects.visible_to(request.user).in_bulk({r[key] for r in shown})
     dates = MEMBER_DATES[family]

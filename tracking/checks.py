@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Least
 
+from children.models import IN_PROCESS_STAGES, JourneyEvent
 from raa.dates import add_months
 from tracking.models import ThresholdUnit, TrackingThreshold
 from tracking.reference import TRACKING_THRESHOLDS
@@ -274,23 +275,17 @@ HOUSEHOLD_RULES = (
 
 def child_in_process(child) -> bool:
     """A child in the adoption process: ADM decision in force, not adopted."""
-    from children.models import IN_PROCESS_STAGES
-
     return child.stage in IN_PROCESS_STAGES and child.adm_decision_date is not None
 
 
 def child_in_process_q() -> Q:
     """SQL: :func:`child_in_process`."""
-    from children.models import IN_PROCESS_STAGES
-
     return Q(stage__in=IN_PROCESS_STAGES, adm_decision_date__isnull=False)
 
 
 def household_matched():
     """SQL: the ``matched`` a household rule names, the first day the household was matched
     with (or placed with) a child; null if never. For ``queryset.alias(matched=...)``."""
-    from children.models import JourneyEvent
-
     first = JourneyEvent.objects.filter(
         household=OuterRef("pk"), kind__in=MATCHED_OR_PLACED
     ).order_by("date")

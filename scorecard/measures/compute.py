@@ -11,7 +11,9 @@ from scorecard.measures import MEASURES, add, finalise, raw
 from scorecard.measures.adopters import adopters
 from scorecard.measures.journeys import activity, scorecard, timeline
 from scorecard.measures.waiting import waiting
+from scorecard.models import ScorecardThreshold
 from scorecard.periods import Period, fy_of, window_ending
+from scorecard.reference import SCORECARD_THRESHOLDS
 
 CHILD_FAMILIES = (scorecard, activity, waiting, timeline)
 
@@ -32,9 +34,6 @@ class ThresholdRow:
 
 def threshold_rows():
     """The threshold table, oldest first: one query; shipped values if the table is empty."""
-    from scorecard.models import ScorecardThreshold
-    from scorecard.reference import SCORECARD_THRESHOLDS
-
     rows = [
         ThresholdRow(t.first_year, t.a1_days, t.a2_days, t.a3_months)
         for t in ScorecardThreshold.objects.order_by("first_year")

@@ -18,7 +18,7 @@ from datetime import date
 from children.querysets import placement_disrupted_sql
 from scorecard.measures import raw
 from scorecard.measures.sql import Dialect, run_dicts
-from scorecard.periods import QUARTER, Period
+from scorecard.periods import QUARTER, Period, quarter
 
 EVENTS = "children_journeyevent"
 ORDER_AUTHORITIES = "('placement_order', 'freeing_order')"
@@ -329,8 +329,6 @@ def _quarter_number(day) -> int:
 
 
 def _whole_quarters(period: Period) -> bool:
-    from scorecard.periods import quarter
-
     if period.kind == QUARTER or period.kind in ("year", "window"):
         return True
     q_start = quarter(*_fy_q(period.start))

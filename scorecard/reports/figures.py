@@ -16,9 +16,12 @@ from django.utils import timezone
 
 from raa.models import Council, Region
 from scorecard import periods as P
+from scorecard import selectors
 from scorecard.cohorts import DEFAULT_ORDER_MONTHS, compare_cohorts
 from scorecard.measures import SCORECARD_CODES
+from scorecard.models import NationalFigure
 from scorecard.reference import A3_MONTHS_FALLBACK
+from scorecard.selectors import scope_council_ids
 
 #: The five activity counts of DOMAIN A.4, in the order the table shows them.
 ACTIVITY = [
@@ -100,8 +103,6 @@ class LiveFigures:
         return self.council.pk if self.council else None
 
     def result(self, period):
-        from scorecard import selectors
-
         return selectors.scorecard_result(
             period=period, region_id=self.region.pk, council_id=self.council_id
         )
@@ -167,8 +168,6 @@ class LiveFigures:
     ) -> dict:
         """DOMAIN A.7's cohort comparison, by the dashboard's code (scorecard.cohorts): children
         placed from ``split`` up to ``upto`` against as many days before it."""
-        from scorecard.selectors import scope_council_ids
-
         council_ids = scope_council_ids(region_id=self.region.pk, council_id=self.council_id)
         before, after = compare_cohorts(
             council_ids=council_ids,
@@ -222,8 +221,6 @@ class LiveFigures:
 
 def national(code: str, window: str):
     """The England figure for a measure and window, if one is known (reference data)."""
-    from scorecard.models import NationalFigure
-
     figure = NationalFigure.objects.filter(measure=code, period=window).first()
     if figure is None:
         return None

@@ -256,7 +256,7 @@ def test_a_task_sent_while_redis_is_down_does_not_fail_the_save(own_redis, db, c
     from celery import Celery
     from django.db import transaction
 
-    from raa.tasks import enqueue_after_commit
+    from raa.freshness import enqueue_after_commit
 
     app = Celery("outage", broker=own_redis.url, set_as_current=False)
     app.conf.broker_connection_timeout = 1
