@@ -82,10 +82,23 @@ def notify_crossings(*, today: date | None = None) -> int:
     workers_scope: dict = {}
     notes: list[TrackingNotification] = []
 
-    crossed = Q()
-    for field in CHILD_CHECK_FIELDS:
-        crossed |= Q(**{f"{field}__gte": since, f"{field}__lte": today})
-    children = children_in_process_in(Council.objects.values("id"), table).filter(crossed)
+    def crossed(fields) -> Q:
+        q = Q()
+        for field in fields:
+            q |= Q(**{f"{field}__gte": since, f"{field}__lte": today})
+        return q
+
+    def notices(row: dict, fields: dict, people: set, **record) -> list[TrackingNotification]:
+        return [
+            TrackingNotification(user_id=uid, check_code=code, over_from=row[field], **record)
+            for field, code in fields.items()
+            if row[field] and since <= row[field] <= today
+            for uid in people
+        ]
+
+    children = children_in_process_in(Council.objects.values("id"), table).filter(
+        crossed(CHILD_CHECK_FIELDS)
+    )
     for child in children.values(
         "id", "council_id", "allocated_social_worker_id", *CHILD_CHECK_FIELDS
     ):
@@ -93,33 +106,16 @@ def notify_crossings(*, today: date | None = None) -> int:
         worker = child["allocated_social_worker_id"]
         if worker and _social_worker_may_see(worker, child["council_id"], workers_scope):
             people.add(worker)
-        for field, code in CHILD_CHECK_FIELDS.items():
-            passed = child[field]
-            if passed and since <= passed <= today:
-                notes += [
-                    TrackingNotification(
-                        user_id=uid, child_id=child["id"], check_code=code, over_from=passed
-                    )
-                    for uid in people
-                ]
+        notes += notices(child, CHILD_CHECK_FIELDS, people, child_id=child["id"])
 
-    crossed = Q()
-    for field in HOUSEHOLD_CHECK_FIELDS:
-        crossed |= Q(**{f"{field}__gte": since, f"{field}__lte": today})
-    households = households_in_process_among(Household.objects.all(), table).filter(crossed)
+    households = households_in_process_among(Household.objects.all(), table).filter(
+        crossed(HOUSEHOLD_CHECK_FIELDS)
+    )
     for h in households.values("id", "region_id", "recruiting_council_id", *HOUSEHOLD_CHECK_FIELDS):
         people = set(region_managers.get(h["region_id"], ()))
         if h["recruiting_council_id"]:
             people |= managers.get(h["recruiting_council_id"], set())
-        for field, code in HOUSEHOLD_CHECK_FIELDS.items():
-            passed = h[field]
-            if passed and since <= passed <= today:
-                notes += [
-                    TrackingNotification(
-                        user_id=uid, household_id=h["id"], check_code=code, over_from=passed
-                    )
-                    for uid in people
-                ]
+        notes += notices(h, HOUSEHOLD_CHECK_FIELDS, people, household_id=h["id"])
     before = TrackingNotification.objects.count()
     TrackingNotification.objects.bulk_create(notes, ignore_conflicts=True, batch_size=1000)
     return TrackingNotification.objects.count() - before
