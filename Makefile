@@ -18,9 +18,9 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/$(TEST_REDIS_DB)
 
 install: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements-dev.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-dev.lock
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -1,4 +1,4 @@
-"""`make audit` (run by `make test`): pip-audit over requirements.lock, summarised.
+"""`make audit` (run by `make test`): pip-audit over requirements-dev.lock (the runtime lock is a subset), summarised.
 
 Fails on any known vulnerability in a pinned package. A package the vulnerability service could
 not be asked about (PyPI's per-version JSON API unreachable, as on a machine that reaches only a
@@ -20,7 +20,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as work:
         report = Path(work) / "audit.json"
         done = subprocess.run(
-            [str(BIN / "pip-audit"), "--requirement", str(ROOT / "requirements.lock")]
+            [str(BIN / "pip-audit"), "--requirement", str(ROOT / "requirements-dev.lock")]
             + ["--require-hashes", "--disable-pip", "--progress-spinner", "off"]
             + ["--format", "json", "--output", str(report), "--timeout", "20"],
             capture_output=True,
