@@ -254,11 +254,18 @@ class PeriodOfCare(models.Model):
     left_care_reason = models.CharField(
         "reason for leaving care", max_length=3, choices=LeftCareReason.choices, blank=True
     )
+    #: The council's case system's own reference for this period (sent through the API).
+    source_ref = models.CharField("case system reference", max_length=40, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["entered_care"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["child", "source_ref"],
+                condition=~Q(source_ref=""),
+                name="period_of_care_source_ref_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(left_care__isnull=True) | Q(left_care__gte=F("entered_care")),
                 name="period_of_care_dates_in_order",
@@ -370,6 +377,10 @@ class JourneyEvent(models.Model):
     #: left out of every journey, list and measure.
     entered_in_error = models.BooleanField(default=False)
     withdrawn_reason = models.CharField("why it was withdrawn", max_length=200, blank=True)
+    #: The council's case system's own reference for this step (sent through the API): the same
+    #: reference again is a correction. A withdrawn step keeps it, so the reference can be
+    #: used again for a new step.
+    source_ref = models.CharField("case system reference", max_length=40, blank=True)
     history = HistoricalRecords()
 
     objects = JourneyEventManager()
@@ -380,6 +391,11 @@ class JourneyEvent(models.Model):
         base_manager_name = "all_objects"
         indexes = [models.Index(fields=["kind", "date"]), models.Index(fields=["child", "kind"])]
         constraints = [
+            models.UniqueConstraint(
+                fields=["child", "source_ref"],
+                condition=~Q(source_ref="") & Q(entered_in_error=False),
+                name="journey_event_source_ref_unique",
+            ),
             models.CheckConstraint(
                 condition=~Q(kind="plan_ceased")
                 | Q(ceased_reason__in=["RD1", "RD2", "RD3", "RD4"]),
