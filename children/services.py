@@ -94,7 +94,16 @@ class RecordChanged(Exception):
 
 
 def _journey(child: Child) -> tuple[list[PeriodOfCare], list[JourneyEvent]]:
-    return list(child.periods_of_care.all()), list(child.events.all())
+    """The child's stored periods and standing steps. Inside :func:`one_refresh_per_child` they
+    are read once per change (kept until the change is saved), not once per rule check."""
+    journeys = getattr(_deferred, "journeys", None)
+    if journeys is not None and child.pk in journeys:
+        periods, events = journeys[child.pk]
+        return list(periods), list(events)
+    journey = list(child.periods_of_care.all()), list(child.events.all())
+    if journeys is not None:
+        journeys[child.pk] = journey
+    return list(journey[0]), list(journey[1])
 
 
 def new_hard_findings(
@@ -213,6 +222,7 @@ def _after_change(child: Child) -> None:
     pending = getattr(_deferred, "children", None)
     if pending is not None:
         pending.setdefault(child.pk, child)
+        _deferred.journeys.pop(child.pk, None)  # read again for the next change
         return
     _refresh_after_changes([child])
 
@@ -242,10 +252,11 @@ def one_refresh_per_child() -> Iterator[None]:
         yield
         return
     _deferred.children = changed = {}
+    _deferred.journeys = {}
     try:
         yield
     finally:
-        _deferred.children = None
+        _deferred.children = _deferred.journeys = None
     if changed:
         _refresh_after_changes(list(changed.values()))
 
@@ -659,7 +670,7 @@ class PutOutcome:
     ADOPTED = "adopted"  # a record typed by hand took the reference (and any new values)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # all or nothing with the caller's transaction
 def child_put(*, council: Council, child_id: str, acting_user: User, **fields) -> tuple[Child, str]:
     """Create or update the council's child by its CHILD id (the council's case system).
     Without names the record is called "Child <CHILD id>", as a 903 import does."""
@@ -674,7 +685,7 @@ def child_put(*, council: Council, child_id: str, acting_user: User, **fields) -
     return child, PutOutcome.UPDATED if changed else PutOutcome.UNCHANGED
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # all or nothing with the caller's transaction
 def period_put(*, child: Child, ref: str, acting_user: User, **fields) -> tuple[PeriodOfCare, str]:
     """Create or correct the period of care the case system calls ``ref``. The first time a
     reference arrives, a period typed by hand (no reference) that began the same day is adopted:
@@ -700,17 +711,26 @@ def period_put(*, child: Child, ref: str, acting_user: User, **fields) -> tuple[
     return period, PutOutcome.UPDATED if changed else PutOutcome.UNCHANGED
 
 
-def adoptable_event(child: Child, kind: str, on: date) -> JourneyEvent | None:
+def adoptable_event(
+    child: Child, kind: str, on: date, *, candidates: list[JourneyEvent] | None = None
+) -> JourneyEvent | None:
     """The step typed by hand that a step first sent by the case system is taken for: a
     standing step of the same kind with no reference, on the same date (for a kind a journey
-    holds once, :data:`ONCE_PER_JOURNEY`, whatever its date). The earliest recorded if several."""
-    candidates = JourneyEvent.objects.filter(child=child, kind=kind, source_ref="")
-    if kind not in ONCE_PER_JOURNEY:
-        candidates = candidates.filter(date=on)
-    return candidates.order_by("id").first()
+    holds once, :data:`ONCE_PER_JOURNEY`, whatever its date). The earliest recorded if several.
+    ``candidates``: the child's standing steps already read (saves a query)."""
+    if candidates is None:
+        candidates = list(JourneyEvent.objects.filter(child=child, kind=kind, source_ref=""))
+    matching = [
+        e
+        for e in candidates
+        if e.kind == kind
+        and not e.source_ref
+        and (kind in ONCE_PER_JOURNEY or e.date == on)
+    ]
+    return min(matching, key=lambda e: e.pk, default=None)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # all or nothing with the caller's transaction
 def event_put(
     *,
     child: Child,
@@ -728,10 +748,16 @@ def event_put(
     step's kind never changes: withdraw it and send the new step under another reference."""
     if kind not in EVENT_FIELDS:
         raise ValidationError({"kind": ValidationError(f"No journey step is called {kind!r}.")})
-    event = JourneyEvent.objects.filter(child=child, source_ref=ref).first()
+    # One read for both: the step holding the reference, else one typed by hand to adopt.
+    candidates = list(
+        JourneyEvent.objects.filter(child=child).filter(
+            Q(source_ref=ref) | Q(source_ref="", kind=kind)
+        )
+    )
+    event = next((e for e in candidates if e.source_ref == ref), None)
     adopted = False
     if event is None:
-        event = adoptable_event(child, kind, date)
+        event = adoptable_event(child, kind, date, candidates=candidates)
         adopted = event is not None
     if event is None:
         event = child_record_milestone(
