@@ -69,7 +69,7 @@ def valid(serializer_class, body) -> serializers.Serializer:
     return serializer
 
 
-# -- children ---------------------------------------------------------------------------------------
+# -- children -------------------------------------------------------------------------------------
 
 
 def child_data(child: Child) -> dict:
@@ -121,7 +121,7 @@ def child_record(client: ApiClient, council: Council, child_id: str) -> dict:
     }
 
 
-# -- periods of care --------------------------------------------------------------------------------
+# -- periods of care ------------------------------------------------------------------------------
 
 
 def period_data(period: PeriodOfCare) -> dict:
@@ -150,7 +150,7 @@ def put_period(
     return status, {**period_data(period), "outcome": outcome}
 
 
-# -- journey steps ----------------------------------------------------------------------------------
+# -- journey steps --------------------------------------------------------------------------------
 
 
 def event_data(event: JourneyEvent) -> dict:
@@ -239,7 +239,7 @@ def delete_event(
     return 200, {**event_data(event), "outcome": "withdrawn"}
 
 
-# -- the batch --------------------------------------------------------------------------------------
+# -- the batch ------------------------------------------------------------------------------------
 
 MAX_BATCH = 1000
 

@@ -45,7 +45,7 @@ def choice(values, **kwargs) -> serializers.ChoiceField:
     return serializers.ChoiceField(choices=[str(v) for v in values], **kwargs)
 
 
-# -- what a case system sends ----------------------------------------------------------------------
+# -- what a case system sends ---------------------------------------------------------------------
 
 
 class ChildIn(serializers.Serializer):
@@ -160,7 +160,7 @@ class EventIn(serializers.Serializer):
         return data
 
 
-# -- what it gets back ------------------------------------------------------------------------------
+# -- what it gets back ----------------------------------------------------------------------------
 
 
 class ChildOut(serializers.Serializer):

@@ -4,7 +4,6 @@ Every view authenticates a client by its bearer token (never a person's session)
 council is one the client may use (404 otherwise), and answers errors as problem+json.
 """
 
-from django.conf import settings
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema

@@ -723,9 +723,7 @@ def adoptable_event(
     matching = [
         e
         for e in candidates
-        if e.kind == kind
-        and not e.source_ref
-        and (kind in ONCE_PER_JOURNEY or e.date == on)
+        if e.kind == kind and not e.source_ref and (kind in ONCE_PER_JOURNEY or e.date == on)
     ]
     return min(matching, key=lambda e: e.pk, default=None)
 
