@@ -93,7 +93,8 @@ class ChildView(ApiView):
         summary="Create or update a child by the council's CHILD id",
     )
     def put(self, request, la: str, child: str):
-        status, body = ops.put_child(request.auth, self.council(la), child, request.data)
+        with transaction.atomic():  # the services join it: all or nothing
+            status, body = ops.put_child(request.auth, self.council(la), child, request.data)
         return Response(body, status=status)
 
 
@@ -106,7 +107,8 @@ class PeriodView(ApiView):
         summary="Create or correct a period of care by the case system's reference",
     )
     def put(self, request, la: str, child: str, ref: str):
-        status, body = ops.put_period(request.auth, self.council(la), child, ref, request.data)
+        with transaction.atomic():  # the services join it: all or nothing
+            status, body = ops.put_period(request.auth, self.council(la), child, ref, request.data)
         return Response(body, status=status)
 
 
@@ -119,7 +121,8 @@ class EventView(ApiView):
         summary="Record or correct a journey step by the case system's reference",
     )
     def put(self, request, la: str, child: str, ref: str):
-        status, body = ops.put_event(request.auth, self.council(la), child, ref, request.data)
+        with transaction.atomic():  # the services join it: all or nothing
+            status, body = ops.put_event(request.auth, self.council(la), child, ref, request.data)
         return Response(body, status=status)
 
     @extend_schema(
@@ -130,7 +133,8 @@ class EventView(ApiView):
         summary="Withdraw a step (kept as entered in error, never deleted)",
     )
     def delete(self, request, la: str, child: str, ref: str):
-        status, body = ops.delete_event(request.auth, self.council(la), child, ref)
+        with transaction.atomic():  # the services join it: all or nothing
+            status, body = ops.delete_event(request.auth, self.council(la), child, ref)
         return Response(body, status=status)
 
 
