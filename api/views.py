@@ -4,7 +4,8 @@ Every view authenticates a client by its bearer token (never a person's session)
 council is one the client may use (404 otherwise), and answers errors as problem+json.
 """
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -64,6 +65,24 @@ def problems(*statuses: int) -> dict:
     }
 
 
+CONCURRENT = Problem(
+    422,
+    "Another request wrote the same reference at the same moment. Nothing was saved: send it "
+    "again.",
+    [{"field": "ref", "rule": "concurrent_write", "message": "Send it again."}],
+)
+
+
+def write(operation, *args):
+    """Run one write in a transaction the services join (all or nothing). Two requests racing
+    to create the same reference: the database's unique index refuses the second."""
+    try:
+        with transaction.atomic():
+            return operation(*args)
+    except IntegrityError:
+        raise CONCURRENT from None
+
+
 class ApiView(APIView):
     authentication_classes = [BearerTokenAuthentication]
     permission_classes = [IsApiClient]
@@ -93,8 +112,7 @@ class ChildView(ApiView):
         summary="Create or update a child by the council's CHILD id",
     )
     def put(self, request, la: str, child: str):
-        with transaction.atomic():  # the services join it: all or nothing
-            status, body = ops.put_child(request.auth, self.council(la), child, request.data)
+        status, body = write(ops.put_child, request.auth, self.council(la), child, request.data)
         return Response(body, status=status)
 
 
@@ -107,8 +125,9 @@ class PeriodView(ApiView):
         summary="Create or correct a period of care by the case system's reference",
     )
     def put(self, request, la: str, child: str, ref: str):
-        with transaction.atomic():  # the services join it: all or nothing
-            status, body = ops.put_period(request.auth, self.council(la), child, ref, request.data)
+        status, body = write(
+            ops.put_period, request.auth, self.council(la), child, ref, request.data
+        )
         return Response(body, status=status)
 
 
@@ -121,8 +140,9 @@ class EventView(ApiView):
         summary="Record or correct a journey step by the case system's reference",
     )
     def put(self, request, la: str, child: str, ref: str):
-        with transaction.atomic():  # the services join it: all or nothing
-            status, body = ops.put_event(request.auth, self.council(la), child, ref, request.data)
+        status, body = write(
+            ops.put_event, request.auth, self.council(la), child, ref, request.data
+        )
         return Response(body, status=status)
 
     @extend_schema(
@@ -133,8 +153,7 @@ class EventView(ApiView):
         summary="Withdraw a step (kept as entered in error, never deleted)",
     )
     def delete(self, request, la: str, child: str, ref: str):
-        with transaction.atomic():  # the services join it: all or nothing
-            status, body = ops.delete_event(request.auth, self.council(la), child, ref)
+        status, body = write(ops.delete_event, request.auth, self.council(la), child, ref)
         return Response(body, status=status)
 
 
@@ -199,6 +218,7 @@ def _run_group(client, council, group: list[ops.Operation], results: dict) -> No
         with transaction.atomic(), one_refresh_per_child():
             child = None
             for op in group:
+                failed = op  # until it is done
                 if op.problem is None and op.what != "child" and child is None:
                     child = Child.objects.filter(council=council, child_id=op.child_id).first()
                 try:
@@ -208,28 +228,37 @@ def _run_group(client, council, group: list[ops.Operation], results: dict) -> No
                 except Problem as problem:
                     failed, op.problem = op, problem
                     raise _GroupRefused from None
-                except Exception as error:
-                    if not hasattr(error, "error_dict") and not hasattr(error, "error_list"):
-                        raise
+                except ValidationError as error:
                     failed, op.problem = op, from_django(error)
                     raise _GroupRefused from None
                 done.append((op, status, body))
+                failed = None
                 if op.what == "child" and child is None:
                     child = Child.objects.filter(council=council, child_id=op.child_id).first()
+    except IntegrityError:
+        failed = failed or group[-1]
+        failed.problem = CONCURRENT
+        _refuse_group(group, failed, results)
+        return
     except _GroupRefused:
-        for op in group:
-            if op is failed:
-                results[op.index] = _result(op, op.problem.status, problem=op.problem)
-            else:
-                not_applied = Problem(
-                    424,
-                    f"Not applied: operation {failed.index} ({failed.method} {failed.path}) for "
-                    "the same child was refused, and each child's operations are all or nothing.",
-                )
-                results[op.index] = _result(op, 424, problem=not_applied)
+        _refuse_group(group, failed, results)
         return
     for op, status, body in done:
         results[op.index] = _result(op, status, body)
+
+
+def _refuse_group(group: list[ops.Operation], failed: ops.Operation, results: dict) -> None:
+    """The refused operation's problem, and 424 for the child's others (none was applied)."""
+    for op in group:
+        if op is failed:
+            results[op.index] = _result(op, op.problem.status, problem=op.problem)
+        else:
+            not_applied = Problem(
+                424,
+                f"Not applied: operation {failed.index} ({failed.method} {failed.path}) for "
+                "the same child was refused, and each child's operations are all or nothing.",
+            )
+            results[op.index] = _result(op, 424, problem=not_applied)
 
 
 class ScorecardView(ApiView):

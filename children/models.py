@@ -5,6 +5,7 @@ child's stage is derived from them, never typed. Definitions: DOMAIN.md Part A.2
 """
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -254,18 +255,15 @@ class PeriodOfCare(models.Model):
     left_care_reason = models.CharField(
         "reason for leaving care", max_length=3, choices=LeftCareReason.choices, blank=True
     )
-    #: The council's case system's own reference for this period (sent through the API).
+    #: The council's case system's own reference for this period (sent through the API). One
+    #: period per reference and child: a partial unique index (migration 0007), which the
+    #: database alone enforces (the API looks the reference up before it writes).
     source_ref = models.CharField("case system reference", max_length=40, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["entered_care"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["child", "source_ref"],
-                condition=~Q(source_ref=""),
-                name="period_of_care_source_ref_unique",
-            ),
             models.CheckConstraint(
                 condition=Q(left_care__isnull=True) | Q(left_care__gte=F("entered_care")),
                 name="period_of_care_dates_in_order",
@@ -379,7 +377,9 @@ class JourneyEvent(models.Model):
     withdrawn_reason = models.CharField("why it was withdrawn", max_length=200, blank=True)
     #: The council's case system's own reference for this step (sent through the API): the same
     #: reference again is a correction. A withdrawn step keeps it, so the reference can be
-    #: used again for a new step.
+    #: used again for a new step. One standing step per reference and child: a partial unique
+    #: index (migration 0007) the database alone enforces, so that saving a step costs no
+    #: extra query (the API looks the reference up before it writes).
     source_ref = models.CharField("case system reference", max_length=40, blank=True)
     history = HistoricalRecords()
 
@@ -391,11 +391,6 @@ class JourneyEvent(models.Model):
         base_manager_name = "all_objects"
         indexes = [models.Index(fields=["kind", "date"]), models.Index(fields=["child", "kind"])]
         constraints = [
-            models.UniqueConstraint(
-                fields=["child", "source_ref"],
-                condition=~Q(source_ref="") & Q(entered_in_error=False),
-                name="journey_event_source_ref_unique",
-            ),
             models.CheckConstraint(
                 condition=~Q(kind="plan_ceased")
                 | Q(ceased_reason__in=["RD1", "RD2", "RD3", "RD4"]),
@@ -414,6 +409,48 @@ class JourneyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+    #: The check constraints tested in Python before a save, with the same condition the
+    #: database enforces: Django would test each with a query in a savepoint (three round trips
+    #: a constraint, on every step saved; a case system's batch saves a thousand).
+    PYTHON_CHECKS = ("plan_ceased_has_reason", "living_with_carers_before_placed")
+
+    def get_constraints(self):
+        return [
+            (model, [c for c in constraints if c.name not in self.PYTHON_CHECKS])
+            for model, constraints in super().get_constraints()
+        ]
+
+    def validate_constraints(self, exclude=None):
+        exclude = set(exclude or ())
+        holds = {
+            "plan_ceased_has_reason": self.kind != EventKind.PLAN_CEASED
+            or self.ceased_reason in CeasedReason.values,
+            "living_with_carers_before_placed": self.living_with_carers_since is None
+            or self.date is None
+            or self.living_with_carers_since <= self.date,
+        }
+        fields = {
+            "plan_ceased_has_reason": {"kind", "ceased_reason"},
+            "living_with_carers_before_placed": {"living_with_carers_since", "date"},
+        }
+        errors = [
+            ValidationError(c.get_violation_error_message(), code=c.violation_error_code)
+            for c in self._meta.constraints
+            if c.name in self.PYTHON_CHECKS and not holds[c.name] and not fields[c.name] & exclude
+        ]
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors += (
+                error.error_dict.get(NON_FIELD_ERRORS, [])
+                if hasattr(error, "error_dict")
+                else error.error_list
+            )
+            if hasattr(error, "error_dict") and set(error.error_dict) - {NON_FIELD_ERRORS}:
+                raise ValidationError({**error.error_dict, NON_FIELD_ERRORS: errors}) from None
+        if errors:
+            raise ValidationError({NON_FIELD_ERRORS: errors})
 
 
 class DataQualityFlag(models.Model):

@@ -202,7 +202,12 @@ def event_findings(
 
 
 def _lock(child: Child, expected_version: int | None, *, closed_ok: bool = False) -> Child:
-    locked = Child.objects.select_for_update().select_related("council").get(pk=child.pk)
+    held = getattr(_deferred, "locked", None)
+    locked = held.get(child.pk) if held is not None else None
+    if locked is None:  # inside one_refresh_per_child the row stays locked: one read a block
+        locked = Child.objects.select_for_update().select_related("council").get(pk=child.pk)
+        if held is not None:
+            held[child.pk] = locked
     if expected_version is not None and locked.version != expected_version:
         raise RecordChanged(locked)
     if locked.closed_on and not closed_ok:
@@ -253,10 +258,11 @@ def one_refresh_per_child() -> Iterator[None]:
         return
     _deferred.children = changed = {}
     _deferred.journeys = {}
+    _deferred.locked = {}
     try:
         yield
     finally:
-        _deferred.children = _deferred.journeys = None
+        _deferred.children = _deferred.journeys = _deferred.locked = None
     if changed:
         _refresh_after_changes(list(changed.values()))
 
@@ -690,6 +696,7 @@ def period_put(*, child: Child, ref: str, acting_user: User, **fields) -> tuple[
     """Create or correct the period of care the case system calls ``ref``. The first time a
     reference arrives, a period typed by hand (no reference) that began the same day is adopted:
     it takes the reference, and any values sent, rather than a second period being made."""
+    child = _lock(child, None)
     period = PeriodOfCare.objects.filter(child=child, source_ref=ref).first()
     if period is None and fields.get("entered_care"):
         period = (
@@ -746,12 +753,10 @@ def event_put(
     step's kind never changes: withdraw it and send the new step under another reference."""
     if kind not in EVENT_FIELDS:
         raise ValidationError({"kind": ValidationError(f"No journey step is called {kind!r}.")})
-    # One read for both: the step holding the reference, else one typed by hand to adopt.
-    candidates = list(
-        JourneyEvent.objects.filter(child=child).filter(
-            Q(source_ref=ref) | Q(source_ref="", kind=kind)
-        )
-    )
+    child = _lock(child, None)  # before reading the journey the rules will check
+    # The child's standing steps, read once for the date rules too: the step holding the
+    # reference, else one typed by hand to adopt.
+    _, candidates = _journey(child)
     event = next((e for e in candidates if e.source_ref == ref), None)
     adopted = False
     if event is None:

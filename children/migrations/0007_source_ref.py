@@ -33,12 +33,17 @@ class Migration(migrations.Migration):
             name='source_ref',
             field=models.CharField(blank=True, max_length=40, verbose_name='case system reference'),
         ),
-        migrations.AddConstraint(
-            model_name='journeyevent',
-            constraint=models.UniqueConstraint(condition=models.Q(models.Q(('source_ref', ''), _negated=True), ('entered_in_error', False)), fields=('child', 'source_ref'), name='journey_event_source_ref_unique'),
+        # One standing step (one period) per reference and child: partial unique indexes the
+        # database enforces, kept out of the models' constraints so that Django does not test
+        # them with a query on every save (children/models.py says why).
+        migrations.RunSQL(
+            "CREATE UNIQUE INDEX journey_event_source_ref_unique ON children_journeyevent "
+            "(child_id, source_ref) WHERE source_ref <> '' AND NOT entered_in_error",
+            "DROP INDEX journey_event_source_ref_unique",
         ),
-        migrations.AddConstraint(
-            model_name='periodofcare',
-            constraint=models.UniqueConstraint(condition=models.Q(('source_ref', ''), _negated=True), fields=('child', 'source_ref'), name='period_of_care_source_ref_unique'),
+        migrations.RunSQL(
+            "CREATE UNIQUE INDEX period_of_care_source_ref_unique ON children_periodofcare "
+            "(child_id, source_ref) WHERE source_ref <> ''",
+            "DROP INDEX period_of_care_source_ref_unique",
         ),
     ]
