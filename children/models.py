@@ -243,7 +243,42 @@ class Child(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
-class PeriodOfCare(models.Model):
+class ChecksInPython:
+    """A model whose simple check constraints are tested in Python before a save, with the same
+    condition the database enforces (``PYTHON_CHECKS``: name -> (fields, condition)). Django
+    would test each with a query in a savepoint, three round trips a constraint on every save;
+    a case system's batch saves a thousand steps. The database still enforces them all."""
+
+    PYTHON_CHECKS: dict = {}
+
+    def get_constraints(self):
+        return [
+            (model, [c for c in constraints if c.name not in self.PYTHON_CHECKS])
+            for model, constraints in super().get_constraints()
+        ]
+
+    def validate_constraints(self, exclude=None):
+        exclude = set(exclude or ())
+        errors = [
+            ValidationError(c.get_violation_error_message(), code=c.violation_error_code)
+            for c in self._meta.constraints
+            if c.name in self.PYTHON_CHECKS
+            and not self.PYTHON_CHECKS[c.name][0] & exclude
+            and not self.PYTHON_CHECKS[c.name][1](self)
+        ]
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            if not errors:
+                raise
+            found = error.update_error_dict({})
+            found.setdefault(NON_FIELD_ERRORS, []).extend(errors)
+            raise ValidationError(found) from None
+        if errors:
+            raise ValidationError({NON_FIELD_ERRORS: errors})
+
+
+class PeriodOfCare(ChecksInPython, models.Model):
     """A continuous period in care. Re-entry to care is a new period."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="periods_of_care")
@@ -260,6 +295,19 @@ class PeriodOfCare(models.Model):
     #: database alone enforces (the API looks the reference up before it writes).
     source_ref = models.CharField("case system reference", max_length=40, blank=True)
     history = HistoricalRecords()
+
+    PYTHON_CHECKS = {
+        "period_of_care_dates_in_order": (
+            {"left_care", "entered_care"},
+            lambda p: (
+                p.left_care is None or p.entered_care is None or p.left_care >= p.entered_care
+            ),
+        ),
+        "period_of_care_left_with_reason": (
+            {"left_care", "left_care_reason"},
+            lambda p: (p.left_care is None) == (p.left_care_reason == ""),
+        ),
+    }
 
     class Meta:
         ordering = ["entered_care"]
@@ -332,7 +380,7 @@ class PlacementProvider(models.TextChoices):
     VOLUNTARY = "PR5", "Voluntary adoption agency"
 
 
-class JourneyEvent(models.Model):
+class JourneyEvent(ChecksInPython, models.Model):
     """One dated step of a child's adoption journey, with who recorded it."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="events")
@@ -410,47 +458,21 @@ class JourneyEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
 
-    #: The check constraints tested in Python before a save, with the same condition the
-    #: database enforces: Django would test each with a query in a savepoint (three round trips
-    #: a constraint, on every step saved; a case system's batch saves a thousand).
-    PYTHON_CHECKS = ("plan_ceased_has_reason", "living_with_carers_before_placed")
-
-    def get_constraints(self):
-        return [
-            (model, [c for c in constraints if c.name not in self.PYTHON_CHECKS])
-            for model, constraints in super().get_constraints()
-        ]
-
-    def validate_constraints(self, exclude=None):
-        exclude = set(exclude or ())
-        holds = {
-            "plan_ceased_has_reason": self.kind != EventKind.PLAN_CEASED
-            or self.ceased_reason in CeasedReason.values,
-            "living_with_carers_before_placed": self.living_with_carers_since is None
-            or self.date is None
-            or self.living_with_carers_since <= self.date,
-        }
-        fields = {
-            "plan_ceased_has_reason": {"kind", "ceased_reason"},
-            "living_with_carers_before_placed": {"living_with_carers_since", "date"},
-        }
-        errors = [
-            ValidationError(c.get_violation_error_message(), code=c.violation_error_code)
-            for c in self._meta.constraints
-            if c.name in self.PYTHON_CHECKS and not holds[c.name] and not fields[c.name] & exclude
-        ]
-        try:
-            super().validate_constraints(exclude=exclude)
-        except ValidationError as error:
-            errors += (
-                error.error_dict.get(NON_FIELD_ERRORS, [])
-                if hasattr(error, "error_dict")
-                else error.error_list
-            )
-            if hasattr(error, "error_dict") and set(error.error_dict) - {NON_FIELD_ERRORS}:
-                raise ValidationError({**error.error_dict, NON_FIELD_ERRORS: errors}) from None
-        if errors:
-            raise ValidationError({NON_FIELD_ERRORS: errors})
+    #: Tested in Python before a save (:class:`ChecksInPython`): (fields, condition).
+    PYTHON_CHECKS = {
+        "plan_ceased_has_reason": (
+            {"kind", "ceased_reason"},
+            lambda e: e.kind != EventKind.PLAN_CEASED or e.ceased_reason in CeasedReason.values,
+        ),
+        "living_with_carers_before_placed": (
+            {"living_with_carers_since", "date"},
+            lambda e: (
+                e.living_with_carers_since is None
+                or e.date is None
+                or e.living_with_carers_since <= e.date
+            ),
+        ),
+    }
 
 
 class DataQualityFlag(models.Model):

@@ -221,13 +221,18 @@ def _lock(child: Child, expected_version: int | None, *, closed_ok: bool = False
 _deferred = threading.local()
 
 
-def _after_change(child: Child) -> None:
+def _after_change(child: Child, *, saved_event: JourneyEvent | None = None) -> None:
     """Derived data and bookkeeping after any change to a child's record or journey (once at
-    the end of a :func:`one_refresh_per_child` block, inside one)."""
+    the end of a :func:`one_refresh_per_child` block, inside one). ``saved_event``: the only
+    record the change wrote (a step recorded or corrected), so that inside a block the journey
+    read for the next change is kept, with it in place, instead of read again."""
     pending = getattr(_deferred, "children", None)
     if pending is not None:
         pending.setdefault(child.pk, child)
-        _deferred.journeys.pop(child.pk, None)  # read again for the next change
+        journey = _deferred.journeys.pop(child.pk, None)
+        if journey is not None and saved_event is not None and not saved_event.entered_in_error:
+            periods, events = journey
+            _deferred.journeys[child.pk] = (periods, replaced(events, saved_event))
         return
     _refresh_after_changes([child])
 
@@ -514,7 +519,7 @@ def child_record_milestone(
         ending = _period_ended_by_adoption(_journey(child)[0], date, left_care_reason)
     case_record_create(record=event, acting_user=acting_user, council=child.council)
     _end_care(ending, acting_user, child)
-    _after_change(child)
+    _after_change(child, saved_event=None if ending else event)
     return event
 
 
@@ -593,7 +598,10 @@ def journey_event_correct(
         household_required=event.household_id is not None,
     )
     refuse(event_findings(child, kind=event.kind, values=fields, event=event), allowed)
-    if event.kind == EventKind.ADOPTION_ORDER and fields.get("date", event.date) != event.date:
+    care_moved = (
+        event.kind == EventKind.ADOPTION_ORDER and fields.get("date", event.date) != event.date
+    )
+    if care_moved:
         _end_care(
             _period_ended_by_adoption(_journey(child)[0], fields["date"], "", order=event),
             acting_user,
@@ -609,7 +617,7 @@ def journey_event_correct(
         council=child.council,
     )
     if changed:
-        _after_change(child)
+        _after_change(child, saved_event=None if care_moved else event)
     return changed
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from children.models import EventKind, JourneyEvent
+from children.models import EventKind, JourneyEvent, PeriodOfCare
 from raa.models import Role
 
 
@@ -53,3 +53,20 @@ def test_a_step_that_keeps_the_constraints_passes(world):
         date=date(2022, 5, 1),
         living_with_carers_since=date(2022, 5, 1),
     ).full_clean()
+
+
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        ({"left_care": date(2020, 1, 1)}, "Give both"),
+        ({"left_care_reason": "E13"}, "Give both"),
+        ({"left_care": date(2019, 1, 1), "left_care_reason": "E13"}, "before the date"),
+    ],
+)
+def test_periods_of_care_too(world, fields, words):
+    period = PeriodOfCare(child=world.child_a, entered_care=date(2019, 6, 1), **fields)
+    with pytest.raises(ValidationError) as refused:
+        period.full_clean()
+    assert words in " ".join(refused.value.messages)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        period.save()
