@@ -5,6 +5,7 @@ child's stage is derived from them, never typed. Definitions: DOMAIN.md Part A.2
 """
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -242,7 +243,42 @@ class Child(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
-class PeriodOfCare(models.Model):
+class ChecksInPython:
+    """A model whose simple check constraints are tested in Python before a save, with the same
+    condition the database enforces (``PYTHON_CHECKS``: name -> (fields, condition)). Django
+    would test each with a query in a savepoint, three round trips a constraint on every save;
+    a case system's batch saves a thousand steps. The database still enforces them all."""
+
+    PYTHON_CHECKS: dict = {}
+
+    def get_constraints(self):
+        return [
+            (model, [c for c in constraints if c.name not in self.PYTHON_CHECKS])
+            for model, constraints in super().get_constraints()
+        ]
+
+    def validate_constraints(self, exclude=None):
+        exclude = set(exclude or ())
+        errors = [
+            ValidationError(c.get_violation_error_message(), code=c.violation_error_code)
+            for c in self._meta.constraints
+            if c.name in self.PYTHON_CHECKS
+            and not self.PYTHON_CHECKS[c.name][0] & exclude
+            and not self.PYTHON_CHECKS[c.name][1](self)
+        ]
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            if not errors:
+                raise
+            found = error.update_error_dict({})
+            found.setdefault(NON_FIELD_ERRORS, []).extend(errors)
+            raise ValidationError(found) from None
+        if errors:
+            raise ValidationError({NON_FIELD_ERRORS: errors})
+
+
+class PeriodOfCare(ChecksInPython, models.Model):
     """A continuous period in care. Re-entry to care is a new period."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="periods_of_care")
@@ -254,7 +290,24 @@ class PeriodOfCare(models.Model):
     left_care_reason = models.CharField(
         "reason for leaving care", max_length=3, choices=LeftCareReason.choices, blank=True
     )
+    #: The council's case system's own reference for this period (sent through the API). One
+    #: period per reference and child: a partial unique index (migration 0007), which the
+    #: database alone enforces (the API looks the reference up before it writes).
+    source_ref = models.CharField("case system reference", max_length=40, blank=True)
     history = HistoricalRecords()
+
+    PYTHON_CHECKS = {
+        "period_of_care_dates_in_order": (
+            {"left_care", "entered_care"},
+            lambda p: (
+                p.left_care is None or p.entered_care is None or p.left_care >= p.entered_care
+            ),
+        ),
+        "period_of_care_left_with_reason": (
+            {"left_care", "left_care_reason"},
+            lambda p: (p.left_care is None) == (p.left_care_reason == ""),
+        ),
+    }
 
     class Meta:
         ordering = ["entered_care"]
@@ -327,7 +380,7 @@ class PlacementProvider(models.TextChoices):
     VOLUNTARY = "PR5", "Voluntary adoption agency"
 
 
-class JourneyEvent(models.Model):
+class JourneyEvent(ChecksInPython, models.Model):
     """One dated step of a child's adoption journey, with who recorded it."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="events")
@@ -370,6 +423,12 @@ class JourneyEvent(models.Model):
     #: left out of every journey, list and measure.
     entered_in_error = models.BooleanField(default=False)
     withdrawn_reason = models.CharField("why it was withdrawn", max_length=200, blank=True)
+    #: The council's case system's own reference for this step (sent through the API): the same
+    #: reference again is a correction. A withdrawn step keeps it, so the reference can be
+    #: used again for a new step. One standing step per reference and child: a partial unique
+    #: index (migration 0007) the database alone enforces, so that saving a step costs no
+    #: extra query (the API looks the reference up before it writes).
+    source_ref = models.CharField("case system reference", max_length=40, blank=True)
     history = HistoricalRecords()
 
     objects = JourneyEventManager()
@@ -398,6 +457,22 @@ class JourneyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+    #: Tested in Python before a save (:class:`ChecksInPython`): (fields, condition).
+    PYTHON_CHECKS = {
+        "plan_ceased_has_reason": (
+            {"kind", "ceased_reason"},
+            lambda e: e.kind != EventKind.PLAN_CEASED or e.ceased_reason in CeasedReason.values,
+        ),
+        "living_with_carers_before_placed": (
+            {"living_with_carers_since", "date"},
+            lambda e: (
+                e.living_with_carers_since is None
+                or e.date is None
+                or e.living_with_carers_since <= e.date
+            ),
+        ),
+    }
 
 
 class DataQualityFlag(models.Model):

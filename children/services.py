@@ -7,8 +7,10 @@ summary and data-quality flags, and marks the council's scorecard as pending, al
 transaction.
 """
 
+import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -92,7 +94,16 @@ class RecordChanged(Exception):
 
 
 def _journey(child: Child) -> tuple[list[PeriodOfCare], list[JourneyEvent]]:
-    return list(child.periods_of_care.all()), list(child.events.all())
+    """The child's stored periods and standing steps. Inside :func:`one_refresh_per_child` they
+    are read once per change (kept until the change is saved), not once per rule check."""
+    journeys = getattr(_deferred, "journeys", None)
+    if journeys is not None and child.pk in journeys:
+        periods, events = journeys[child.pk]
+        return list(periods), list(events)
+    journey = list(child.periods_of_care.all()), list(child.events.all())
+    if journeys is not None:
+        journeys[child.pk] = journey
+    return list(journey[0]), list(journey[1])
 
 
 def new_hard_findings(
@@ -129,10 +140,11 @@ def refuse(findings: list[Finding], form_fields: Iterable[str] = ("date",)) -> N
     if not findings:
         return
     fields = set(form_fields)
-    errors: dict[str, list[str]] = defaultdict(list)
+    errors: dict[str, list[ValidationError]] = defaultdict(list)
     for finding in findings:
+        # The rule's code travels with its message (the API answers with both).
         errors[finding.field if finding.field in fields else NON_FIELD_ERRORS].append(
-            finding.message
+            ValidationError(finding.message, code=finding.rule)
         )
     raise ValidationError(dict(errors))
 
@@ -190,7 +202,12 @@ def event_findings(
 
 
 def _lock(child: Child, expected_version: int | None, *, closed_ok: bool = False) -> Child:
-    locked = Child.objects.select_for_update().select_related("council").get(pk=child.pk)
+    held = getattr(_deferred, "locked", None)
+    locked = held.get(child.pk) if held is not None else None
+    if locked is None:  # inside one_refresh_per_child the row stays locked: one read a block
+        locked = Child.objects.select_for_update().select_related("council").get(pk=child.pk)
+        if held is not None:
+            held[child.pk] = locked
     if expected_version is not None and locked.version != expected_version:
         raise RecordChanged(locked)
     if locked.closed_on and not closed_ok:
@@ -201,13 +218,58 @@ def _lock(child: Child, expected_version: int | None, *, closed_ok: bool = False
     return locked
 
 
-def _after_change(child: Child) -> None:
-    """Derived data and bookkeeping after any change to a child's record or journey."""
-    refresh_journey_summaries(Child.objects.filter(pk=child.pk))
-    refresh_quality_flags([child.pk])
-    Child.objects.filter(pk=child.pk).update(version=F("version") + 1, updated_at=timezone.now())
-    child.refresh_from_db(fields=["version", "stage", "updated_at"])
-    mark_council_pending(child.council_id)
+_deferred = threading.local()
+
+
+def _after_change(child: Child, *, saved_event: JourneyEvent | None = None) -> None:
+    """Derived data and bookkeeping after any change to a child's record or journey (once at
+    the end of a :func:`one_refresh_per_child` block, inside one). ``saved_event``: the only
+    record the change wrote (a step recorded or corrected), so that inside a block the journey
+    read for the next change is kept, with it in place, instead of read again."""
+    pending = getattr(_deferred, "children", None)
+    if pending is not None:
+        pending.setdefault(child.pk, child)
+        journey = _deferred.journeys.pop(child.pk, None)
+        if journey is not None and saved_event is not None and not saved_event.entered_in_error:
+            periods, events = journey
+            _deferred.journeys[child.pk] = (periods, replaced(events, saved_event))
+        return
+    _refresh_after_changes([child])
+
+
+def _refresh_after_changes(children: list[Child]) -> None:
+    ids = [child.pk for child in children]
+    refresh_journey_summaries(Child.objects.filter(pk__in=ids))
+    refresh_quality_flags(ids)
+    Child.objects.filter(pk__in=ids).update(version=F("version") + 1, updated_at=timezone.now())
+    for child in children:
+        child.refresh_from_db(fields=["version", "stage", "updated_at"])
+    for council_id in sorted({child.council_id for child in children}):
+        mark_council_pending(council_id)
+
+
+@contextmanager
+def one_refresh_per_child() -> Iterator[None]:
+    """Several changes to a few children in one transaction (a batch from a council's case
+    system): the derived journey summary, data-quality flags, version and recompute marker of
+    each child changed are refreshed once at the end of the block instead of after every
+    change. Use inside ``transaction.atomic``; nothing is refreshed if the block raises (the
+    transaction rolls back). The date rules still check every change against the journey as
+    stored so far: they read the periods and steps, never the derived summary."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("one_refresh_per_child() must run inside transaction.atomic")
+    if getattr(_deferred, "children", None) is not None:  # an outer block refreshes
+        yield
+        return
+    _deferred.children = changed = {}
+    _deferred.journeys = {}
+    _deferred.locked = {}
+    try:
+        yield
+    finally:
+        _deferred.children = _deferred.journeys = _deferred.locked = None
+    if changed:
+        _refresh_after_changes(list(changed.values()))
 
 
 # -- the child's record ----------------------------------------------------------------------------
@@ -343,12 +405,14 @@ def period_of_care_add(
     child: Child,
     acting_user: User,
     expected_version: int | None = None,
+    source_ref: str = "",
     **fields,
 ) -> PeriodOfCare:
-    """Record that the child entered care (again). Raises ValidationError naming the rule."""
+    """Record that the child entered care (again). Raises ValidationError naming the rule.
+    ``source_ref``: the council's case system's reference for the period (the API)."""
     check_fields(fields, PERIOD_FIELDS, "period of care")
     child = _lock(child, expected_version)
-    period = PeriodOfCare(child=child, **fields)
+    period = PeriodOfCare(child=child, source_ref=source_ref, **fields)
     refuse(period_findings(child, values=fields), PERIOD_FIELDS)
     case_record_create(record=period, acting_user=acting_user, council=child.council)
     _after_change(child)
@@ -363,16 +427,18 @@ def period_of_care_update(
     expected_version: int | None = None,
     **fields,
 ) -> list[str]:
-    """Correct a period of care, or record that the child left care."""
+    """Correct a period of care, or record that the child left care. ``source_ref`` among the
+    fields attaches the case system's reference (the API adopting a period typed by hand)."""
     child = _lock(period.child, expected_version)
     period = PeriodOfCare.objects.get(pk=period.pk, child=child)
-    check_fields(fields, PERIOD_FIELDS, "period of care")
+    allowed = (*PERIOD_FIELDS, "source_ref")
+    check_fields(fields, allowed, "period of care")
     refuse(period_findings(child, values=fields, period=period), PERIOD_FIELDS)
     changed = case_record_update(
         record=period,
         acting_user=acting_user,
         fields=fields,
-        allowed=PERIOD_FIELDS,
+        allowed=allowed,
         council=child.council,
     )
     if changed:
@@ -414,6 +480,8 @@ def child_record_milestone(
     acting_user: User,
     expected_version: int | None = None,
     left_care_reason: str = "",
+    household_required: bool = True,
+    source_ref: str = "",
     **details,
 ) -> JourneyEvent:
     """Record one dated step of the child's journey.
@@ -421,12 +489,25 @@ def child_record_milestone(
     For an adoption order, the child's open period of care ends on the order's date, with
     ``left_care_reason`` E11 (the default) or E12. Raises ValidationError naming each date rule
     the step would break, and :class:`RecordChanged` if the form was opened at an older version.
+    ``household_required=False`` (the API: a council's case system may not know the agency's
+    household) lets a link, match or placement be recorded without its household, which the
+    adoption team links later by correcting the step. ``source_ref``: the case system's
+    reference for the step.
     """
     if kind not in EVENT_FIELDS:
         raise ValueError(f"Unknown journey step {kind!r}")
     child = _lock(child, expected_version)
-    _check_event_details(kind, {**details, "date": date}, child, household_required=True)
-    event = JourneyEvent(child=child, kind=kind, date=date, recorded_by=acting_user, **details)
+    _check_event_details(
+        kind, {**details, "date": date}, child, household_required=household_required
+    )
+    event = JourneyEvent(
+        child=child,
+        kind=kind,
+        date=date,
+        recorded_by=acting_user,
+        source_ref=source_ref,
+        **details,
+    )
     refuse(
         event_findings(
             child, kind=kind, values={"date": date, **details}, left_care_reason=left_care_reason
@@ -438,7 +519,7 @@ def child_record_milestone(
         ending = _period_ended_by_adoption(_journey(child)[0], date, left_care_reason)
     case_record_create(record=event, acting_user=acting_user, council=child.council)
     _end_care(ending, acting_user, child)
-    _after_change(child)
+    _after_change(child, saved_event=None if ending else event)
     return event
 
 
@@ -496,9 +577,12 @@ def journey_event_correct(
     expected_version: int | None = None,
     **fields,
 ) -> list[str]:
-    """Correct a step's date or details (its kind stays; withdraw it to record another)."""
+    """Correct a step's date or details (its kind stays; withdraw it to record another).
+    ``source_ref`` among the fields attaches the case system's reference (the API adopting a
+    step typed by hand)."""
     child = _lock(event.child, expected_version)
     event = JourneyEvent.objects.get(pk=event.pk, child=child)
+    source_ref = fields.pop("source_ref", None)
     allowed = ("date", *EVENT_FIELDS[event.kind])
     check_fields(fields, allowed, f"{event.kind} event")
     # Steps from a council's 903 history may have no household (the 903 holds none); a
@@ -514,17 +598,26 @@ def journey_event_correct(
         household_required=event.household_id is not None,
     )
     refuse(event_findings(child, kind=event.kind, values=fields, event=event), allowed)
-    if event.kind == EventKind.ADOPTION_ORDER and fields.get("date", event.date) != event.date:
+    care_moved = (
+        event.kind == EventKind.ADOPTION_ORDER and fields.get("date", event.date) != event.date
+    )
+    if care_moved:
         _end_care(
             _period_ended_by_adoption(_journey(child)[0], fields["date"], "", order=event),
             acting_user,
             child,
         )
+    if source_ref is not None:
+        fields["source_ref"] = source_ref
     changed = case_record_update(
-        record=event, acting_user=acting_user, fields=fields, allowed=allowed, council=child.council
+        record=event,
+        acting_user=acting_user,
+        fields=fields,
+        allowed=(*allowed, "source_ref"),
+        council=child.council,
     )
     if changed:
-        _after_change(child)
+        _after_change(child, saved_event=None if care_moved else event)
     return changed
 
 
@@ -549,8 +642,11 @@ def journey_event_withdraw(
         raise ValidationError(
             {
                 "reason": [
-                    f"The {event.get_kind_display().lower()} cannot be withdrawn while later "
-                    "steps depend on it. Without it: " + f.message
+                    ValidationError(
+                        f"The {event.get_kind_display().lower()} cannot be withdrawn while "
+                        "later steps depend on it. Without it: " + f.message,
+                        code=f.rule,
+                    )
                     for f in findings
                 ]
             }
@@ -566,6 +662,145 @@ def journey_event_withdraw(
     )
     _after_change(child)
     return event
+
+
+# -- a council's case system: records by its own references ---------------------------------------
+
+#: Steps a journey holds once: when the case system first sends one under its reference, a step
+#: of the same kind recorded by hand is taken for it whatever its date.
+ONCE_PER_JOURNEY = (
+    EventKind.PERMANENCE_DECISION,
+    EventKind.ADOPTION_APPLICATION,
+    EventKind.ADOPTION_ORDER,
+)
+
+
+class PutOutcome:
+    """What a put by reference did."""
+
+    CREATED = "created"
+    UPDATED = "updated"  # the same reference again: a correction (history kept)
+    UNCHANGED = "unchanged"
+    ADOPTED = "adopted"  # a record typed by hand took the reference (and any new values)
+
+
+@transaction.atomic(savepoint=False)  # all or nothing with the caller's transaction
+def child_put(*, council: Council, child_id: str, acting_user: User, **fields) -> tuple[Child, str]:
+    """Create or update the council's child by its CHILD id (the council's case system).
+    Without names the record is called "Child <CHILD id>", as a 903 import does."""
+    child = Child.objects.filter(council=council, child_id=child_id).first()
+    if child is None:
+        fields = {k: v for k, v in fields.items() if v is not None}
+        fields.setdefault("first_name", "Child")
+        fields.setdefault("last_name", child_id)
+        child = child_create(council=council, acting_user=acting_user, child_id=child_id, **fields)
+        return child, PutOutcome.CREATED
+    changed = child_update(child=child, acting_user=acting_user, **fields)
+    return child, PutOutcome.UPDATED if changed else PutOutcome.UNCHANGED
+
+
+@transaction.atomic(savepoint=False)  # all or nothing with the caller's transaction
+def period_put(*, child: Child, ref: str, acting_user: User, **fields) -> tuple[PeriodOfCare, str]:
+    """Create or correct the period of care the case system calls ``ref``. The first time a
+    reference arrives, a period typed by hand (no reference) that began the same day is adopted:
+    it takes the reference, and any values sent, rather than a second period being made."""
+    child = _lock(child, None)
+    period = PeriodOfCare.objects.filter(child=child, source_ref=ref).first()
+    if period is None and fields.get("entered_care"):
+        period = (
+            PeriodOfCare.objects.filter(
+                child=child, source_ref="", entered_care=fields["entered_care"]
+            )
+            .order_by("id")
+            .first()
+        )
+        if period is not None:
+            period_of_care_update(period=period, acting_user=acting_user, source_ref=ref, **fields)
+            period.refresh_from_db()
+            return period, PutOutcome.ADOPTED
+    if period is None:
+        period = period_of_care_add(child=child, acting_user=acting_user, source_ref=ref, **fields)
+        return period, PutOutcome.CREATED
+    changed = period_of_care_update(period=period, acting_user=acting_user, **fields)
+    period.refresh_from_db()
+    return period, PutOutcome.UPDATED if changed else PutOutcome.UNCHANGED
+
+
+def adoptable_event(
+    child: Child, kind: str, on: date, *, candidates: list[JourneyEvent] | None = None
+) -> JourneyEvent | None:
+    """The step typed by hand that a step first sent by the case system is taken for: a
+    standing step of the same kind with no reference, on the same date (for a kind a journey
+    holds once, :data:`ONCE_PER_JOURNEY`, whatever its date). The earliest recorded if several.
+    ``candidates``: the child's standing steps already read (saves a query)."""
+    if candidates is None:
+        candidates = list(JourneyEvent.objects.filter(child=child, kind=kind, source_ref=""))
+    matching = [
+        e
+        for e in candidates
+        if e.kind == kind and not e.source_ref and (kind in ONCE_PER_JOURNEY or e.date == on)
+    ]
+    return min(matching, key=lambda e: e.pk, default=None)
+
+
+@transaction.atomic(savepoint=False)  # all or nothing with the caller's transaction
+def event_put(
+    *,
+    child: Child,
+    ref: str,
+    kind: str,
+    date: date,
+    acting_user: User,
+    left_care_reason: str = "",
+    **details,
+) -> tuple[JourneyEvent, str]:
+    """Record or correct the step the case system calls ``ref``, through the same services as
+    the forms (same date rules, history, audit and recompute marker). The same reference again
+    is a correction; the first time, a matching step typed by hand is adopted
+    (:func:`adoptable_event`). A link, match or placement may come without the household. A
+    step's kind never changes: withdraw it and send the new step under another reference."""
+    if kind not in EVENT_FIELDS:
+        raise ValidationError({"kind": ValidationError(f"No journey step is called {kind!r}.")})
+    child = _lock(child, None)  # before reading the journey the rules will check
+    # The child's standing steps, read once for the date rules too: the step holding the
+    # reference, else one typed by hand to adopt.
+    _, candidates = _journey(child)
+    event = next((e for e in candidates if e.source_ref == ref), None)
+    adopted = False
+    if event is None:
+        event = adoptable_event(child, kind, date, candidates=candidates)
+        adopted = event is not None
+    if event is None:
+        event = child_record_milestone(
+            child=child,
+            kind=kind,
+            date=date,
+            acting_user=acting_user,
+            left_care_reason=left_care_reason,
+            household_required=False,
+            source_ref=ref,
+            **details,
+        )
+        return event, PutOutcome.CREATED
+    if event.kind != kind:
+        raise ValidationError(
+            {
+                "kind": ValidationError(
+                    f"Step {ref} is recorded as {event.get_kind_display().lower()}; a step's "
+                    "kind cannot change. Withdraw it and send the new step under another "
+                    "reference.",
+                    code="kind_changed",
+                )
+            }
+        )
+    fields = {"date": date, **details}
+    if adopted:
+        fields["source_ref"] = ref
+    changed = journey_event_correct(event=event, acting_user=acting_user, **fields)
+    event.refresh_from_db()
+    if adopted:
+        return event, PutOutcome.ADOPTED
+    return event, PutOutcome.UPDATED if changed else PutOutcome.UNCHANGED
 
 
 # -- derived data ---------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ scorecard: the recompute task is named, not imported (it is registered by ``scor
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from celery import current_app
 from django.db import connection, models, transaction
@@ -136,8 +138,37 @@ def mark_council_pending(council_id: int, *, queue: bool = True) -> None:
         unique_fields=["council"],
         update_fields=["requested_at"],
     )
-    if queue:
-        enqueue_after_commit(RECOMPUTE_TASK, council_id, key=("recompute", council_id))
+    if not queue:
+        return
+    collecting = getattr(_collected, "councils", None)
+    if collecting is not None:
+        collecting.add(council_id)
+        return
+    enqueue_after_commit(RECOMPUTE_TASK, council_id, key=("recompute", council_id))
+
+
+_collected = threading.local()
+
+
+@contextmanager
+def one_recompute_per_council() -> Iterator[set[int]]:
+    """Inside the block, changes mark their councils pending (in their own transactions, as
+    always) but queue no recompute; at the end of the block each council marked is queued once
+    (after the surrounding transaction commits, if there is one). For a burst of changes made
+    in many transactions (a batch from a council's case system): one recompute, not one per
+    change. The markers make sure nothing is lost if the block ends in an error: the sweep
+    queues what is left. Yields the set of council ids collected so far."""
+    outer = getattr(_collected, "councils", None)
+    if outer is not None:  # already collecting: the outer block queues
+        yield outer
+        return
+    _collected.councils = councils = set()
+    try:
+        yield councils
+    finally:
+        _collected.councils = None
+        for council_id in sorted(councils):
+            enqueue_after_commit(RECOMPUTE_TASK, council_id, key=("recompute", council_id))
 
 
 def mark_councils_pending(council_ids, *, queue: bool = True) -> None:

@@ -167,6 +167,35 @@ def check_fields(fields: dict, allowed: tuple[str, ...], what: str) -> None:
         raise TypeError(f"Unknown {what} fields: {', '.join(sorted(unknown))}")
 
 
+def full_clean(record: models.Model) -> None:
+    """``record.full_clean()``, except that a foreign key to a record already in hand (the
+    child the service locked, the person acting) is not looked up again: Django's check is one
+    query a key on every save, and the database enforces the key anyway. Unique and other
+    constraints are checked as ever."""
+    in_hand = {
+        f.name
+        for f in record._meta.concrete_fields
+        if f.is_relation and f.is_cached(record) and getattr(record, f.name) is not None
+    }
+    errors: dict = {}
+    try:
+        record.clean_fields(exclude=in_hand)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        record.clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    failed = set(errors)
+    for check in (record.validate_unique, record.validate_constraints):
+        try:
+            check(exclude=failed)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 def save_with_history(
     *,
     record: models.Model,
@@ -177,7 +206,7 @@ def save_with_history(
 ) -> None:
     """Validate and save, with the history row (simple-history) and the audit row, in the
     caller's transaction. Raises ValidationError with a message per field."""
-    record.full_clean()
+    full_clean(record)
     record._history_user = acting_user
     record.save()
     audit_record(

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("tracking.urls")),
     path("admin/", admin.site.urls),
     path("returns/", include("scorecard.returns.urls")),
+    path("api/v1/", include("api.urls")),
 ]
 
 handler403 = "raa.views.error_403"

@@ -208,7 +208,7 @@ def all_url_names(resolver=None, namespace="") -> list[str]:
     for pattern in (resolver or get_resolver()).url_patterns:
         if isinstance(pattern, URLResolver):
             ns = pattern.namespace or ""
-            if ns == "admin":
+            if ns in ("admin", "api"):  # the API's clients: "API clients" at the end
                 continue
             names += all_url_names(pattern, f"{namespace}{ns}:" if ns else namespace)
         elif isinstance(pattern, URLPattern) and pattern.name:
@@ -419,3 +419,63 @@ def test_mixed_role_people_on_another_councils_records(client, other_records, mi
     other = OTHER_RECORD[POLICY[name].obj]
     wrong = check_every_role_and_scope(client, other_records, name, other, mixed=mixed_people)
     assert not wrong, "\n".join(wrong)
+
+
+# -- API clients ----------------------------------------------------------------------------------
+
+#: The case-system API (/api/v1/) is for API clients, never people: a token over some councils
+#: or the whole region. Each client gets what its scope says on each of council A's addresses:
+#: 200 in scope, 404 for a council it may not use (as for people), 401 without a valid token
+#: (none, unknown or revoked), and a person's session does not count.
+API_READS = [
+    "councils/801/children/A0001",
+    "councils/801/scorecard?period=2022-25",
+]
+API_CLIENT_SCOPES = {
+    "A": 200,
+    "B": 404,
+    "region": 200,
+    "revoked A": 401,
+}
+
+
+@pytest.fixture
+def api_callers(world):
+    from api.models import ApiClient
+    from api.services import api_client_add, api_client_revoke
+
+    tokens = {}
+    for scope in API_CLIENT_SCOPES:
+        councils = [world.councils[scope[-1]]] if scope != "region" else None
+        client, tokens[scope] = api_client_add(
+            name=f"Matrix {scope}",
+            councils=councils,
+            region=world.region if scope == "region" else None,
+        )
+        if scope.startswith("revoked"):
+            api_client_revoke(client=client, acting_user=world.user(Role.ADMINISTRATOR, "A"))
+    assert ApiClient.objects.filter(name__startswith="Matrix").count() == len(API_CLIENT_SCOPES)
+    return tokens
+
+
+@pytest.mark.parametrize("path", API_READS)
+def test_every_api_client_gets_what_its_scope_says(client, api_callers, path):
+    wrong = []
+    for scope, want in API_CLIENT_SCOPES.items():
+        got = client.get(f"/api/v1/{path}", HTTP_AUTHORIZATION=f"Bearer {api_callers[scope]}")
+        if got.status_code != want or got["Content-Type"] != (
+            "application/json" if want == 200 else "application/problem+json"
+        ):
+            wrong.append(f"{path} as the {scope} client: {got.status_code}, want {want}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("path", API_READS)
+def test_people_and_anonymous_get_401_from_the_api_never_a_page(client, world, path):
+    assert client.get(f"/api/v1/{path}").status_code == 401
+    for scope in SCOPES:
+        client.force_login(
+            world.user(Role.ADMINISTRATOR, scope),
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
+        assert client.get(f"/api/v1/{path}").status_code == 401
