@@ -4,7 +4,7 @@ An ``LA`` column holds a council's DfE code (``305``) or its name (``Bromley``, 
 and cs-demand-model extracts write it). A row is read only for the council its LA names;
 rows of an LA that is not a partner council, or of one this import is not for, are counted
 by LA and never read as another council's. A row without an LA (an AD1 file without the
-column, say) goes with its child's header row when that names one LA.
+column, say) goes with its child's other rows when they name one LA.
 """
 
 import re
@@ -47,9 +47,10 @@ def council_for(la: str, councils: Iterable[Council]) -> Council | None:
 def split_by_la(tables: Mapping[str, list[SourceRow]]) -> dict[str, Tables]:
     """The rows of each table by LA value (as written, trimmed; ``""`` for none)."""
     child_las: dict[str, set[str]] = defaultdict(set)
-    for row in tables.get("header", []):
-        if row.la:
-            child_las[row.values.get("CHILD", "")].add(row.la)
+    for rows in tables.values():
+        for row in rows:
+            if row.la:
+                child_las[row.values.get("CHILD", "")].add(row.la)
     result: dict[str, Tables] = {}
     for name, rows in tables.items():
         for row in rows:
