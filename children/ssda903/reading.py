@@ -130,6 +130,7 @@ class HeaderRow:
     dob: date
     ethnicity: str
     upn: str
+    file: str = field(default="header.csv", compare=False)
 
 
 @dataclass
@@ -276,8 +277,16 @@ def parse_date(text: str) -> date | None:
 class _RowCheck:
     """Collects the problems of one row, attributed to its child."""
 
-    def __init__(self, name: str, number: int | None, values: dict, result: ReadResult):
+    def __init__(
+        self,
+        name: str,
+        number: int | None,
+        values: dict,
+        result: ReadResult,
+        lines: dict[str, int] | None = None,
+    ):
         self.name, self.number, self.values, self.result = name, number, values, result
+        self.lines = lines or {}
         self.child = values.get("CHILD", "")[:40]
         self.ok = True
 
@@ -286,7 +295,7 @@ class _RowCheck:
         self.result.errors[self.child].append(
             Problem(
                 self.name,
-                self.number,
+                self.lines.get(column, self.number),
                 column,
                 self.values.get(column, ""),
                 rule,
@@ -419,7 +428,7 @@ def check_rows(tables: Mapping[str, list[SourceRow]], result: ReadResult) -> Rea
             continue
         row = chosen[0]
         values = row.values
-        check = _RowCheck(row.file, row.number, values, result)
+        check = _RowCheck(row.file, row.number, values, result, row.lines)
         seen[child_id] = row.number
         try:
             validate_child_id(check.child)
@@ -434,7 +443,15 @@ def check_rows(tables: Mapping[str, list[SourceRow]], result: ReadResult) -> Rea
         ethnicity = check.code("ETHNIC", ETHNIC_CODES, required=False, what="ethnicity")
         if check.ok:
             result.children[check.child] = ChildRows(
-                HeaderRow(row.number, check.child, sex, dob, ethnicity, values.get("UPN", "")[:13])
+                HeaderRow(
+                    row.number,
+                    check.child,
+                    sex,
+                    dob,
+                    ethnicity,
+                    values.get("UPN", "")[:13],
+                    file=row.file,
+                )
             )
 
     def owner(check: _RowCheck) -> ChildRows | None:
@@ -455,7 +472,7 @@ def check_rows(tables: Mapping[str, list[SourceRow]], result: ReadResult) -> Rea
 
     for source in in_year_order("episodes"):
         number, values = source.number, source.values
-        check = _RowCheck(source.file, number, values, result)
+        check = _RowCheck(source.file, number, values, result, source.lines)
         rows = owner(check)
         decom = check.date("DECOM", required=True)
         dec = check.date("DEC", required=False)
@@ -531,7 +548,7 @@ def check_rows(tables: Mapping[str, list[SourceRow]], result: ReadResult) -> Rea
 
     for source in in_year_order("ad1"):
         number, values = source.number, source.values
-        check = _RowCheck(source.file, number, values, result)
+        check = _RowCheck(source.file, number, values, result, source.lines)
         rows = owner(check)
         date_int = check.date("DATE_INT", required=False)
         date_match = check.date("DATE_MATCH", required=False)
@@ -560,7 +577,7 @@ def check_rows(tables: Mapping[str, list[SourceRow]], result: ReadResult) -> Rea
 
     for source in in_year_order("placed_for_adoption"):
         number, values = source.number, source.values
-        check = _RowCheck(source.file, number, values, result)
+        check = _RowCheck(source.file, number, values, result, source.lines)
         rows = owner(check)
         placed = check.date("DATE_PLACED", required=True)
         ceased = check.date("DATE_PLACED_CEASED", required=False)
@@ -670,7 +687,7 @@ def _check_birth_before_care(rows: ChildRows, result: ReadResult) -> None:
     message = birth_long_before_care(rows.header.dob, min(e.decom for e in rows.episodes))
     if message:
         header = rows.header
-        check = _RowCheck("header.csv", header.row, {"CHILD": header.child}, result)
+        check = _RowCheck(header.file, header.row, {"CHILD": header.child}, result)
         check.values["DOB"] = f"{header.dob:%d/%m/%Y}"
         check.problem("DOB", "birth-long-before-care", message)
 

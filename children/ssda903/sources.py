@@ -166,7 +166,7 @@ def recognise(files: Mapping[str, bytes]) -> Found:
             try:
                 tables = read_xml_return(data, name)
             except XmlReturnError as error:
-                found.refuse(name, error.rule, str(error), row=error.line)
+                found.refuse(name, error.rule, str(error))
                 continue
             if tables is None:
                 found.note(name, "an XML file that is not the 903 return (EXPSSDA903): left out")

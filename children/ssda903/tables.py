@@ -102,6 +102,8 @@ class SourceRow:
     number: int
     values: dict[str, str]
     year: int | None = None
+    #: for the XML return: the line of each value's element (a problem names that line)
+    lines: dict[str, int] | None = None
 
     @property
     def la(self) -> str:

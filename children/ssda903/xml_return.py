@@ -34,15 +34,27 @@ def is_xml(data: bytes) -> bool:
     return head.startswith(b"<")
 
 
-def _leaves(element) -> dict[str, str]:
-    """The element's direct children that hold a value, by their CSV column name."""
+def _leaves(element, lines: dict[str, int] | None = None) -> dict[str, str]:
+    """The element's direct children that hold a value, by their CSV column name (and the line
+    of each into ``lines``)."""
     values = {}
     for node in element:
         if not isinstance(node.tag, str) or len(node):
             continue
         tag = etree.QName(node).localname.upper()
-        values[T.XML_RENAMED.get(tag, tag)] = (node.text or "").strip()
+        column = T.XML_RENAMED.get(tag, tag)
+        values[column] = (node.text or "").strip()
+        if lines is not None and node.sourceline:
+            lines[column] = node.sourceline
     return values
+
+
+def _row(name: str, element, fallback: int, child: str = "") -> T.SourceRow:
+    lines: dict[str, int] = {}
+    values = _leaves(element, lines)
+    if child:
+        values = {"CHILD": child, **values}
+    return T.SourceRow(name, element.sourceline or fallback, values, lines=lines)
 
 
 def read_xml_return(data: bytes, name: str):
@@ -93,21 +105,18 @@ def _read_child(element, name: str, rows: dict[str, list]) -> None:
         if isinstance(part.tag, str) and etree.QName(part).localname.upper() == "HEADER":
             header = part
             break
-    header_values = _leaves(header) if header is not None else {}
-    child = header_values.get("CHILD", "")
     line = (header if header is not None else element).sourceline or 0
-    if header is not None:
-        rows["header"].append(T.SourceRow(name, line, header_values))
-        if any(header_values.get(item) for item in AD1_ITEMS[:3]):
-            ad1 = {"CHILD": child, **{item: header_values.get(item, "") for item in AD1_ITEMS}}
-            rows["ad1"].append(T.SourceRow(name, line, ad1))
+    header_row = _row(name, header, line) if header is not None else None
+    child = header_row.values.get("CHILD", "") if header_row else ""
+    if header_row is not None:
+        rows["header"].append(header_row)
+        values = header_row.values
+        if any(values.get(item) for item in AD1_ITEMS[:3]):
+            ad1 = {"CHILD": child, **{item: values.get(item, "") for item in AD1_ITEMS}}
+            rows["ad1"].append(T.SourceRow(name, line, ad1, lines=header_row.lines))
         for part in header:
             if isinstance(part.tag, str) and etree.QName(part).localname.upper() == "AD_PLACED":
-                placed = {"CHILD": child, **_leaves(part)}
-                rows["placed_for_adoption"].append(
-                    T.SourceRow(name, part.sourceline or line, placed)
-                )
+                rows["placed_for_adoption"].append(_row(name, part, line, child))
     for part in element:
         if isinstance(part.tag, str) and etree.QName(part).localname.upper() == "EPISODE":
-            episode = {"CHILD": child, **_leaves(part)}
-            rows["episodes"].append(T.SourceRow(name, part.sourceline or line, episode))
+            rows["episodes"].append(_row(name, part, line, child))
