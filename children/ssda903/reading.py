@@ -414,6 +414,7 @@ def check_rows(tables: Mapping[str, list[SourceRow]], result: ReadResult) -> Rea
         chosen, superseded = _latest(group)
         result.superseded_header_rows += superseded
         distinct = {tuple(sorted(_significant(r.values).items())): r for r in chosen}
+        result.repeated_rows += len(chosen) - len(distinct)  # the same row twice in a year
         if len(distinct) > 1:
             first, second = list(distinct.values())[:2]
             check = _RowCheck(second.file, second.number, second.values, result)

@@ -247,7 +247,8 @@ def recognise(files: Mapping[str, bytes]) -> Found:
         found.refuse(
             "",
             "not-903",
-            "No 903 file here: none has the columns of a 903 table or is the XML return"
+            "No 903 file this system reads here: none has the columns of the header, episodes, "
+            "placed_for_adoption or ad1 table, or is the XML return"
             + (f" ({left_out})" if left_out else " (no files)")
             + ".",
         )

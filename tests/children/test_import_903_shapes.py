@@ -11,9 +11,10 @@ from django.core.management import call_command
 
 from children.models import Child, ImportRun, JourneyEvent
 from children.ssda903.importer import EVENT_FIELDS, PERIOD_FIELDS, import_903
+from children.ssda903.multi_council import import_903_each_council
 from children.ssda903.reading import read_set
 from raa.celery import app
-from raa.models import Role
+from raa.models import Council, Role
 from tests.children.ssda903_sets import (
     AD1,
     EPISODES,
@@ -191,7 +192,7 @@ def test_other_xml_and_the_annex_a_workbook_are_not_903_files(world, officer):
     )
     assert report["exit_code"] == 2
     message = report["refusals"][0]["message"]
-    assert message.startswith("No 903 file here")
+    assert message.startswith("No 903 file this system reads here")
     assert "Annex_A.xlsx: an Ofsted Annex A workbook" in message
     assert "feed.xml: an XML file that is not the 903 return" in message
 
@@ -480,3 +481,125 @@ def test_a_region_officer_uploads_for_each_rows_council_and_a_council_officer_ge
         assert run_b.report["created"] == 0 and run_b.report["unchanged"] == 1
     finally:
         app.conf.task_always_eager = before
+
+
+# -- every peer sample (README.md, "Importing 903 files") ------------------------------------------
+
+VALIDATOR = PEER_DATA / "csc-validator-be-903/tests/fake_data"
+LIIA = PEER_DATA / "liia-tools"
+LIIA_PIPELINE = LIIA / "branch-school_census_pipeline/liiatools/ssda903_pipeline/spec/samples"
+LIIA_S903 = LIIA / "liiatools/spec/s903/samples"
+DEMAND = PEER_DATA / "cs-demand-model-regional/samples/v1"
+
+
+def sample(*paths: Path) -> dict[str, bytes]:
+    files = {}
+    for path in paths:
+        for file in sorted(path.iterdir()) if path.is_dir() else [path]:
+            files[file.name] = file.read_bytes()
+    return files
+
+
+#: name: (the files, (exit code, children read, children skipped), the first refusal's start).
+#: "Children read" is every child the files give that passes the checks, plus those skipped.
+SAMPLES = {
+    "validator folder as it is": (
+        lambda: sample(VALIDATOR),
+        (2, 0, 0),
+        "These files hold both the 903 XML return (fake_903.xml) and CSV tables",
+    ),
+    "validator CSV set": (
+        lambda: sample(*(VALIDATOR / n for n in CSV_SET)),
+        (1, 2675, 29),
+        "",
+    ),
+    "validator CSV set with placed_for_adoption_errors": (
+        lambda: sample(
+            *(VALIDATOR / n.replace("adoption.csv", "adoption_errors.csv") for n in CSV_SET)
+        ),
+        (1, 2675, 29),
+        "",
+    ),
+    "validator XML return": (lambda: sample(VALIDATOR / "fake_903.xml"), (1, 253, 3), ""),
+    "validator other 903 tables": (
+        lambda: sample(*(VALIDATOR / n for n in ("reviews.csv", "uasc.csv", "oc2.csv"))),
+        (2, 0, 0),
+        "No 903 file this system reads here",
+    ),
+    "validator provider workbooks": (
+        lambda: sample(*sorted(VALIDATOR.glob("*.xlsx"))),
+        (2, 0, 0),
+        "No 903 file this system reads here",
+    ),
+    "validator rule catalogue": (
+        lambda: sample(PEER_DATA / "csc-validator-be-903/output_data"),
+        (2, 0, 0),
+        "No 903 file this system reads here",
+    ),
+    "liia pipeline header and episodes": (lambda: sample(LIIA_PIPELINE), (1, 2, 2), ""),
+    "liia s903 samples folder": (
+        lambda: sample(LIIA_S903),
+        (2, 0, 0),
+        "No file has the columns of the 903 header.csv table",
+    ),
+    "liia Annex A": (
+        lambda: sample(LIIA / "liiatools/spec/annex_a/samples/Annex_A.xlsx"),
+        (2, 0, 0),
+        "No 903 file this system reads here: none has the columns of the header, episodes, "
+        "placed_for_adoption or ad1 table, or is the XML return (Annex_A.xlsx: an Ofsted Annex A "
+        "workbook",
+    ),
+}
+CSV_SET = ("header.csv", "episodes.csv", "placed_for_adoption.csv", "ad1.csv")
+
+
+@pytest.mark.parametrize("name", list(SAMPLES))
+def test_every_peer_sample_imports_as_the_readme_says(name, world, officer):
+    files, expected, refusal = SAMPLES[name]
+    report = import_903(files(), council=world.councils["C"], acting_user=officer, dry_run=True)
+    assert (report["exit_code"], report["children_in_files"], report["skipped"]) == expected
+    if refusal:
+        assert report["refusals"][0]["message"].startswith(refusal)
+    else:
+        assert not report["refusals"]
+
+
+def test_the_multi_council_demand_model_sample_goes_to_its_three_boroughs(world, officer):
+    """Every row names Bromley, Hillingdon or Southwark; the 1,304 header rows are 572 children
+    over the 2017 to 2021 returns (some twice in one year), and 910 episodes repeat across years, each later return only
+    ending an episode the earlier one had open, so none conflicts. 248 children have episodes but
+    no header row in the files (skipped, each listed)."""
+    for code, borough in (("305", "Bromley"), ("312", "Hillingdon"), ("210", "Southwark")):
+        Council.objects.create(
+            region=world.region, la_code=code, name=f"London Borough of {borough}"
+        )
+    report = import_903_each_council(sample(DEMAND), acting_user=officer, dry_run=True)
+    assert report["exit_code"] == 1 and report["rows_for_other_las"] == {}
+    assert {e["la"]: (e["council"], e["rows"]) for e in report["rows_by_la"]} == {
+        "Bromley": ("305", 1661),
+        "Hillingdon": ("312", 1118),
+        "Southwark": ("210", 2262),
+    }
+    figures = {
+        code: (part["children_in_files"], part["skipped"], part["repeated_rows"])
+        for code, part in report["councils"].items()
+    }
+    # Repeated rows read once: the 910 episodes and the 118 header rows (457 + 338 + 233).
+    assert figures == {"210": (374, 118, 457), "305": (277, 92, 338), "312": (169, 38, 233)}
+    # 1,304 header rows: 572 children, 614 rows of earlier years, 118 the same row again.
+    assert sum(p["superseded_header_rows"] for p in report["councils"].values()) == 614
+    rules = {
+        problem["rule"]
+        for part in report["councils"].values()
+        for skipped in part["skipped_children"]
+        for problem in skipped["problems"]
+    }
+    assert rules == {"child-not-in-header"}
+    # Into one council only: the other boroughs' rows are counted, not imported.
+    one = import_903(
+        sample(DEMAND),
+        council=Council.objects.get(la_code="305"),
+        acting_user=officer,
+        dry_run=True,
+    )
+    assert one["rows_for_other_las"] == {"Hillingdon": 1118, "Southwark": 2262}
