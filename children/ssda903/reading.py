@@ -422,8 +422,9 @@ def check_rows(tables: Mapping[str, list[SourceRow]], result: ReadResult) -> Rea
             check.problem(
                 "CHILD",
                 "child-duplicated",
-                f"CHILD {child_id} is in {first.file} twice{year} (rows {first.number} and "
-                f"{second.number}) with different values; each child has one header row.",
+                f"CHILD {child_id} is in {first.file} more than once{year} (rows "
+                f"{first.number} and {second.number}) with different values; each child has "
+                "one header row.",
             )
             seen[child_id] = first.number
             continue
