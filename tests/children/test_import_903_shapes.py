@@ -566,9 +566,9 @@ def test_every_peer_sample_imports_as_the_readme_says(name, world, officer):
 
 def test_the_multi_council_demand_model_sample_goes_to_its_three_boroughs(world, officer):
     """Every row names Bromley, Hillingdon or Southwark; the 1,304 header rows are 572 children
-    over the 2017 to 2021 returns (some twice in one year), and 910 episodes repeat across years, each later return only
-    ending an episode the earlier one had open, so none conflicts. 248 children have episodes but
-    no header row in the files (skipped, each listed)."""
+    over the 2017 to 2021 returns (some twice in one year), and 910 episodes repeat across
+    years, each later return only ending an episode the earlier one had open, so none
+    conflicts. 248 children have episodes but no header row in the files (skipped, listed)."""
     for code, borough in (("305", "Bromley"), ("312", "Hillingdon"), ("210", "Southwark")):
         Council.objects.create(
             region=world.region, la_code=code, name=f"London Borough of {borough}"
