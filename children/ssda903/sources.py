@@ -23,6 +23,9 @@ from children.ssda903.xml_return import XmlReturnError, is_xml, read_xml_return
 
 #: A zip holds at most this much once unpacked (a zip bomb is refused, not unpacked).
 MAX_UNPACKED_BYTES = 500 * 1024 * 1024
+#: a YEAR column's value: ``2020``, or ``2019-20`` / ``2019/20`` read as its first year's digits
+_LEADING_YEAR = re.compile(r"\d{4}")
+MAX_ZIPS = 20
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
 
 
@@ -131,13 +134,13 @@ def _csv_rows(name: str, text: str, found: Found) -> tuple[list[str], list[Sourc
                 for i, column in enumerate(columns)
                 if column
             }
-            row_year = values.get(T.YEAR_COLUMN, "")
+            row_year = _LEADING_YEAR.match(values.get(T.YEAR_COLUMN, ""))
             rows.append(
                 SourceRow(
                     name,
                     reader.line_num,
                     values,
-                    int(row_year) if row_year.isdigit() else year,
+                    int(row_year.group()) if row_year else year,
                 )
             )
     except csv.Error as error:
@@ -152,10 +155,15 @@ def recognise(files: Mapping[str, bytes]) -> Found:
     candidates: dict[str, list[tuple[str, list[SourceRow]]]] = {t.name: [] for t in T.READ}
     xml_files = found.xml_files
     queue = list(files.items())
+    zips = 0
     while queue:
         name, data = queue.pop(0)
         lower = name.lower()
         if lower.endswith(".zip") or (data[:4] == b"PK\x03\x04" and not _is_workbook(data)):
+            zips += 1
+            if zips > MAX_ZIPS:
+                found.refuse(name, "zip-too-many", f"More than {MAX_ZIPS} zips (zips in zips).")
+                break
             found.note(name, "a zip: the files inside were read")
             queue[0:0] = list(_unzipped(name, data, found))
             continue
@@ -277,9 +285,11 @@ def _choose(
         return
     if len(files) > 1:
         own = [f for f in files if f[0].rsplit("/", 1)[-1].lower() == table.label]
-        years = [{row.year for row in rows} for _, rows in files]
-        distinct_years = all(None not in y for y in years) and all(
-            not (a & b) for i, a in enumerate(years) for b in years[i + 1 :]
+        # Several files are one table when each holds its own return years, or its own LAs
+        # (one file per council of a multi-council extract).
+        keys = [{(row.la, row.year) for row in rows} for _, rows in files]
+        distinct_years = all(("", None) not in k for k in keys) and all(
+            not (a & b) for i, a in enumerate(keys) for b in keys[i + 1 :]
         )
         if len(own) == 1 and not distinct_years:
             for name, _ in files:
@@ -297,7 +307,7 @@ def _choose(
                 f"More than one file has the columns of the 903 {table.label} table ("
                 + ", ".join(name for name, _ in files)
                 + "). Keep one, or give each its return year (a YEAR column, or the year in "
-                "the file name, as in SSDA903_2020_header.csv).",
+                "the file name, as in SSDA903_2020_header.csv) or its council (an LA column).",
             )
             return
     rows = found.rows.setdefault(table.name, [])

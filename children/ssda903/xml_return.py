@@ -68,7 +68,6 @@ def read_xml_return(data: bytes, name: str):
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
-        huge_tree=True,
     )
     root_seen = False
     try:

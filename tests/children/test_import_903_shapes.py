@@ -437,6 +437,22 @@ def test_with_a_council_named_only_its_rows_are_read_and_the_others_counted(worl
     assert "No row of these files is for Council C (803)" in report["refusals"][0]["message"]
 
 
+def test_one_file_per_council_of_a_multi_council_extract_is_read_as_one_table(tmp_path, db, world):
+    files = three_las()
+    columns, *rows = files.pop("header.csv").decode().splitlines()
+    files["header_801.csv"] = "\n".join(
+        [columns, *(r for r in rows if r.endswith(",801"))]
+    ).encode()
+    files["header_rest.csv"] = "\n".join(
+        [columns, *(r for r in rows if not r.endswith(",801"))]
+    ).encode()
+    code, out, err = run(write(tmp_path, files))
+    assert code == 0, err
+    assert Child.objects.get(child_id="L1").council == world.councils["A"]
+    assert Child.objects.get(child_id="L2").council == world.councils["B"]
+    assert "header_801.csv: read as header.csv (1 rows)" in out
+
+
 def test_without_an_la_column_the_command_asks_for_the_council(tmp_path, db):
     code, _, err = run(write(tmp_path, csv_set(**some_children())))
     assert code == 2 and "Say which council they are for with --council CODE." in err
