@@ -100,12 +100,13 @@ def import_903(
     progress: Progress | None = None,
     run_label: str = "",
 ) -> dict:
-    """Import the set (keys: lower-case file names). Returns the report (a JSON-able dict with
+    """Import the files (``{name: bytes}``, any names: the tables are found by their columns;
+    with an LA column, only ``council``'s rows). Returns the report (a JSON-able dict with
     ``exit_code`` 0, 1 or 2 and a one-line ``summary``)."""
     started = time.monotonic()
     tell = progress or (lambda percent, label: None)
     tell(5, "Reading the files")
-    read = read_set(files)
+    read = read_set(files, council=council)
     report: dict = {
         "council": council.la_code,
         "council_name": council.name,
@@ -122,6 +123,8 @@ def import_903(
         "finding_counts": {},
         # Rules 357 and 602 look at the year the set is the return for.
         "collection_year": str(read.collection_year or ""),
+        # Which file was read as which table; rows of other LAs (children.ssda903.tables).
+        **read.shape_report(),
     }
     report["skipped"] = len(report["skipped_children"])
     report["children_in_files"] = len(read.children) + report["skipped"]
@@ -280,6 +283,8 @@ def _plan_update(
     event_new: list[Event] = []
     event_withdrawn: list[JourneyEvent] = []
     for kind in MANAGED_KINDS:
+        if kind in rows.kinds_not_given:
+            continue  # the files have no table for these steps: keep what is held
         stored = sorted(stored_events[kind], key=lambda e: (e.date, e.pk))
         for index, event in enumerate(sorted(wanted[kind], key=lambda e: e.date)):
             if index < len(stored):

@@ -1,4 +1,5 @@
-"""Reading a council's SSDA903 CSV set into typed rows, with every problem named.
+"""Reading a council's SSDA903 files (CSV set, XML return, zip) into typed rows, every
+problem named.
 
 :func:`read_set` never raises for bad data: a file that is missing or unreadable, or a required
 column that is missing, becomes a *refusal* (nothing can be imported); a bad value becomes a
@@ -8,8 +9,6 @@ column that is missing, becomes a *refusal* (nothing can be imported); a bad val
 Rows are numbered as a spreadsheet shows them: the column names are row 1.
 """
 
-import csv
-import io
 import re
 from collections import defaultdict
 from collections.abc import Mapping
@@ -21,7 +20,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from children.date_rules import birth_long_before_care
-from children.models import CeasedReason, Ethnicity, LeftCareReason, LegalStatus
+from children.models import CeasedReason, Ethnicity, EventKind, LeftCareReason, LegalStatus
+from children.ssda903.routing import la_outcomes, partner_councils, rows_for, split_by_la
+from children.ssda903.sources import files_in, recognise
+from children.ssda903.tables import BY_NAME, LA_COLUMN, READ, YEAR_COLUMN, SourceRow
 from children.validators import validate_child_id
 from raa.dates import (
     EARLIEST_YEAR,
@@ -30,22 +32,14 @@ from raa.dates import (
     financial_year_of,
     implausible_date_message,
 )
+from raa.models import Council
 
-#: The four files of a set, by the name the importer looks for (any letter case).
-FILES = ("header.csv", "episodes.csv", "placed_for_adoption.csv", "ad1.csv")
+#: The four tables of a set, by the DfE guide's file names (files are recognised by their
+#: columns, whatever they are called: :mod:`children.ssda903.tables`).
+FILES = tuple(table.label for table in READ)
 
-#: Columns each file must have (the DfE names); others are optional and may be absent or empty.
-REQUIRED_COLUMNS = {
-    "header.csv": ("CHILD", "SEX", "DOB", "ETHNIC"),
-    "episodes.csv": ("CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"),
-    "placed_for_adoption.csv": (
-        "CHILD",
-        "DATE_PLACED",
-        "DATE_PLACED_CEASED",
-        "REASON_PLACED_CEASED",
-    ),
-    "ad1.csv": ("CHILD", "DATE_INT", "DATE_MATCH", "FOSTER_CARE"),
-}
+#: Columns each table must have (the DfE names); others are optional and may be absent or empty.
+REQUIRED_COLUMNS = {table.label: table.required for table in READ}
 
 SEX_CODES = {"1": "M", "2": "F", "M": "M", "F": "F", "U": "U"}
 RNE_CODES = frozenset({"S", "L", "P", "T", "B", "U"})
@@ -136,6 +130,7 @@ class HeaderRow:
     dob: date
     ethnicity: str
     upn: str
+    file: str = field(default="header.csv", compare=False)
 
 
 @dataclass
@@ -150,6 +145,9 @@ class Episode:
     rec: str
     reason_change: str
     ignored_rec: str = ""
+    #: the return year and file the row came from (stacked multi-year sets)
+    year: int | None = field(default=None, compare=False)
+    file: str = field(default="", compare=False)
 
 
 @dataclass
@@ -160,6 +158,7 @@ class Ad1Row:
     foster_care: bool | None
     #: NB_ADOPTR, SEX_ADOPTR or LS_ADOPTR given (rules 525 and 602 read them; nothing else does)
     adopters_given: bool = False
+    year: int | None = field(default=None, compare=False)
 
     @property
     def any_item(self) -> bool:
@@ -178,6 +177,7 @@ class PlacedRow:
     date_placed: date
     date_ceased: date | None
     reason_ceased: str
+    year: int | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -188,6 +188,9 @@ class ChildRows:
     episodes: list[Episode] = field(default_factory=list)
     ad1: Ad1Row | None = None
     placed: list[PlacedRow] = field(default_factory=list)
+    #: journey steps these files cannot give because a table is absent (no ad1.csv: no match
+    #: dates): an import leaves the steps of these kinds already held as they are
+    kinds_not_given: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -216,23 +219,43 @@ class ReadResult:
     rows_read: dict[str, int] = field(default_factory=dict)
     #: The year the set is the return for: the one holding the latest DECOM in episodes.csv.
     collection_year: CollectionYear | None = None
+    #: which file was read as which table, and the files left out with why
+    files: list[dict] = field(default_factory=list)
+    #: the tables the set has no file for that the import can do without (ad1, placed…)
+    absent_tables: list[str] = field(default_factory=list)
+    #: for a multi-council extract: each LA value with its rows and what became of them
+    rows_by_la: list[dict] = field(default_factory=list)
+    #: header rows of earlier return years that a later year's row replaced
+    superseded_header_rows: int = 0
+    #: episode and decision rows read once though repeated (in several return years)
+    repeated_rows: int = 0
 
     @property
     def refused(self) -> bool:
         return bool(self.refusals)
 
+    def shape_report(self) -> dict:
+        """What the report says about the files' shape: which file was read as which table,
+        the tables absent and what that means, the stacked years, and rows by LA."""
+        return {
+            "files": self.files,
+            "absent_tables": [
+                {"table": BY_NAME[name].label, "meaning": BY_NAME[name].without}
+                for name in self.absent_tables
+            ],
+            "superseded_header_rows": self.superseded_header_rows,
+            "repeated_rows": self.repeated_rows,
+            "rows_by_la": self.rows_by_la,
+            "rows_for_other_las": {
+                entry["la"]: entry["rows"] for entry in self.rows_by_la if not entry["imported"]
+            },
+        }
+
 
 def files_from_directory(directory: str | Path) -> dict[str, bytes]:
-    """The set's files in a directory, by their lower-case names (other files ignored)."""
-    found: dict[str, bytes] = {}
-    path = Path(directory)
-    if not path.is_dir():
-        return found
-    for entry in sorted(path.iterdir()):
-        name = entry.name.lower()
-        if name in FILES and entry.is_file() and name not in found:
-            found[name] = entry.read_bytes()
-    return found
+    """Every file in a directory, by name: the set is found in them by their columns
+    (:mod:`children.ssda903.sources`), whatever they are called."""
+    return files_in(directory)
 
 
 def parse_date(text: str) -> date | None:
@@ -251,86 +274,19 @@ def parse_date(text: str) -> date | None:
         return None
 
 
-def _decode(data: bytes) -> str | None:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            return None
-        return text
-    return None
-
-
-def _rows(name: str, data: bytes | None, result: ReadResult) -> list[tuple[int, dict]] | None:
-    """The file's rows as (row number, {COLUMN: value}); None (with a refusal) if unusable."""
-    if data is None:
-        result.refusals.append(
-            Problem(
-                name,
-                None,
-                "",
-                "",
-                "file-missing",
-                f"The file {name} is missing. A 903 set needs {', '.join(FILES)}.",
-            )
-        )
-        return None
-    text = _decode(data)
-    if text is None:
-        result.refusals.append(
-            Problem(
-                name,
-                None,
-                "",
-                "",
-                "file-unreadable",
-                f"{name} is not a readable CSV text file (save it as CSV, UTF-8).",
-            )
-        )
-        return None
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""))
-        columns = [c.strip().upper() for c in next(reader, [])]
-        missing = [c for c in REQUIRED_COLUMNS[name] if c not in columns]
-        if missing:
-            result.refusals.append(
-                Problem(
-                    name,
-                    1,
-                    ", ".join(missing),
-                    "",
-                    "column-missing",
-                    f"{name} has no column {', '.join(missing)} (row 1 must hold the DfE column "
-                    f"names: {', '.join(REQUIRED_COLUMNS[name])}).",
-                )
-            )
-            return None
-        rows = []
-        for cells in reader:
-            if not any(c.strip() for c in cells):
-                continue
-            values = {
-                column: (cells[i].strip() if i < len(cells) else "")
-                for i, column in enumerate(columns)
-                if column
-            }
-            rows.append((reader.line_num, values))
-    except csv.Error as error:
-        result.refusals.append(
-            Problem(name, None, "", "", "file-unreadable", f"{name} is not valid CSV: {error}.")
-        )
-        return None
-    result.rows_read[name] = len(rows)
-    return rows
-
-
 class _RowCheck:
     """Collects the problems of one row, attributed to its child."""
 
-    def __init__(self, name: str, number: int, values: dict, result: ReadResult):
+    def __init__(
+        self,
+        name: str,
+        number: int | None,
+        values: dict,
+        result: ReadResult,
+        lines: dict[str, int] | None = None,
+    ):
         self.name, self.number, self.values, self.result = name, number, values, result
+        self.lines = lines or {}
         self.child = values.get("CHILD", "")[:40]
         self.ok = True
 
@@ -339,7 +295,7 @@ class _RowCheck:
         self.result.errors[self.child].append(
             Problem(
                 self.name,
-                self.number,
+                self.lines.get(column, self.number),
                 column,
                 self.values.get(column, ""),
                 rule,
@@ -386,30 +342,96 @@ class _RowCheck:
         return text
 
 
-def read_set(files: Mapping[str, bytes]) -> ReadResult:
-    """Read the four files (keys: lower-case file names) and check every value."""
-    result = ReadResult()
-    tables = {name: _rows(name, files.get(name), result) for name in FILES}
+def read_set(files: Mapping[str, bytes], *, council: Council | None = None) -> ReadResult:
+    """Read a council's 903 files (any names: CSV tables, the XML return, zips; see
+    :mod:`children.ssda903.sources`) and check every value.
+
+    With an LA column (a multi-council extract) and ``council`` given, only that council's rows
+    are read; the others are counted by LA in ``rows_by_la`` and never read as this council's.
+    """
+    found = recognise(files)
+    result = ReadResult(files=found.files, absent_tables=list(found.absent))
+    for file, row, column, rule, message in found.refusals:
+        result.refusals.append(Problem(file, row, column, "", rule, message))
     if result.refused:
         return result
+    rows = found.rows
+    if found.has_la_column and council is not None:
+        by_la = split_by_la(rows)
+        councils = partner_councils()
+        result.rows_by_la = la_outcomes(by_la, targets=[council], councils=councils)
+        rows = rows_for(by_la, council, councils)
+        if not any(rows.values()):
+            result.refusals.append(
+                Problem(
+                    "",
+                    None,
+                    "LA",
+                    council.la_code,
+                    "la-none-for-council",
+                    f"No row of these files is for {council.name} ({council.la_code}): the LA "
+                    "column names only " + ", ".join(sorted(by_la)) + ". Nothing was imported.",
+                )
+            )
+            return result
+    return check_rows(rows, result)
+
+
+def _latest(group: list[SourceRow]) -> tuple[list[SourceRow], int]:
+    """The rows of the latest return year among a child's rows (rows without a year count as
+    earliest), and how many earlier rows they supersede."""
+    latest = max((-1 if r.year is None else r.year) for r in group)
+    chosen = [r for r in group if (-1 if r.year is None else r.year) == latest]
+    return chosen, len(group) - len(chosen)
+
+
+def _significant(values: dict) -> dict:
+    return {k: v for k, v in values.items() if k not in (LA_COLUMN, YEAR_COLUMN)}
+
+
+def check_rows(tables: Mapping[str, list[SourceRow]], result: ReadResult) -> ReadResult:
+    """Check the rows of the four tables (header and episodes at least) child by child.
+
+    Stacked return years: a child's header is the latest year's; an episode (or a decision to
+    place for adoption) repeated in a later year is read once, the later year's version when
+    it only adds to the earlier one (the episode has ended since, say); one that says something
+    different is a problem for the child naming the years and columns, never a guess.
+    """
+    for table in READ:
+        if table.name in tables:
+            result.rows_read[table.label] = len(tables[table.name])
 
     seen: dict[str, int] = {}
-    duplicated: set[str] = set()
-    for number, values in tables["header.csv"]:
-        check = _RowCheck("header.csv", number, values, result)
-        if not check.child:
-            check.problem("CHILD", "value-missing", "CHILD is empty; every row needs the ID.")
+    by_child: dict[str, list[SourceRow]] = defaultdict(list)
+    for row in tables.get("header", []):
+        by_child[row.values.get("CHILD", "")[:40]].append(row)
+    for child_id, group in by_child.items():
+        if not child_id:
+            for row in group:
+                check = _RowCheck(row.file, row.number, row.values, result)
+                check.problem("CHILD", "value-missing", "CHILD is empty; every row needs the ID.")
             continue
-        if check.child in seen:
-            duplicated.add(check.child)
+        chosen, superseded = _latest(group)
+        result.superseded_header_rows += superseded
+        distinct = {tuple(sorted(_significant(r.values).items())): r for r in chosen}
+        result.repeated_rows += len(chosen) - len(distinct)  # the same row twice in a year
+        if len(distinct) > 1:
+            first, second = list(distinct.values())[:2]
+            check = _RowCheck(second.file, second.number, second.values, result)
+            year = f" for {second.year}" if second.year else ""
             check.problem(
                 "CHILD",
                 "child-duplicated",
-                f"CHILD {check.child} is in header.csv twice (rows {seen[check.child]} and "
-                f"{number}); each child has one header row.",
+                f"CHILD {child_id} is in {first.file} more than once{year} (rows "
+                f"{first.number} and {second.number}) with different values; each child has "
+                "one header row.",
             )
+            seen[child_id] = first.number
             continue
-        seen[check.child] = number
+        row = chosen[0]
+        values = row.values
+        check = _RowCheck(row.file, row.number, values, result, row.lines)
+        seen[child_id] = row.number
         try:
             validate_child_id(check.child)
         except ValidationError as error:
@@ -423,10 +445,16 @@ def read_set(files: Mapping[str, bytes]) -> ReadResult:
         ethnicity = check.code("ETHNIC", ETHNIC_CODES, required=False, what="ethnicity")
         if check.ok:
             result.children[check.child] = ChildRows(
-                HeaderRow(number, check.child, sex, dob, ethnicity, values.get("UPN", "")[:13])
+                HeaderRow(
+                    row.number,
+                    check.child,
+                    sex,
+                    dob,
+                    ethnicity,
+                    values.get("UPN", "")[:13],
+                    file=row.file,
+                )
             )
-    for child in duplicated:
-        result.children.pop(child, None)
 
     def owner(check: _RowCheck) -> ChildRows | None:
         if not check.child:
@@ -436,13 +464,17 @@ def read_set(files: Mapping[str, bytes]) -> ReadResult:
             check.problem(
                 "CHILD",
                 "child-not-in-header",
-                f"CHILD {check.child} has a row in {check.name} but none in header.csv.",
+                f"CHILD {check.child} has a row in {check.name} but none in the header table.",
             )
             return None
         return result.children.get(check.child)
 
-    for number, values in tables["episodes.csv"]:
-        check = _RowCheck("episodes.csv", number, values, result)
+    def in_year_order(name: str) -> list[SourceRow]:
+        return sorted(tables.get(name, []), key=lambda r: -1 if r.year is None else r.year)
+
+    for source in in_year_order("episodes"):
+        number, values = source.number, source.values
+        check = _RowCheck(source.file, number, values, result, source.lines)
         rows = owner(check)
         decom = check.date("DECOM", required=True)
         dec = check.date("DEC", required=False)
@@ -471,35 +503,69 @@ def read_set(files: Mapping[str, bytes]) -> ReadResult:
             result.collection_year = CollectionYear.holding(decom)
         if check.ok and rows is not None:
             episode = Episode(
-                number, decom, rne, ls, place, provider, dec, rec, reason_change, ignored_rec
+                number,
+                decom,
+                rne,
+                ls,
+                place,
+                provider,
+                dec,
+                rec,
+                reason_change,
+                ignored_rec,
+                year=source.year,
+                file=source.file,
             )
             same_day = [e for e in rows.episodes if e.decom == decom]
-            if same_day and _same_episode(same_day[0], episode):
+            if not same_day:
+                rows.episodes.append(episode)
+                continue
+            earlier = same_day[0]
+            if _same_episode(earlier, episode):
+                result.repeated_rows += 1
                 continue  # the same row twice (e.g. from two years' returns)
-            if same_day:
+            if earlier.year is not None and source.year is not None and earlier.year < source.year:
+                differ = _conflicting(earlier, episode, EPISODE_COLUMNS)
+                if not differ:  # the later return only adds (the episode ended since, say)
+                    rows.episodes[rows.episodes.index(earlier)] = episode
+                    result.repeated_rows += 1
+                    continue
                 check.problem(
                     "DECOM",
-                    "episodes-same-start",
-                    f"Two different episodes start on {decom:%d/%m/%Y} (rows "
-                    f"{same_day[0].row} and {number}).",
+                    "episodes-conflict",
+                    f"CHILD {check.child}: the episode starting {decom:%d/%m/%Y} says different "
+                    f"things in the {earlier.year} return ({earlier.file} row {earlier.row}) and "
+                    f"the {source.year} return (row {number}): "
+                    + "; ".join(f"{c} {a or '(empty)'} then {b or '(empty)'}" for c, a, b in differ)
+                    + ". Correct the return that is wrong and import again; the system does not "
+                    "guess which is right.",
                 )
                 continue
-            rows.episodes.append(episode)
+            check.problem(
+                "DECOM",
+                "episodes-same-start",
+                f"Two different episodes start on {decom:%d/%m/%Y} (rows "
+                f"{earlier.row} and {number}).",
+            )
 
-    for number, values in tables["ad1.csv"]:
-        check = _RowCheck("ad1.csv", number, values, result)
+    for source in in_year_order("ad1"):
+        number, values = source.number, source.values
+        check = _RowCheck(source.file, number, values, result, source.lines)
         rows = owner(check)
         date_int = check.date("DATE_INT", required=False)
         date_match = check.date("DATE_MATCH", required=False)
         foster = check.code("FOSTER_CARE", {"0", "1"}, required=False, what="FOSTER_CARE (0/1)")
         if check.ok and rows is not None:
-            if rows.ad1 is not None:
+            if rows.ad1 is not None and (
+                rows.ad1.year is None or source.year is None or rows.ad1.year >= source.year
+            ):
                 check.problem(
                     "CHILD",
                     "ad1-duplicated",
                     f"CHILD {check.child} has two AD1 rows (rows {rows.ad1.row} and {number}).",
                 )
                 continue
+            # A later return's AD1 row replaces an earlier one's, as the header does.
             rows.ad1 = Ad1Row(
                 number,
                 date_int,
@@ -508,10 +574,12 @@ def read_set(files: Mapping[str, bytes]) -> ReadResult:
                 adopters_given=any(
                     values.get(column) for column in ("NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
                 ),
+                year=source.year,
             )
 
-    for number, values in tables["placed_for_adoption.csv"]:
-        check = _RowCheck("placed_for_adoption.csv", number, values, result)
+    for source in in_year_order("placed_for_adoption"):
+        number, values = source.number, source.values
+        check = _RowCheck(source.file, number, values, result, source.lines)
         rows = owner(check)
         placed = check.date("DATE_PLACED", required=True)
         ceased = check.date("DATE_PLACED_CEASED", required=False)
@@ -531,16 +599,86 @@ def read_set(files: Mapping[str, bytes]) -> ReadResult:
                 f"REASON_PLACED_CEASED is {reason} but DATE_PLACED_CEASED is empty.",
             )
         if check.ok and rows is not None:
-            rows.placed.append(PlacedRow(number, placed, ceased, reason))
+            decision = PlacedRow(number, placed, ceased, reason, year=source.year)
+            earlier = next(
+                (
+                    p
+                    for p in rows.placed
+                    if p.date_placed == placed
+                    and p.year is not None
+                    and source.year is not None
+                    and p.year < source.year
+                ),
+                None,
+            )
+            if earlier is None:
+                rows.placed.append(decision)
+                continue
+            differ = _conflicting(earlier, decision, PLACED_COLUMNS)
+            if differ:
+                check.problem(
+                    "DATE_PLACED_CEASED",
+                    "placed-conflict",
+                    f"CHILD {check.child}: the decision of {placed:%d/%m/%Y} says different "
+                    f"things in the {earlier.year} and {source.year} returns: "
+                    + "; ".join(f"{c} {a or '(empty)'} then {b or '(empty)'}" for c, a, b in differ)
+                    + ". Correct the return that is wrong and import again.",
+                )
+                continue
+            rows.placed[rows.placed.index(earlier)] = decision
+            result.repeated_rows += 1
 
     for rows in result.children.values():
         _check_birth_before_care(rows, result)
     for child in list(result.errors):
         result.children.pop(child, None)
+    not_given = frozenset(
+        kind for table in result.absent_tables for kind in KINDS_FROM_TABLE.get(table, ())
+    )
     for rows in result.children.values():
+        rows.kinds_not_given = not_given
         rows.episodes.sort(key=lambda e: e.decom)
         rows.placed.sort(key=lambda p: p.date_placed)
     return result
+
+
+#: The journey steps each optional table gives.
+KINDS_FROM_TABLE = {
+    "placed_for_adoption": (EventKind.ADM_DECISION, EventKind.PLAN_CEASED),
+    "ad1": (EventKind.MATCHED,),
+}
+
+#: The columns compared when a later return repeats an episode or decision: (column, field).
+EPISODE_COLUMNS = (
+    ("RNE", "rne"),
+    ("LS", "ls"),
+    ("PLACE", "place"),
+    ("PLACE_PROVIDER", "provider"),
+    ("DEC", "dec"),
+    ("REC", "rec"),
+    ("REASON_PLACE_CHANGE", "reason_change"),
+)
+PLACED_COLUMNS = (
+    ("DATE_PLACED_CEASED", "date_ceased"),
+    ("REASON_PLACED_CEASED", "reason_ceased"),
+)
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    return f"{value:%d/%m/%Y}" if isinstance(value, date) else str(value)
+
+
+def _conflicting(earlier, later, columns) -> list[tuple[str, str, str]]:
+    """The columns where a later return does not merely add to an earlier one: (column, the
+    earlier value, the later value) where the earlier had a value and the later differs."""
+    return [
+        (column, _shown(getattr(earlier, name)), _shown(getattr(later, name)))
+        for column, name in columns
+        if getattr(earlier, name) not in ("", None)
+        and getattr(earlier, name) != getattr(later, name)
+    ]
 
 
 def _check_birth_before_care(rows: ChildRows, result: ReadResult) -> None:
@@ -551,7 +689,7 @@ def _check_birth_before_care(rows: ChildRows, result: ReadResult) -> None:
     message = birth_long_before_care(rows.header.dob, min(e.decom for e in rows.episodes))
     if message:
         header = rows.header
-        check = _RowCheck("header.csv", header.row, {"CHILD": header.child}, result)
+        check = _RowCheck(header.file, header.row, {"CHILD": header.child}, result)
         check.values["DOB"] = f"{header.dob:%d/%m/%Y}"
         check.problem("DOB", "birth-long-before-care", message)
 

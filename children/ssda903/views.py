@@ -1,11 +1,13 @@
 """The 903 import pages: upload, then a report page that shows progress until the job ends.
 For data officers and administrators (IMPORT_ROLES), over their councils."""
 
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from children.models import Child, ImportRun
-from children.ssda903.forms import ImportForm
+from children.ssda903.forms import BY_LA, ImportForm
+from children.ssda903.multi_council import councils_named
 from children.ssda903.runs import import_run_start, run_progress
 from raa import access
 
@@ -25,14 +27,39 @@ def import_page(request):
         request.POST if posted else None, request.FILES if posted else None, user=request.user
     )
     if posted and form.is_valid():
-        run = import_run_start(
-            council=form.cleaned_data["council"],
-            files=form.files_by_name(),
-            dry_run=form.cleaned_data["dry_run"],
-            strict=form.cleaned_data["strict"],
-            acting_user=request.user,
-        )
-        return redirect("children:import_run", pk=run.pk)
+        files = form.files_by_name()
+        councils = [form.cleaned_data["council"]]
+        if councils[0] == BY_LA:
+            # One run per council the LA column names (of those this person may import for).
+            councils, _, has_la = councils_named(files, allowed=form.councils)
+            if not councils:
+                form.add_error(
+                    "council",
+                    "No row of these files has an LA that names a council you may import for"
+                    if has_la
+                    else "These files have no LA column (or could not be read as 903 files): "
+                    "choose the council they are for.",
+                )
+        if not form.errors:
+            runs = [
+                import_run_start(
+                    council=council,
+                    files=files,
+                    dry_run=form.cleaned_data["dry_run"],
+                    strict=form.cleaned_data["strict"],
+                    acting_user=request.user,
+                )
+                for council in councils
+            ]
+            if len(runs) > 1:
+                messages.success(
+                    request,
+                    f"{len(runs)} imports started, one for each council the LA column names: "
+                    + ", ".join(c.name for c in councils)
+                    + ".",
+                )
+                return redirect("children:import")
+            return redirect("children:import_run", pk=runs[0].pk)
     runs = _visible_runs(request.user)[:20]
     return render(
         request,

@@ -454,7 +454,7 @@ def test_dates_in_iso_form_are_read_and_optional_columns_may_be_absent():
 @pytest.mark.parametrize(
     ("change", "rule"),
     [
-        (lambda f: f.pop("ad1.csv"), "file-missing"),
+        (lambda f: f.pop("header.csv"), "file-missing"),
         (lambda f: f.update({"header.csv": b"CHILD,SEX,ETHNIC\n1,1,WBRI\n"}), "column-missing"),
         (lambda f: f.update({"episodes.csv": b"\x00\x01\x02\xff\xfe binary"}), "file-unreadable"),
         (lambda f: f.update({"episodes.csv": b""}), "column-missing"),

@@ -24,16 +24,13 @@ def eager_tasks():
 
 
 def upload_data(council, files, **extra):
-    data = {"council": council.pk, **extra}
-    for field, name in (
-        ("header", "header.csv"),
-        ("episodes", "episodes.csv"),
-        ("placed_for_adoption", "placed_for_adoption.csv"),
-        ("ad1", "ad1.csv"),
-    ):
-        upload = io.BytesIO(files[name])
+    """The upload form's data: the council (or "la") and every file in the one files input."""
+    data = {"council": getattr(council, "pk", council), **extra}
+    data["files"] = []
+    for name, content in files.items():
+        upload = io.BytesIO(content)
         upload.name = name
-        data[field] = upload
+        data["files"].append(upload)
     return data
 
 
