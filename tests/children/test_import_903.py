@@ -237,9 +237,8 @@ def test_the_peer_validator_set_imports_every_child_without_a_hard_error(council
         959,
         1687,
     )
-    assert "1,687 children with no adoption plan in these files: not imported" in (
-        report["summary"]
-    )
+    summary = report["summary"]
+    assert "1,687 children with no adoption plan in these files: not imported" in summary
     assert len(report["findings"]) == 4598
     # Its inconsistencies are reported: the placeholder reason XXX skips those children whole,
     # and the random episodes break 903 rules that land as flags.
