@@ -9,6 +9,7 @@ from children.ssda903.forms import ImportForm
 from children.ssda903.report import finding_groups, findings_csv, summary_rows
 from children.ssda903.runs import import_run_start, run_progress
 from raa import access
+from raa.middleware import quiet_session
 from raa.models import AuditAction
 from raa.services import audit_record
 
@@ -34,7 +35,10 @@ def import_page(request):
             acting_user=request.user,
         )
         return redirect("children:import_run", pk=run.pk)
-    runs = _visible_runs(request.user)[:20]
+    runs = list(_visible_runs(request.user)[:20])
+    for run in runs:
+        if not run.finished:
+            run.percent, run.label = run_progress(run)
     return render(
         request,
         "children/import/upload.html",
@@ -105,6 +109,7 @@ def import_run_findings_csv(request, pk: int):
     return response
 
 
+@quiet_session
 def import_run_progress(request, pk: int):
     """The progress fragment the report page polls (htmx); once the run has finished it asks
     the browser to reload, which shows the report."""
