@@ -149,7 +149,11 @@ def import_903(
         return _finish(report, EXIT_REFUSED, started)
 
     tell(20, "Building the journeys")
-    journeys = {child_id: derive_journey(rows) for child_id, rows in read.children.items()}
+    journeys = {}
+    for number, (child_id, rows) in enumerate(read.children.items(), start=1):
+        journeys[child_id] = derive_journey(rows)
+        if number % 500 == 0:
+            tell(20 + 10 * number // len(read.children), "Building the journeys")
     try:
         with transaction.atomic():
             _write(

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from children.ssda903.importer import EXIT_REFUSED, import_903, system_user
 from children.ssda903.reading import files_from_directory
 from raa.models import Council, User
+from raa.progress import TerminalProgress
 
 
 class Command(BaseCommand):
@@ -36,23 +37,15 @@ class Command(BaseCommand):
             if acting is None:
                 self.stderr.write(f"No active person with username {user}.")
                 sys.exit(EXIT_REFUSED)
-        interactive = self.stdout.isatty()
-
-        def progress(percent: int, label: str) -> None:
-            if interactive:
-                self.stdout.write(f"\r[{percent:3d}%] {label:<50}", ending="")
-                self.stdout.flush()
-
-        report = import_903(
-            files_from_directory(directory),
-            council=found,
-            acting_user=acting,
-            dry_run=dry_run,
-            strict=strict,
-            progress=progress,
-        )
-        if interactive:
-            self.stdout.write("")
+        with TerminalProgress(self.stdout, total=100, unit="%", description="Reading") as bar:
+            report = import_903(
+                files_from_directory(directory),
+                council=found,
+                acting_user=acting,
+                dry_run=dry_run,
+                strict=strict,
+                progress=bar.set,
+            )
         write_report(self.stdout, self.stderr, report)
         code = report["exit_code"]
         if code:
