@@ -158,3 +158,16 @@ def test_the_csv_is_scoped_like_the_page(world, client, role, scope, status):
     assert client.get(url).status_code == status
     exported = AuditEvent.objects.filter(action="exported", object_type="importrun").exists()
     assert exported == (status == 200)
+
+
+def test_held_children_no_longer_shown_with_a_plan_are_listed_with_their_records(
+    world, client_for
+):
+    run = stored_run(world, findings=[])
+    run.report["held_without_plan"] = [world.child_a.child_id]
+    run.save(update_fields=["report"])
+    page = client_for(world.user(Role.DATA_OFFICER, "A")).get(f"/children/import/{run.pk}/")
+    held = page.content.decode().split('data-testid="held-without-plan"')[1].split("</p>")[0]
+    assert "no longer shown with an adoption plan in these files (1)" in held
+    assert f'href="/children/{world.child_a.pk}/">{world.child_a.child_id}</a>' in held
+    assert "Data-quality findings" not in page.content.decode()  # none to show
