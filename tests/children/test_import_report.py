@@ -160,9 +160,7 @@ def test_the_csv_is_scoped_like_the_page(world, client, role, scope, status):
     assert exported == (status == 200)
 
 
-def test_held_children_no_longer_shown_with_a_plan_are_listed_with_their_records(
-    world, client_for
-):
+def test_held_children_no_longer_shown_with_a_plan_are_listed_with_their_records(world, client_for):
     run = stored_run(world, findings=[])
     run.report["held_without_plan"] = [world.child_a.child_id]
     run.save(update_fields=["report"])
