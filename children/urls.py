@@ -25,4 +25,9 @@ urlpatterns = [
     path("import/", import_views.import_page, name="import"),
     path("import/<int:pk>/", import_views.import_run_detail, name="import_run"),
     path("import/<int:pk>/progress/", import_views.import_run_progress, name="import_progress"),
+    path(
+        "import/<int:pk>/findings.csv",
+        import_views.import_run_findings_csv,
+        name="import_findings_csv",
+    ),
 ]

@@ -916,6 +916,18 @@ def national_councils(rng: random.Random, count: int) -> list[tuple[str, str, in
     return result
 
 
+#: The national benchmark set's councils beyond the demo region's five.
+NATIONAL_EXTRA_COUNCILS = 145
+
+
+def progress_steps(size: str) -> int:
+    """How many times :func:`build` calls its ``progress``: once per council, once for the
+    recompute, and (the demo region) once for the board report."""
+    if size == "region":
+        return len(DEMO_COUNCILS) + 2
+    return len(DEMO_COUNCILS) + NATIONAL_EXTRA_COUNCILS + 1
+
+
 def build(
     *, seed: int, size: str, today: date, progress: Callable[[str], None] = lambda message: None
 ) -> dict:
@@ -941,7 +953,7 @@ def build(
         history = False
         plan = [(c, 2000) for c in councils]
         regions: dict[int, Region] = {}
-        for code, name, region_number in national_councils(rng, 145):
+        for code, name, region_number in national_councils(rng, NATIONAL_EXTRA_COUNCILS):
             if region_number not in regions:
                 regions[region_number] = Region.objects.get_or_create(
                     name=f"Benchmark Adoption Region {region_number + 1}"

@@ -4,7 +4,10 @@ Both run for every request, so a page or form added later is covered without a c
 """
 
 import re
+from collections.abc import Callable
+from functools import wraps
 
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
@@ -55,3 +58,29 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware, except that a request its view marked with
+    :func:`quiet_session` (a page polling for progress) neither saves nor extends the session.
+
+    Sessions end after 30 idle minutes (``SESSION_SAVE_EVERY_REQUEST`` renews them on every
+    request): a page left polling every second must not keep a session alive for ever, nor
+    write the session row every second (on the demo's SQLite, a write that would wait behind a
+    running import)."""
+
+    def process_response(self, request, response):
+        if getattr(request, "quiet_session", False):
+            return response
+        return super().process_response(request, response)
+
+
+def quiet_session(view: Callable) -> Callable:
+    """Mark a view's requests as polling: the session is read, never saved or renewed."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request.quiet_session = True
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -80,7 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "raa.middleware.NoStoreMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "raa.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -129,7 +129,14 @@ DATABASES = {
 }
 if os.environ.get("DATABASE_URL", "").startswith("sqlite") or "DATABASE_URL" not in os.environ:
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The demo runs an upload's import in a thread beside the pages that show its progress:
+    # WAL lets those pages read while the import writes, and IMMEDIATE transactions wait their
+    # turn to write (up to the timeout) instead of failing as "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=30,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        transaction_mode="IMMEDIATE",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: the Celery broker and the cache. Without REDIS_URL tasks run in-process.
@@ -153,6 +160,9 @@ else:
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
+#: Without a worker (no REDIS_URL: the embedded demo) an uploaded 903 import runs in a thread of
+#: the web process, so the upload's page can show its progress (children/ssda903/runs.py).
+SSDA903_IMPORT_IN_THREAD = not REDIS_URL
 
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"

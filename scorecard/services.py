@@ -4,6 +4,7 @@
 import json
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +28,7 @@ from scorecard.measures import (
     unfinalise,
 )
 from scorecard.measures.compute import (
+    CHILD_FAMILIES,
     add_all,
     compute_raw,
     empty_figures,
@@ -125,9 +127,18 @@ def stored_period_list(today: date | None = None) -> list[Period]:
     return periods_module.spanning(data_span(), today)
 
 
-def recompute_all(*, today: date | None = None) -> RecomputeSummary:
-    """Recompute every stored figure of every council and region. Returns a summary."""
+#: The steps :func:`recompute_all` reports to its ``progress``: one per family of figures (the
+#: child families and the adopters), then storing the results.
+RECOMPUTE_STEPS = len(CHILD_FAMILIES) + 2
+
+
+def recompute_all(
+    *, today: date | None = None, progress: Callable[[str], None] | None = None
+) -> RecomputeSummary:
+    """Recompute every stored figure of every council and region. Returns a summary.
+    ``progress`` (a command's progress bar) is called once per step of RECOMPUTE_STEPS."""
     clock = time.monotonic()
+    tell = progress or (lambda label: None)
     with _single_flight(FULL_RECOMPUTE_KEY) as got:
         if not got:
             return RecomputeSummary(skipped=True)
@@ -169,6 +180,7 @@ def recompute_all(*, today: date | None = None) -> RecomputeSummary:
                     into, limit = texts[key], limits[i]
                     for code, figure in figures.items():
                         into[code] = _text(code, figure, limit[code], memo)
+                tell("Computing the figures")
 
             compute_raw(periods, thresholds, snapshot=export_snapshot(), each=take)
         now = timezone.now()
@@ -190,6 +202,7 @@ def recompute_all(*, today: date | None = None) -> RecomputeSummary:
                     written += 1
                     yield _row(region_id, None, period, figures, thresholds[i], now, memo)
 
+        tell("Storing the results")
         with transaction.atomic():
             _quick_commit()
             list(Region.objects.select_for_update().order_by("pk").values_list("pk"))

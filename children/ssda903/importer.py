@@ -33,6 +33,7 @@ from children.models import (
 from children.services import refresh_journey_summaries, refresh_quality_flags
 from children.ssda903.derive import Event, Journey, Period, derive_journey
 from children.ssda903.reading import ChildRows, CollectionYear, Problem, read_set
+from children.ssda903.selection import select_adoption_children
 from children.ssda903.validate import Soft, soft_findings
 from raa.freshness import mark_council_pending
 from raa.models import AuditAction, AuditEvent, Council, User
@@ -107,6 +108,11 @@ def import_903(
     tell = progress or (lambda percent, label: None)
     tell(5, "Reading the files")
     read = read_set(files, council=council)
+    in_files = len(read.children)
+    # Only children the files show in the adoption process go further; the rest are counted
+    # and nothing else about them is kept (DOMAIN.md A.10).
+    selection = select_adoption_children(read, council=council)
+    read.children = selection.children
     report: dict = {
         "council": council.la_code,
         "council_name": council.name,
@@ -118,6 +124,8 @@ def import_903(
         "created": 0,
         "updated": 0,
         "unchanged": 0,
+        "not_in_process": selection.not_in_process,
+        "held_without_plan": selection.held_without_plan,
         "closed_not_changed": [],
         "findings": [],
         "finding_counts": {},
@@ -127,7 +135,7 @@ def import_903(
         **read.shape_report(),
     }
     report["skipped"] = len(report["skipped_children"])
-    report["children_in_files"] = len(read.children) + report["skipped"]
+    report["children_in_files"] = in_files + report["skipped"]
     if not read.refused and strict and read.errors:
         report["refusals"].append(
             Problem(
@@ -144,7 +152,11 @@ def import_903(
         return _finish(report, EXIT_REFUSED, started)
 
     tell(20, "Building the journeys")
-    journeys = {child_id: derive_journey(rows) for child_id, rows in read.children.items()}
+    journeys = {}
+    for number, (child_id, rows) in enumerate(read.children.items(), start=1):
+        journeys[child_id] = derive_journey(rows)
+        if number % 500 == 0:
+            tell(20 + 10 * number // len(read.children), "Building the journeys")
     try:
         with transaction.atomic():
             _write(
@@ -200,11 +212,30 @@ def _finish(report: dict, code: int, started: float) -> dict:
         report["summary"] = (
             f"{report['created']} children added, {report['updated']} updated, "
             f"{report['unchanged']} unchanged, {report['skipped']} skipped with errors; "
-            f"{len(report['findings'])} data-quality finding(s)"
+            + _not_imported(report)
+            + f"{len(report['findings'])} data-quality finding(s)"
             + (f" (dry run: nothing {verb} written)" if report["dry_run"] else "")
             + "."
         )
     return report
+
+
+def _not_imported(report: dict) -> str:
+    """The summary's words for the children left out, and the held ones no longer shown with
+    a plan (empty when there are none)."""
+    words = ""
+    if report.get("not_in_process"):
+        words += (
+            f"{report['not_in_process']:,} children with no adoption plan in these files: "
+            "not imported; "
+        )
+    held = len(report.get("held_without_plan", ()))
+    if held:
+        words += (
+            f"{held:,} children already held no longer shown with a plan in these files "
+            "(kept as they are); "
+        )
+    return words
 
 
 # -- planning -------------------------------------------------------------------------------------
@@ -512,7 +543,8 @@ def _create_with_history(records: list, model, acting_user: User) -> None:
 def _counts(report: dict) -> str:
     return (
         f"{report['created']} added, {report['updated']} updated, {report['unchanged']} "
-        f"unchanged, {report['skipped']} skipped"
+        f"unchanged, {report['not_in_process']} not in the adoption process, "
+        f"{report['skipped']} skipped"
     )
 
 

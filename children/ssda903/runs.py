@@ -3,10 +3,12 @@ in the background with progress a page can poll."""
 
 import base64
 import logging
+import threading
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
 
 from children.models import ImportRun, ImportStatus
@@ -56,8 +58,29 @@ def import_run_start(
         council=council,
         detail="903 files uploaded" + (" (dry run)" if dry_run else ""),
     )
-    enqueue_after_commit(RUN_TASK, run.pk)
+    if settings.SSDA903_IMPORT_IN_THREAD:
+        run_id = run.pk
+        transaction.on_commit(lambda: start_in_thread(run_id), robust=True)
+    else:
+        enqueue_after_commit(RUN_TASK, run.pk)
     return run
+
+
+def start_in_thread(run_id: int) -> threading.Thread:
+    """Run the import in a thread of this process (no worker: the embedded demo), so the
+    request that started it returns and the page can poll its progress. The thread uses its
+    own database connection and closes it at the end. Returns the started thread."""
+
+    def work() -> None:
+        close_old_connections()
+        try:
+            import_run_execute(run_id)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=work, name=f"ssda903-import-{run_id}", daemon=True)
+    thread.start()
+    return thread
 
 
 def import_run_execute(run_id: int) -> None:

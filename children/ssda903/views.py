@@ -8,10 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from children.models import Child, ImportRun
 from children.ssda903.forms import BY_LA, ImportForm
 from children.ssda903.multi_council import councils_named
+from children.ssda903.report import finding_groups, findings_csv, summary_rows
 from children.ssda903.runs import import_run_start, run_progress
 from raa import access
-
-FINDINGS_SHOWN = 500
+from raa.middleware import quiet_session
+from raa.models import AuditAction
+from raa.services import audit_record
 
 
 def _visible_runs(user):
@@ -60,7 +62,10 @@ def import_page(request):
                 )
                 return redirect("children:import")
             return redirect("children:import_run", pk=runs[0].pk)
-    runs = _visible_runs(request.user)[:20]
+    runs = list(_visible_runs(request.user)[:20])
+    for run in runs:
+        if not run.finished:
+            run.percent, run.label = run_progress(run)
     return render(
         request,
         "children/import/upload.html",
@@ -73,11 +78,23 @@ def import_run_detail(request, pk: int):
     access.require_role(request.user, access.IMPORT_ROLES)
     run = get_object_or_404(_visible_runs(request.user), pk=pk)
     report = run.report or {}
-    findings = report.get("findings", [])[:FINDINGS_SHOWN]
-    # Link each finding to the record only if it (still) exists and the person may see it.
-    pks = {f["pk"] for f in findings if f.get("pk")}
+    open_rule = request.GET.get("rule", "")[:80]
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    groups = finding_groups(report, open_rule=open_rule, page=page)
+    # Link each finding to the record only if it (still) exists and the person may see it:
+    # one query for the rows on the pages shown.
+    pks = {f["pk"] for group in groups for f in group.page if f.get("pk")}
     visible = set(
         Child.objects.visible_to(request.user).filter(pk__in=pks).values_list("pk", flat=True)
+    )
+    held = list(
+        Child.objects.visible_to(request.user)
+        .filter(council=run.council, child_id__in=report.get("held_without_plan", []))
+        .order_by("child_id")
+        .values_list("pk", "child_id")
     )
     percent, label = run_progress(run)
     return render(
@@ -86,15 +103,40 @@ def import_run_detail(request, pk: int):
         {
             "run": run,
             "report": report,
-            "findings": findings,
+            "summary_rows": summary_rows(report),
+            "groups": groups,
             "findings_total": len(report.get("findings", [])),
             "visible": visible,
+            "held": held,
             "percent": percent,
             "label": label,
         },
     )
 
 
+def import_run_findings_csv(request, pk: int):
+    """Every finding of the run as CSV (the same scope as the report page; logged as an
+    export)."""
+    access.require_role(request.user, access.IMPORT_ROLES)
+    run = get_object_or_404(_visible_runs(request.user), pk=pk)
+    report = run.report or {}
+    count = len(report.get("findings", []))
+    response = HttpResponse(findings_csv(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="import-{run.pk}-{run.council.la_code}-findings.csv"'
+    )
+    audit_record(
+        user=request.user,
+        action=AuditAction.EXPORTED,
+        object_type="importrun",
+        object_id=run.pk,
+        council=run.council,
+        detail=f"findings csv: {count} findings",
+    )
+    return response
+
+
+@quiet_session
 def import_run_progress(request, pk: int):
     """The progress fragment the report page polls (htmx); once the run has finished it asks
     the browser to reload, which shows the report."""

@@ -10,7 +10,7 @@ from children.models import Child
 from children.ssda903.importer import import_903
 from raa.models import Role
 from tests.adopters.test_households import form as household_form
-from tests.children.ssda903_sets import csv_set, ep, head
+from tests.children.ssda903_sets import csv_set, ep, head, placed
 from tests.formulas import HOSTILE
 
 
@@ -144,6 +144,8 @@ def test_the_903_import_refuses_bad_ids_and_implausible_dates_naming_file_row_an
             ep("EARLY", "01/02/2018", "S", "C2", "U1", "01/03/1989", "E13"),
             ep("FINE", "01/02/2018", "S", "C2", "U1"),
         ],
+        # FINE has an ADM decision: only children with an adoption plan come in (issue 18).
+        placed_rows=[placed("FINE", "01/06/2018")],
     )
     report = import_903(
         files,

@@ -18,6 +18,7 @@ from children.models import (
 )
 from children.ssda903.derive import derive_journey
 from children.ssda903.importer import import_903
+from children.ssda903.selection import shows_adoption
 from raa.freshness import RecomputeMarker
 from raa.models import AuditEvent, Role
 from scorecard import periods as P
@@ -107,6 +108,10 @@ def test_importing_the_same_files_twice_changes_nothing(tmp_path, council):
 
 def test_an_updated_set_changes_what_changed_with_history_and_never_duplicates(tmp_path, council):
     parts = two_children()
+    # K2 under a placement order (E1) as well as the decision: without the decision it still
+    # shows an adoption plan, so it stays in the import (selection.py) and its withdrawn
+    # decision is withdrawn here too.
+    parts["episodes"][-1]["LS"] = "E1"
     assert run(write_set(tmp_path / "v1", csv_set(**parts)), "--council", "803")[0] == 0
     k1 = Child.objects.get(council=council, child_id="K1")
     match = k1.events.get(kind=EventKind.MATCHED)
@@ -223,8 +228,19 @@ def test_the_peer_validator_set_imports_every_child_without_a_hard_error(council
     report = import_903(files, council=council, acting_user=user)
     assert report["exit_code"] == 1, report["summary"]
     landed = set(Child.objects.filter(council=council).values_list("child_id", flat=True))
-    assert landed == set(read.children)
-    assert report["created"] == len(read.children) > 2000
+    # Only the children the files show in the adoption process come in (issue 18): of the
+    # 2,675 in header.csv, 29 are skipped with errors and 2,646 read; 959 of those show a
+    # decision, E1/D1, an A3-A6 placement, REC E11/E12 or an AD1 row, 1,687 show none.
+    # (Before the selection all 2,646 came in, with 5,929 findings; now 4,598.)
+    assert landed == {child for child, rows in read.children.items() if shows_adoption(rows)}
+    assert (report["children_in_files"], report["created"], report["not_in_process"]) == (
+        2675,
+        959,
+        1687,
+    )
+    summary = report["summary"]
+    assert "1,687 children with no adoption plan in these files: not imported" in summary
+    assert len(report["findings"]) == 4598
     # Its inconsistencies are reported: the placeholder reason XXX skips those children whole,
     # and the random episodes break 903 rules that land as flags.
     skipped = {s["child"] for s in report["skipped_children"]}
@@ -236,7 +252,8 @@ def test_the_peer_validator_set_imports_every_child_without_a_hard_error(council
     )
     # 357 only for a first episode inside the set's collection year (2017-18), as the DfE rule.
     assert report["collection_year"] == "2017-18"
-    assert report["finding_counts"]["903-357"] == 8
+    # (8 with every child of the files; 5 of those 8 have no adoption plan and are not in.)
+    assert report["finding_counts"]["903-357"] == 3
     assert report["finding_counts"]["903-445"] > 100
     assert report["finding_counts"]["903-408"] > 10
     # A1 for 2015-18 (every adoption order of the set is in it): four children were adopted
@@ -256,7 +273,7 @@ def test_the_peer_validator_set_imports_every_child_without_a_hard_error(council
     derived = {
         ids[child]: derive_journey(rows).placed
         for child, rows in read.children.items()
-        if ids[child] in measured
+        if ids.get(child) in measured
     }
     assert measured == derived
     # Importing it again changes nothing.
@@ -293,13 +310,19 @@ def test_iso_dates_and_extra_columns_of_the_liia_fixes_sample_import(world):
     episodes = LIIA / "liiatools/spec/s903/samples/SSDA903_episodes_for_testing_fixes_INPUT.csv"
     lines = [line.split(",") for line in episodes.read_text().splitlines()[1:]]
     children = sorted({cells[0] for cells in lines if cells[13] == "Barking and Dagenham"})
-    files = csv_set(header=[head(child, dob="01/01/2010") for child in children])
+    # None of Barking and Dagenham's eight children shows an adoption plan; a decision
+    # (ISO-dated) for NORULE_BAD brings that one in, and the seven others are only counted.
+    files = csv_set(
+        header=[head(child, dob="01/01/2010") for child in children],
+        placed_rows=[placed("NORULE_BAD", "2016-08-01")],
+    )
     files["episodes.csv"] = episodes.read_bytes()
     report = import_903(files, council=council, acting_user=world.user(Role.DATA_OFFICER, "region"))
     assert report["rows_for_other_las"] == {"Newham": 2, "Sutton": 1}
     assert report["exit_code"] in (0, 1), report["refusals"]
     landed = Child.objects.filter(council=council, child_id__in=children)
-    assert landed.count() == len(children) - report["skipped"] > 0
+    assert report["skipped"] == 0 and report["not_in_process"] == len(children) - 1 == 7
+    assert list(landed.values_list("child_id", flat=True)) == ["NORULE_BAD"]
     norule = landed.get(child_id="NORULE_BAD").periods_of_care.first()
     assert norule.entered_care == date(2015, 6, 19)
 

@@ -43,10 +43,13 @@ def test_a_data_officer_imports_reads_the_report_and_downloads_the_returns(
     expect(page.get_by_test_id("skipped")).to_contain_text(
         "PLACE 'Q9' is not a placement type code of the 903 guide."
     )
-    expect(page.get_by_test_id("findings")).to_contain_text("903-331")
+    # Findings grouped by rule, each group opened to its rows.
+    group = page.get_by_test_id("finding-group").filter(has_text="903-331")
+    expect(group).to_contain_text("Match after placement (DfE 331)")
+    group.locator("summary").click()
     page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
 
-    page.get_by_test_id("findings").get_by_role("link", name="W1").first.click()
+    group.get_by_role("link", name="W1").first.click()
     expect(page.get_by_test_id("quality-flags")).to_contain_text(
         "The match (DATE_MATCH 20/11/2019) is after the date placed for adoption (15/11/2019)."
     )

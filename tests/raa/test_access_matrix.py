@@ -199,8 +199,15 @@ POLICY = {
     "scorecard:report_progress": Rule(REPORT_EDITORS, obj="report_a", see=REPORT_READERS),
 }
 # Pages with their own tests: sign-in and sign-out (test_auth.py), the admin (test_admin.py),
-# an import run's report and progress (tests/children/test_import_pages.py).
-NOT_IN_MATRIX = {"login", "logout", "children:import_run", "children:import_progress"}
+# an import run's report and progress (tests/children/test_import_pages.py) and its findings
+# CSV (tests/children/test_import_report.py).
+NOT_IN_MATRIX = {
+    "login",
+    "logout",
+    "children:import_run",
+    "children:import_progress",
+    "children:import_findings_csv",
+}
 
 
 def all_url_names(resolver=None, namespace="") -> list[str]:

@@ -18,6 +18,7 @@ from children.ssda903.importer import EXIT_REFUSED, import_903, system_user
 from children.ssda903.multi_council import import_903_each_council
 from children.ssda903.reading import files_from_directory
 from raa.models import Council, User
+from raa.progress import TerminalProgress
 
 
 class Command(BaseCommand):
@@ -51,25 +52,17 @@ class Command(BaseCommand):
             if acting is None:
                 self.stderr.write(f"No active person with username {user}.")
                 sys.exit(EXIT_REFUSED)
-        interactive = self.stdout.isatty()
-
-        def progress(percent: int, label: str) -> None:
-            if interactive:
-                self.stdout.write(f"\r[{percent:3d}%] {label:<50}", ending="")
-                self.stdout.flush()
-
         path = Path(directory)
         files = {path.name: path.read_bytes()} if path.is_file() else files_from_directory(path)
         if not files:
             self.stderr.write(f"{directory}: no files there (give a folder or a zip).")
             sys.exit(EXIT_REFUSED)
         options = {"acting_user": acting, "dry_run": dry_run, "strict": strict}
-        if found is not None:
-            report = import_903(files, council=found, progress=progress, **options)
-        else:
-            report = import_903_each_council(files, progress=progress, **options)
-        if interactive:
-            self.stdout.write("")
+        with TerminalProgress(self.stdout, total=100, unit="%", description="Reading") as bar:
+            if found is not None:
+                report = import_903(files, council=found, progress=bar.set, **options)
+            else:
+                report = import_903_each_council(files, progress=bar.set, **options)
         if found is not None:
             write_report(self.stdout, self.stderr, report)
         else:

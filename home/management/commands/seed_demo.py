@@ -1,4 +1,3 @@
-import sys
 import time
 from datetime import date
 
@@ -7,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from children.models import Child
 from home import demo_data
+from raa.progress import TerminalProgress
 
 
 class Command(BaseCommand):
@@ -51,13 +51,10 @@ class Command(BaseCommand):
             )
             return
         started = time.monotonic()
-        show = self.stderr.isatty() if hasattr(self.stderr, "isatty") else sys.stderr.isatty()
-        totals = demo_data.build(
-            seed=seed,
-            size=size,
-            today=today,
-            progress=(lambda message: self.stderr.write(message)) if show else (lambda m: None),
-        )
+        with TerminalProgress(
+            self.stdout, total=demo_data.progress_steps(size), unit="step", description="Seeding"
+        ) as bar:
+            totals = demo_data.build(seed=seed, size=size, today=today, progress=bar.step)
         self.stdout.write(
             f"Seeded {size}: {totals['councils']} councils, {totals['children']} children, "
             f"{totals['events']} journey events, {totals['households']} households "

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from raa.models import Council
-from scorecard.services import recompute_all, recompute_council
+from raa.progress import TerminalProgress
+from scorecard.services import RECOMPUTE_STEPS, recompute_all, recompute_council
 
 
 class Command(BaseCommand):
@@ -23,5 +24,8 @@ class Command(BaseCommand):
             summary = recompute_council(council.pk)
         else:
             self.stdout.write("Recomputing every council and region…")
-            summary = recompute_all()
+            with TerminalProgress(
+                self.stdout, total=RECOMPUTE_STEPS, unit="step", description="Recomputing"
+            ) as bar:
+                summary = recompute_all(progress=bar.step)
         self.stdout.write(summary.line())
