@@ -328,7 +328,10 @@ def _plan_update(
                     event_updates.append((stored[index], delta))
             else:
                 event_new.append(event)
-        event_withdrawn += stored[len(wanted[kind]) :]
+        # A step the council's case system sent through the API (it carries the system's own
+        # reference) is that system's to correct or withdraw: files that no longer show it leave
+        # it standing (README, "The case-system API").
+        event_withdrawn += [e for e in stored[len(wanted[kind]) :] if not e.source_ref]
 
     if not (header_changes or period_updates or period_new or event_updates or event_new) and (
         not event_withdrawn

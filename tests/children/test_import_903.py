@@ -133,6 +133,20 @@ def test_an_updated_set_changes_what_changed_with_history_and_never_duplicates(t
     ).exists()
 
 
+def test_files_that_no_longer_show_a_step_the_case_system_sent_leave_it_standing(tmp_path, council):
+    parts = two_children()
+    parts["episodes"][-1]["LS"] = "E1"
+    assert run(write_set(tmp_path / "v1", csv_set(**parts)), "--council", "803")[0] == 0
+    k2 = Child.objects.get(council=council, child_id="K2")
+    # The case system sends K2's decision through the API with its own reference.
+    k2.events.filter(kind=EventKind.ADM_DECISION).update(source_ref="E9")
+    parts["ad1_rows"] = [ad1("K1", "10/06/2019", "05/11/2019")]
+    parts["placed_rows"] = [placed("K1", "10/06/2019")]
+    assert run(write_set(tmp_path / "v2", csv_set(**parts)), "--council", "803")[0] == 0
+    decision = JourneyEvent.all_objects.get(child=k2, kind=EventKind.ADM_DECISION)
+    assert not decision.entered_in_error and decision.source_ref == "E9"
+
+
 def test_a_child_with_a_hard_error_is_skipped_whole_and_listed_exit_1(tmp_path, council):
     parts = two_children()
     parts["episodes"][1]["LS"] = "Q9"

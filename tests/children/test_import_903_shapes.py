@@ -391,11 +391,13 @@ def test_a_genuine_conflict_between_years_is_reported_naming_child_years_and_col
 
 def three_las() -> dict[str, bytes]:
     """L1 for council A (by its code 801), L2 for council B (by its name), and L3 and L4 for
-    LA 999, which is not a partner council: 2 + 2 + 4 rows with an LA."""
+    LA 999, which is not a partner council: 2 + 2 + 4 rows with an LA. Each shows an adoption
+    plan (a decision row, or L2's placement order, LS E1), so each is in the adoption process."""
     rows = {"header": [], "episodes": [], "placed_rows": []}
     for child, la in (("L1", "801"), ("L2", "Council B"), ("L3", "999"), ("L4", "999")):
         rows["header"].append({**head(child), "LA": la})
-        rows["episodes"].append({**ep(child, "01/03/2020", "S", "C2", "U6"), "LA": la})
+        legal_status = "E1" if child == "L2" else "C2"
+        rows["episodes"].append({**ep(child, "01/03/2020", "S", legal_status, "U6"), "LA": la})
     # The decisions file has no LA column: each row goes with its child's other rows.
     rows["placed_rows"] = [placed("L1", "01/06/2020"), placed("L3", "01/06/2020")]
     return {
