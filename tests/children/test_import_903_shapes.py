@@ -621,3 +621,26 @@ def test_the_multi_council_demand_model_sample_goes_to_its_three_boroughs(world,
         dry_run=True,
     )
     assert one["rows_for_other_las"] == {"Hillingdon": 1118, "Southwark": 2262}
+
+
+def test_only_the_samples_children_in_the_adoption_process_come_in(world, officer):
+    """The README's figures after the selection (selection.py): of the XML return's 253
+    children, 3 are skipped and 250 read: 85 show an adoption plan or outcome, 165 do not. Of
+    the demand model's 572 children read, 251 come in (Southwark 101, Bromley 90, Hillingdon 60)
+    and 321 do not (155 + 95 + 71)."""
+    report = import_903(
+        SAMPLES["validator XML return"][0](),
+        council=world.councils["C"],
+        acting_user=officer,
+        dry_run=True,
+    )
+    assert (report["created"], report["not_in_process"], report["skipped"]) == (85, 165, 3)
+    assert sum(report["finding_counts"].values()) == 428
+    for code, borough in (("305", "Bromley"), ("312", "Hillingdon"), ("210", "Southwark")):
+        Council.objects.create(
+            region=world.region, la_code=code, name=f"London Borough of {borough}"
+        )
+    report = import_903_each_council(sample(DEMAND), acting_user=officer, dry_run=True)
+    assert {
+        code: (part["created"], part["not_in_process"]) for code, part in report["councils"].items()
+    } == {"210": (101, 155), "305": (90, 95), "312": (60, 71)}
