@@ -28,9 +28,7 @@ def scrub(event: dict, hint: dict | None = None) -> dict:
             request["url"] = request["url"].split("?", 1)[0]
         headers = request.get("headers")
         if isinstance(headers, dict):
-            request["headers"] = {
-                k: v for k, v in headers.items() if k.lower() in KEPT_HEADERS
-            }
+            request["headers"] = {k: v for k, v in headers.items() if k.lower() in KEPT_HEADERS}
     user = event.get("user")
     if isinstance(user, dict):
         event["user"] = {"id": user["id"]} if "id" in user else {}

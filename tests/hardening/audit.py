@@ -1,4 +1,5 @@
-"""`make audit` (run by `make test`): pip-audit over requirements-dev.lock (the runtime lock is a subset), summarised.
+"""`make audit` (run by `make test`): pip-audit over requirements-dev.lock (the runtime lock is a
+subset), summarised.
 
 Fails on any known vulnerability in a pinned package. A package the vulnerability service could
 not be asked about (PyPI's per-version JSON API unreachable, as on a machine that reaches only a
