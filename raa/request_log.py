@@ -15,6 +15,7 @@ import re
 import time
 import uuid
 from contextvars import ContextVar
+from datetime import datetime
 
 from django.http import HttpRequest, HttpResponse
 from pythonjsonlogger.json import JsonFormatter
@@ -79,20 +80,33 @@ class RequestLogMiddleware:
 
 
 class RequestIdFilter(logging.Filter):
-    """Puts the current request's id (or "" outside a request) on every record."""
+    """Puts the current request's id (or "" outside a request) on every record. Django logs a
+    4xx/5xx answer (``django.request``) after the middleware has returned: its record carries the
+    request, which carries the id."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", ""):
-            record.request_id = request_id.get()
+            record.request_id = request_id.get() or getattr(
+                getattr(record, "request", None), "request_id", ""
+            )
         return True
+
+
+#: Value types a JSON line keeps from a record's ``extra``. Anything else is left out: Django
+#: passes the request object (whose text form holds the query string, so a searched name) and
+#: Celery a dict of the task's arguments.
+PLAIN = (str, int, float, bool, type(None), datetime)
 
 
 class JsonLineFormatter(JsonFormatter):
     """python-json-logger's formatter with our fixed fields: time, level, logger, message, and
-    whatever ``extra`` the call gave (request id, user id, event...)."""
+    the plain values the call gave as ``extra`` (request id, user id, event...)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("fmt", ["levelname", "name", "message"])
         kwargs.setdefault("rename_fields", {"levelname": "level", "name": "logger"})
         kwargs.setdefault("timestamp", "time")
         super().__init__(*args, **kwargs)
+
+    def process_log_record(self, log_data: dict) -> dict:
+        return {key: value for key, value in log_data.items() if isinstance(value, PLAIN)}

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from raa.models import Role
+from raa.request_log import JsonLineFormatter, RequestIdFilter
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,15 +17,20 @@ FIRST, LAST, DOB_ISO, DOB_UK = "Zephyrine", "Quillfeather", "2019-02-03", "03/02
 
 
 class Everything(logging.Handler):
-    """Keeps every record the configured loggers let through, formatted as the console would."""
+    """Keeps every record the configured loggers let through, formatted as the console would:
+    the plain line, and the production JSON line with every field a call added (request id,
+    person, path, security event...)."""
 
     def __init__(self):
         super().__init__(level=logging.NOTSET)
         self.lines: list[str] = []
         self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        self.json = JsonLineFormatter()
+        self.addFilter(RequestIdFilter())
 
     def emit(self, record):
         self.lines.append(self.format(record))  # includes any traceback
+        self.lines.append(self.json.format(record))
 
 
 @pytest.fixture
@@ -65,6 +71,10 @@ def test_a_days_work_on_a_child_logs_no_name_or_date_of_birth(client, world, log
     client.get(f"/scorecard/?q={LAST}")  # a social worker may not: 403, logged
 
     assert any("Not Found" in line for line in log_lines), "the test must see the request log"
+    # ... and the lines issue 19 added: each request's, and the security events.
+    assert any('"logger": "raa.request"' in line for line in log_lines)
+    for event in ("sign_in_failed", "sign_in"):
+        assert any(f'"event": "{event}"' in line for line in log_lines), event
     leaks = [
         line
         for line in log_lines
@@ -116,7 +126,7 @@ def test_the_demo_servers_request_log_has_paths_without_query_strings():
             request.log_request(200, 512)
     finally:
         server_log.removeHandler(lines)
-    assert lines.lines == [
+    assert [line for line in lines.lines if not line.startswith("{")] == [
         'django.server INFO "GET /children/ HTTP/1.1" 200 512',
         'django.server INFO "GET /adopters/ HTTP/1.1" 200 512',
     ]
