@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from raa.models import Role
 from raa.request_log import JsonLineFormatter, RequestIdFilter
@@ -84,14 +83,17 @@ def test_a_days_work_on_a_child_logs_no_name_or_date_of_birth(client, world, log
 
 
 def test_the_access_log_leaves_out_query_strings_and_referrers():
-    """The gunicorn access log format (docker-compose and `make load`) has the path, never the
-    query string (which can hold a searched name) nor the referrer (which holds one too)."""
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    command = compose["services"]["web"]["command"]
-    fmt = re.search(r"--access-logformat '([^']*)'", command).group(1)
+    """gunicorn's access log (raa/gunicorn.conf.py, the `web` service) has the path, never the
+    query string (which can hold a searched name) nor the referrer (which holds one too): in its
+    plain format, and in the JSON line it writes in production."""
+    conf = (ROOT / "raa" / "gunicorn.conf.py").read_text()
+    fmt = re.search(r'^access_log_format = "([^"]*)"', conf, re.MULTILINE).group(1)
     assert "%(U)s" in fmt
-    for field in ("%(r)s", "%(q)s", "%(f)s", "%({"):
+    for field in ("%(r)s", "%(q)s", "%(f)s", "%({referer}i)s"):
         assert field not in fmt
+    json_fields = re.findall(r'atoms(?:\[|\.get\()"([^"]+)"', conf)
+    assert "U" in json_fields
+    assert not {"r", "q", "f", "{referer}i", "a"} & set(json_fields)
 
 
 def test_the_log_sees_names_if_they_were_there(log_lines):
