@@ -53,12 +53,12 @@ def throwaway_database(django_db_setup, django_db_blocker):
     settings = connections["default"].settings_dict
     template = settings["NAME"]
     name = f"{template}_stack"[:63]
-    server = dict(
-        host=settings["HOST"] or "127.0.0.1",
-        port=settings["PORT"] or 5432,
-        user=settings["USER"] or "postgres",
-        password=settings["PASSWORD"] or None,
-    )
+    server = {
+        "host": settings["HOST"] or "127.0.0.1",
+        "port": settings["PORT"] or 5432,
+        "user": settings["USER"] or "postgres",
+        "password": settings["PASSWORD"] or None,
+    }
     with django_db_blocker.unblock():
         connections.close_all()  # a template may have no one connected
     with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
