@@ -18,6 +18,7 @@ from contextvars import ContextVar
 from datetime import datetime
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import empty
 from pythonjsonlogger.json import JsonFormatter
 
 HEADER = "X-Request-ID"
@@ -35,8 +36,11 @@ def _id_for(request: HttpRequest) -> str:
 
 
 def _user_id(request: HttpRequest) -> int | None:
+    """The signed-in person's id, if the request has already looked them up (every page does,
+    to check sign-in): never a query of its own, so a line is written even with the database
+    down."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if getattr(user, "_wrapped", user) is empty or user is None or not user.is_authenticated:
         return None
     return user.pk
 
