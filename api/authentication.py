@@ -7,6 +7,7 @@ from rest_framework.permissions import BasePermission
 
 from api.models import ApiClient
 from api.services import api_client_for_token
+from raa.security_log import security_event
 
 
 class BearerTokenAuthentication(BaseAuthentication):
@@ -27,9 +28,11 @@ class BearerTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed("The token is not valid.") from None
         client = api_client_for_token(token)
         if client is None:
+            security_event("api_token_refused", path=request.path)
             raise exceptions.AuthenticationFailed(
                 "The token is not valid: unknown, or revoked by an administrator."
             )
+        security_event("api_token_used", client_id=client.pk, path=request.path)
         return client.service_user, client
 
     def authenticate_header(self, request) -> str:

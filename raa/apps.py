@@ -10,7 +10,8 @@ class RaaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from raa import two_factor  # noqa: F401 (connects its sign-in signal receiver)
+        # Connect the signal receivers: the security events' and two-factor sign-in's.
+        from raa import security_log, two_factor  # noqa: F401
 
 
 class RaaAdminConfig(AdminConfig):

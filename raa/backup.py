@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -190,3 +191,19 @@ def restore(dump: Path, target: Target, *, create: bool = True) -> dict[str, dic
             )
         )
     return restored
+
+
+def prune(directory: Path, *, keep_days: int, keep: Path) -> list[Path]:
+    """Delete the backups (``*.dump`` and their manifests) in ``directory`` older than
+    ``keep_days`` days, never ``keep`` (the one just made). Returns the dumps deleted."""
+    if keep_days < 1:
+        raise BackupError(f"Keep backups for at least one day, not {keep_days}.")
+    cutoff = time.time() - keep_days * 86_400
+    gone = []
+    for dump in sorted(directory.glob("*.dump")):
+        if dump.resolve() == keep.resolve() or dump.stat().st_mtime >= cutoff:
+            continue
+        dump.unlink()
+        Path(str(dump) + MANIFEST_SUFFIX).unlink(missing_ok=True)
+        gone.append(dump)
+    return gone

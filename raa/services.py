@@ -14,6 +14,7 @@ from raa.models import (
     Role,
     User,
 )
+from raa.security_log import security_event
 
 DEFAULT_REGION_NAME = "Regional Adoption Agency"
 
@@ -27,8 +28,10 @@ def audit_record(
     council: Council | None = None,
     detail: str = "",
 ) -> AuditEvent:
-    """Log one view, change, export or import. ``detail`` must hold no personal data."""
-    return AuditEvent.objects.create(
+    """Log one view, change, export or import. ``detail`` must hold no personal data.
+
+    An export is also a security event in the log (raa/security_log.py)."""
+    event = AuditEvent.objects.create(
         user=user,
         action=action,
         object_type=object_type,
@@ -36,6 +39,16 @@ def audit_record(
         council=council,
         detail=detail[:500],
     )
+    if action == AuditAction.EXPORTED:
+        security_event(
+            "export",
+            user_id=user.pk,
+            object_type=object_type,
+            object_id=str(object_id),
+            council_id=council.pk if council else None,
+            audit_event_id=event.pk,
+        )
+    return event
 
 
 def audit_view(*, user: User, obj: models.Model, council: Council | None) -> AuditEvent:

@@ -13,6 +13,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from raa.sentry import init_sentry
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -78,6 +80,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Operations (issue 19): the request's id and log line around everything, then /healthz
+    # answered before the HTTPS redirect and the host check (raa/request_log.py, raa/health.py).
+    "raa.request_log.RequestLogMiddleware",
+    "raa.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "raa.middleware.NoStoreMiddleware",
     "raa.middleware.SessionMiddleware",
@@ -98,7 +104,10 @@ MIDDLEWARE = [
 
 if not DEBUG:
     # In production gunicorn serves the collected static files itself (no CDN, no extra server).
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "raa.urls"
 WSGI_APPLICATION = "raa.wsgi.application"
@@ -242,6 +251,9 @@ SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Health checks come over plain HTTP from the machine itself (raa/health.py answers them
+    # before this middleware runs; the exemption says so here too).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31_536_000
@@ -330,12 +342,22 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-# Logs carry identifiers, never names or other personal details.
+# --- Logging (issue 19) ---------------------------------------------------------------------
+# Logs carry identifiers, never names or other personal details. Production writes JSON lines
+# (DJANGO_LOG_FORMAT=json, the default when DJANGO_DEBUG=false), development plain text, to the
+# standard error stream, which Docker collects like stdout; stdout stays for what commands print
+# (`scorecard --format json` piped into another program must get JSON only).
+# Every line carries the request's id (raa/request_log.py); each request has a line of its own
+# (logger raa.request) and each security event one too (logger raa.security, raa/security_log.py).
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "raa.request_log.JsonLineFormatter"},
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
@@ -344,15 +366,24 @@ LOGGING = {
     },
     # The development server's request log (`make demo`): paths without query strings, since
     # a search holds a name (raa/log_filters.py).
-    "filters": {"without_query_string": {"()": "raa.log_filters.WithoutQueryString"}},
+    "filters": {
+        "without_query_string": {"()": "raa.log_filters.WithoutQueryString"},
+        "request_id": {"()": "raa.request_log.RequestIdFilter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
         "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
+        # The health checks' own warnings repeat what /healthz answers (and name hosts).
+        "health_check": {"level": "ERROR"},
         "django.server": {
             "handlers": ["django.server"],
             "filters": ["without_query_string"],
@@ -361,6 +392,17 @@ LOGGING = {
         },
     },
 }
+
+# --- Error reports (issue 19) -----------------------------------------------------------------
+# Sentry, only when SENTRY_DSN is set: no personal data, no local variables, no request bodies,
+# cookies or query strings (raa/sentry.py strips them before anything leaves the server).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 
 # Email: SMTP in production (EMAIL_HOST etc. from the environment); printed to the console in
 # development so `make demo` never tries to reach a mail server.

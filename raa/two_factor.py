@@ -20,6 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from raa import access
+from raa.security_log import security_event
 
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
@@ -81,6 +82,7 @@ def check_code(user, code: str):
         verified = verify_token(user, device.persistent_id, code)
         if verified is not None:
             return verified
+    security_event("two_factor_failed", user_id=user.pk)
     return None
 
 
@@ -90,10 +92,12 @@ def confirm_app_device(*, user, device: TOTPDevice, code: str) -> list[str] | No
     codes (shown once), or None if the code is wrong."""
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
     if not device.verify_token("".join(code.split())):
+        security_event("two_factor_failed", user_id=user.pk, step="set-up")
         return None
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    security_event("two_factor_enabled", user_id=user.pk)
     return new_recovery_codes(user=user)
 
 
@@ -106,6 +110,7 @@ def new_recovery_codes(*, user) -> list[str]:
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    security_event("recovery_codes_replaced", user_id=user.pk)
     return codes
 
 
@@ -117,6 +122,8 @@ def sign_in_device(request, device) -> None:
     """Mark this session as having passed the second step."""
     otp_login(request, device)
     request.session[SESSION_KEY] = True
+    method = "recovery_code" if isinstance(device, StaticDevice) else "app"
+    security_event("two_factor_passed", user_id=request.user.pk, method=method)
 
 
 class RequireTwoFactorMiddleware:

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,25 @@ def test_backup_of_the_sqlite_demo_says_what_to_do_instead(tmp_path):
     assert result.returncode != 0
     assert "copy db.sqlite3" in result.stderr
     assert not (tmp_path / "x.dump").exists()
+
+
+def test_scheduled_backups_keep_the_last_days_only(source, tmp_path):
+    """The `backup` service runs `backup_db --keep-days N`: backups older than N days go, with
+    their manifests; newer ones and the one just made stay."""
+    url, name = source
+    now = time.time()
+    for stem, days_old in (("raa-old", 9), ("raa-recent", 2)):
+        for suffix in (".dump", ".dump.manifest.json"):
+            path = tmp_path / f"{stem}{suffix}"
+            path.write_text("an earlier backup")
+            os.utime(path, (now - days_old * 86_400, now - days_old * 86_400))
+    dump = tmp_path / "raa-today.dump"
+    made = manage("backup_db", str(dump), "--keep-days", "7", database_url=f"{url}/{name}")
+    assert made.returncode == 0, made.stderr
+    assert "Deleted 1 backups older than 7 days: raa-old.dump" in made.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "raa-recent.dump",
+        "raa-recent.dump.manifest.json",
+        "raa-today.dump",
+        "raa-today.dump.manifest.json",
+    ]

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from raa.models import Role
+from raa.request_log import JsonLineFormatter, RequestIdFilter
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,15 +16,20 @@ FIRST, LAST, DOB_ISO, DOB_UK = "Zephyrine", "Quillfeather", "2019-02-03", "03/02
 
 
 class Everything(logging.Handler):
-    """Keeps every record the configured loggers let through, formatted as the console would."""
+    """Keeps every record the configured loggers let through, formatted as the console would:
+    the plain line, and the production JSON line with every field a call added (request id,
+    person, path, security event...)."""
 
     def __init__(self):
         super().__init__(level=logging.NOTSET)
         self.lines: list[str] = []
         self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        self.json = JsonLineFormatter()
+        self.addFilter(RequestIdFilter())
 
     def emit(self, record):
         self.lines.append(self.format(record))  # includes any traceback
+        self.lines.append(self.json.format(record))
 
 
 @pytest.fixture
@@ -65,6 +70,10 @@ def test_a_days_work_on_a_child_logs_no_name_or_date_of_birth(client, world, log
     client.get(f"/scorecard/?q={LAST}")  # a social worker may not: 403, logged
 
     assert any("Not Found" in line for line in log_lines), "the test must see the request log"
+    # ... and the lines issue 19 added: each request's, and the security events.
+    assert any('"logger": "raa.request"' in line for line in log_lines)
+    for event in ("sign_in_failed", "sign_in"):
+        assert any(f'"event": "{event}"' in line for line in log_lines), event
     leaks = [
         line
         for line in log_lines
@@ -74,14 +83,17 @@ def test_a_days_work_on_a_child_logs_no_name_or_date_of_birth(client, world, log
 
 
 def test_the_access_log_leaves_out_query_strings_and_referrers():
-    """The gunicorn access log format (docker-compose and `make load`) has the path, never the
-    query string (which can hold a searched name) nor the referrer (which holds one too)."""
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    command = compose["services"]["web"]["command"]
-    fmt = re.search(r"--access-logformat '([^']*)'", command).group(1)
+    """gunicorn's access log (raa/gunicorn.conf.py, the `web` service) has the path, never the
+    query string (which can hold a searched name) nor the referrer (which holds one too): in its
+    plain format, and in the JSON line it writes in production."""
+    conf = (ROOT / "raa" / "gunicorn.conf.py").read_text()
+    fmt = re.search(r'^access_log_format = "([^"]*)"', conf, re.MULTILINE).group(1)
     assert "%(U)s" in fmt
-    for field in ("%(r)s", "%(q)s", "%(f)s", "%({"):
+    for field in ("%(r)s", "%(q)s", "%(f)s", "%({referer}i)s"):
         assert field not in fmt
+    json_fields = re.findall(r'atoms(?:\[|\.get\()"([^"]+)"', conf)
+    assert "U" in json_fields
+    assert not {"r", "q", "f", "{referer}i", "a"} & set(json_fields)
 
 
 def test_the_log_sees_names_if_they_were_there(log_lines):
@@ -116,7 +128,7 @@ def test_the_demo_servers_request_log_has_paths_without_query_strings():
             request.log_request(200, 512)
     finally:
         server_log.removeHandler(lines)
-    assert lines.lines == [
+    assert [line for line in lines.lines if not line.startswith("{")] == [
         'django.server INFO "GET /children/ HTTP/1.1" 200 512',
         'django.server INFO "GET /adopters/ HTTP/1.1" 200 512',
     ]
