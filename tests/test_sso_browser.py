@@ -116,10 +116,12 @@ def sso(browser_page, oidc_provider, settings):  # noqa: F811
     return page, world, base, oidc_provider
 
 
-def council_sign_in(page, base: str, issuer: str, username: str) -> None:
+def council_sign_in(page, base: str, issuer: str, username: str, screenshots=None) -> None:
     """From the agency's sign-in page, through the provider's sign-in and consent, and back."""
     page.goto(base + "/")
     expect(page).to_have_url(f"{base}/accounts/login/?next=/")
+    if screenshots:
+        page.screenshot(path=str(screenshots / "login-with-sso.png"))
     page.get_by_role("link", name="Sign in with your council account").click()
     provider = issuer.removesuffix("/o")
     page.wait_for_url(re.compile("^" + re.escape(provider)))
@@ -153,12 +155,13 @@ def test_a_council_account_nobody_in_the_agency_has_sees_a_clear_refusal(sso, tm
     page, world, base, issuer = sso
     people_before = User.objects.count()
     with page.expect_response(re.compile(r"/oidc/callback/")) as callback:
-        council_sign_in(page, base, issuer, "stranger")
+        council_sign_in(page, base, issuer, "stranger", screenshots=tmp_path)
     assert callback.value.status == 403
     expect(
         page.get_by_role("heading", name="Your council account is not registered with the agency")
     ).to_be_visible()
     expect(page.get_by_text("ask your administrator")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "not-registered.png"))
     assert User.objects.count() == people_before  # nobody created
     page.goto(base + "/")  # and not signed in
     expect(page).to_have_url(f"{base}/accounts/login/?next=/")
