@@ -1,6 +1,7 @@
 """Forms of the organisation app: the second step of signing in, the audit trail's filters."""
 
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 
 from raa.models import AuditAction, Council
 
@@ -55,3 +56,13 @@ class AuditFilterForm(forms.Form):
             if value
         ]
         return ", ".join(parts) or "no filters"
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Ask for a reset link: the address the agency holds for the person."""
+
+    email = forms.EmailField(
+        label="Your work email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )

@@ -126,6 +126,8 @@ class AuditAction(models.TextChoices):
     SEARCHED = "searched", "Searched"
     #: A page or record the person asked for and was refused (403) or not shown (404).
     REFUSED = "refused", "Refused"
+    #: A sign-in through the council's single sign-on (raa/sso.py); what was checked, no claims.
+    SIGNED_IN = "signed_in", "Signed in"
 
 
 class AuditEvent(models.Model):

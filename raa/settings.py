@@ -418,3 +418,28 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "adoption-tracking@localhost")
+
+# ---------------------------------------------------------------------------------------------
+# Single sign-on and passwords (issue 19; raa/sso.py, raa/passwords.py; README "Single sign-on").
+# SSO (OpenID Connect, mozilla-django-oidc) is on when OIDC_RP_CLIENT_ID is set with either
+# OIDC_OP_ISSUER (endpoints from the provider's discovery document) or the four endpoint URLs;
+# off otherwise (no button, /oidc/... answers 404). It never creates a person or grants a role.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+# Whether the provider's multi-factor sign-in (the ID token's `amr`) stands in for our own
+# two-factor code; off by default, so our code is still asked.
+OIDC_MFA_REPLACES_TOTP = env_bool("OIDC_MFA_REPLACES_TOTP", False)
+AUTHENTICATION_BACKENDS.append("raa.sso.CouncilAccountBackend")
+# Passwords: a reset link by email works for an hour, once.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("DJANGO_PASSWORD_RESET_TIMEOUT", str(60 * 60)))
+# ---------------------------------------------------------------------------------------------

@@ -5,7 +5,9 @@ sign-in is asked for a code before any other page (``/accounts/two-factor/``). A
 requires it (settings.TWO_FACTOR_ROLES: managers, team managers, data officers, administrators)
 and who has not set it up is sent to set it up (``/accounts/two-factor/setup/``) before any other
 page. ``settings.TWO_FACTOR_REQUIRED`` switches the requirement (on in production, off while
-DJANGO_DEBUG=true so the demo logins keep working); whoever has set it up is always asked.
+DJANGO_DEBUG=true so the demo logins keep working); whoever has set it up is always asked, unless
+they signed in through the council's provider with several factors and OIDC_MFA_REPLACES_TOTP is
+on (raa/sso.py).
 """
 
 from django.conf import settings
@@ -19,7 +21,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from raa import access
+from raa import access, sso
 from raa.security_log import security_event
 
 RECOVERY_CODE_COUNT = 10
@@ -142,6 +144,10 @@ class RequireTwoFactorMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
         if not user.is_authenticated or user.is_verified():
+            return None
+        # Signed in through the council's provider with several factors, where the setting
+        # lets that stand for our code (raa/sso.py, OIDC_MFA_REPLACES_TOTP).
+        if sso.mfa_replaces_totp(request):
             return None
         if request.path.startswith(OPEN_PATHS):
             return None

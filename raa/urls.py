@@ -2,16 +2,41 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from raa import views
+from raa import passwords, sso, views
 
 urlpatterns = [
     path("", include("home.urls")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        views.SignIn.as_view(redirect_authenticated_user=True),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Passwords (raa/passwords.py): change from the header; reset by an emailed link.
+    path("accounts/password/change/", passwords.PasswordChange.as_view(), name="password_change"),
+    path(
+        "accounts/password/reset/",
+        passwords.PasswordResetRequest.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        passwords.PasswordResetSent.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        passwords.PasswordResetSetNew.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        passwords.PasswordResetComplete.as_view(),
+        name="password_reset_complete",
+    ),
+    # Single sign-on (raa/sso.py): 404 unless configured.
+    path("oidc/authenticate/", sso.SignInView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", sso.CallbackView.as_view(), name="oidc_authentication_callback"),
     path("accounts/two-factor/", views.two_factor_verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path(

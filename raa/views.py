@@ -4,6 +4,7 @@ import base64
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from raa import access, two_factor
+from raa import access, sso, two_factor
 from raa.forms import AuditFilterForm, TwoFactorCodeForm
 from raa.models import AuditAction
 from raa.safe_export import csv_text
@@ -33,6 +34,14 @@ def error_404(request, exception=None):
 @login_not_required
 def error_500(request):
     return render(request, "500.html", status=500)
+
+
+class SignIn(auth_views.LoginView):
+    """The sign-in page: username and password, and the council's single sign-on when it is
+    configured (raa/sso.py)."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, sso_enabled=sso.enabled())
 
 
 # Two-factor sign-in (raa/two_factor.py): the second step, setting it up, recovery codes.

@@ -174,6 +174,7 @@ POLICY = {
     "audit_trail": Rule(ADMINISTRATORS_ONLY),
     "audit_export_csv": Rule(ADMINISTRATORS_ONLY),
     "my_access_history": Rule(EVERYONE),
+    "password_change": Rule(EVERYONE),
     # "Recompute now" queues the work and answers with a redirect to the dashboard.
     "scorecard:recompute": Rule(ADMINISTRATORS_ONLY, post=True, post_status=302),
     # Board reports: council A's report, published as version 1 with a correction in draft.
@@ -200,13 +201,21 @@ POLICY = {
 }
 # Pages with their own tests: sign-in and sign-out (test_auth.py), the admin (test_admin.py),
 # an import run's report and progress (tests/children/test_import_pages.py) and its findings
-# CSV (tests/children/test_import_report.py).
+# CSV (tests/children/test_import_report.py); the pages of a forgotten password, open to anyone
+# (test_passwords.py), and single sign-on's two addresses, 404 unless configured (test_sso.py,
+# tests/test_sso_browser.py).
 NOT_IN_MATRIX = {
     "login",
     "logout",
     "children:import_run",
     "children:import_progress",
     "children:import_findings_csv",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
 }
 
 
