@@ -9,8 +9,8 @@ incidence of a match ``CIF1(t)`` and of a change of plan ``CIF2(t)`` on a daily 
 - **cox**: a cause-specific Cox model per outcome (lifelines ``CoxPHFitter``) on the features
   the app holds (age at the decision, sex, ethnic minority, disability, sibling group, council,
   year of the decision); each child's cause-specific cumulative hazards ``H_k(t) = H0_k(t) *
-  exp((x - mean) . beta_k)`` combine into ``CIF1(t) = sum_s S(s-1) dH_1(s)`` with
-  ``S = exp(-H_1 - H_2)``.
+  exp((x - mean) . beta_k)`` combine day by day into ``CIF1(t) = sum_s S(s-1) (1 -
+  exp(-dH_1(s) - dH_2(s))) dH_1(s) / (dH_1(s) + dH_2(s))`` with ``S = exp(-H_1 - H_2)``.
 
 A fitted model is a plain dict of numbers (:func:`fit` -> ``params``), stored as JSON, so a page
 reads it back without lifelines or pickles. A forecast for a child who has already waited ``w``
@@ -74,9 +74,11 @@ def fit(frame: pd.DataFrame, *, covariates: bool) -> dict:
     if not covariates:
         curves = {}
         for name, outcome in (("cif_match", MATCH), ("cif_ceased", CEASED)):
-            ajf = AalenJohansenFitter(calculate_variance=False)
+            ajf = AalenJohansenFitter(
+                calculate_variance=False, seed=0
+            )  # ties jittered, same every fit
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # ties are jittered; that is fine here
+                warnings.simplefilter("ignore")  # lifelines warns that it jitters ties
                 ajf.fit(durations, frame.event, event_of_interest=outcome)
             cif = ajf.cumulative_density_.iloc[:, 0]
             curves[name] = _on_grid(cif.index.values, cif.values, horizon)
@@ -130,7 +132,12 @@ def _cifs(params: dict, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     before = np.concatenate([np.ones((n, 1)), survival[:, :-1]], axis=1)
     d1 = np.diff(h1, axis=1, prepend=0.0)
     d2 = np.diff(h2, axis=1, prepend=0.0)
-    return np.cumsum(before * d1, axis=1), np.cumsum(before * d2, axis=1)
+    # Each day, the chance of an outcome (1 - exp(-dH1 - dH2)) shared between the two outcomes
+    # in proportion to their hazards: CIF1 + CIF2 = 1 - S exactly, so no chance passes 1.
+    both = d1 + d2
+    event = before * (1.0 - np.exp(-both))
+    share = np.divide(d1, both, out=np.zeros_like(d1), where=both > 0)
+    return np.cumsum(event * share, axis=1), np.cumsum(event * (1.0 - share), axis=1)
 
 
 def predict(
