@@ -35,6 +35,7 @@ class ForecastModel(models.Model):
     params = models.JSONField(default=dict)
     #: Typical days from match to placed, and placed to adoption order, in the region's history.
     placed_lag_days = models.PositiveIntegerField(null=True)
+    adoption_lag_days = models.PositiveIntegerField(null=True)
     #: The scorecard projected to the end of the current window (forecast.projection).
     projection = models.JSONField(default=dict)
     seconds = models.FloatField(default=0)

@@ -46,20 +46,31 @@ def window_figures(period: Period, council_ids: list[int], steps: list[Step] | N
     """A1, A2, A3 of the councils together for ``period``, the stored journeys plus ``steps``,
     through the scorecard's measure code (the values and their cohorts as the stored figures
     give them)."""
+    return window_figures_by_council(period, council_ids, steps)["region"]
+
+
+def window_figures_by_council(
+    period: Period, council_ids: list[int], steps: list[Step] | None = None
+) -> dict:
+    """:func:`window_figures` for the councils together (key ``"region"``) and for each
+    council (key: its pk), from one query."""
     threshold = threshold_for(period, threshold_rows())
     raw = scorecard([period], [threshold], council_ids, steps=[s.as_dict() for s in steps or []])
-    total: dict = {}
-    for (_, _index), figures in raw.items():
+    totals: dict = {"region": {}, **{pk: {} for pk in council_ids}}
+    for (council_pk, _index), figures in raw.items():
         for code in CODES:
-            total[code] = _add(total.get(code), figures[code])
-    out = {}
-    for code in CODES:
-        stored = finalise(code, total.get(code), threshold.for_measure(code))
-        out[code] = {
-            "value": stored.get("value"),
-            "denominator": stored.get("denominator", 0),
-            "threshold": threshold.for_measure(code),
-        }
+            totals["region"][code] = _add(totals["region"].get(code), figures[code])
+            totals[council_pk][code] = figures[code]
+    out: dict = {}
+    for key, total in totals.items():
+        out[key] = {}
+        for code in CODES:
+            stored = finalise(code, total.get(code), threshold.for_measure(code))
+            out[key][code] = {
+                "value": stored.get("value"),
+                "denominator": stored.get("denominator", 0),
+                "threshold": threshold.for_measure(code),
+            }
     return out
 
 
@@ -86,9 +97,10 @@ def simulate(
     draws: int = DRAWS,
     seed: int = 21,
 ) -> dict:
-    """The window's A1, A2, A3 projected (see the module's docstring): for each, ``low``,
-    ``middle``, ``high`` (10th, 50th, 90th percentile over the draws) and ``threshold``, and the
-    figures as they stand today (``now``)."""
+    """The window's A1, A2, A3 projected (see the module's docstring), for the councils
+    together (key ``"region"``) and each council (key: its pk as text): for each measure,
+    ``low``, ``middle``, ``high`` (10th, 50th, 90th percentile over the draws), ``threshold``
+    and the figure as it stands today (``now``)."""
     rng = np.random.default_rng(seed)
     as_at = journeys.as_at
     going = in_process(journeys)
@@ -107,7 +119,8 @@ def simulate(
         conditional = (cif1 - cif1[rows, w][:, None]) / still[:, None]
         days = np.arange(params["horizon"] + 1)
         conditional = np.where(days[None, :] >= w[:, None], conditional, 0.0)
-    results: dict[str, list] = {code: [] for code in CODES}
+    scopes = ["region", *council_ids]
+    results: dict = {key: {code: [] for code in CODES} for key in scopes}
     as_at_ts = pd.Timestamp(as_at)
     for _ in range(draws):
         steps: list[Step] = []
@@ -132,27 +145,31 @@ def simulate(
                 ao = max(placed + pd.Timedelta(days=int(rng.choice(ao_lags))), as_at_ts)
                 if ao.date() <= period.end:
                     steps.append(Step(int(child.child), "adoption_order", ao.date()))
-        figures = window_figures(period, council_ids, steps)
+        figures = window_figures_by_council(period, council_ids, steps)
+        for key in scopes:
+            for code in CODES:
+                results[key][code].append(figures[key][code]["value"])
+    now = window_figures_by_council(period, council_ids)
+    out: dict = {"window": period.label, "end": period.end.isoformat(), "draws": draws}
+    for key in scopes:
+        out[str(key)] = {}
         for code in CODES:
-            results[code].append(figures[code]["value"])
-    now = window_figures(period, council_ids)
-    out = {"window": period.label, "end": period.end.isoformat(), "draws": draws}
-    for code in CODES:
-        values = [v for v in results[code] if v is not None]
-        out[code] = {
-            "now": now[code]["value"],
-            "threshold": now[code]["threshold"],
-            "low": _pct(values, 10),
-            "middle": _pct(values, 50),
-            "high": _pct(values, 90),
-        }
+            values = [v for v in results[key][code] if v is not None]
+            out[str(key)][code] = {
+                "now": now[key][code]["value"],
+                "threshold": now[key][code]["threshold"],
+                "low": _pct(values, 10),
+                "middle": _pct(values, 50),
+                "high": _pct(values, 90),
+            }
     return out
 
 
 def _pct(values: list, q: int):
     if not values:
         return None
-    return round(float(np.percentile(values, q)), 1)
+    # a figure one of the draws actually gave (whole days for A1 and A2, as the measures give)
+    return float(np.percentile(values, q, method="nearest"))
 
 
 def _after_match(child_pk, match, rng, placed_lags, ao_lags, period: Period) -> list[Step]:

@@ -210,6 +210,7 @@ def store(result: RegionForecast, *, projection: dict | None = None) -> Forecast
             scores=result.scores,
             params=result.params,
             placed_lag_days=result.placed_lag,
+            adoption_lag_days=result.ao_lag,
             projection=projection or {},
             seconds=round(result.seconds, 3),
         )

@@ -26,6 +26,7 @@ urlpatterns = [
     path("adopters/", include("adopters.urls")),
     path("", include("scorecard.urls")),
     path("", include("tracking.urls")),
+    path("", include("forecast.urls")),
     path("admin/", admin.site.urls),
     path("returns/", include("scorecard.returns.urls")),
 ]
