@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 #: The scorecard's task that recomputes one council (``scorecard.tasks``).
 RECOMPUTE_TASK = "scorecard.recompute_council"
+#: The forecast's task that refits one region's model (``forecast.tasks``), sent by name after
+#: a bulk import (casework never imports the forecast).
+FORECAST_TASK = "forecast.fit_models"
 
 
 class RecomputeMarker(models.Model):

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tracking",
     "home",
     "api",
+    "forecast",
 ]
 
 MIDDLEWARE = [
@@ -193,7 +194,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 #   lost (scorecard/reports/tasks.py);
 # - tracking: daily in-app notifications, a weekly digest by email (tracking/tasks.py);
 # - children: 903 import runs whose job a broker outage or a killed worker lost
-#   (children/tasks.py).
+#   (children/tasks.py);
+# - forecast: every region's forecast model refitted nightly (forecast/tasks.py).
 CELERY_IMPORTS = ("scorecard.reports.tasks",)
 CELERY_BEAT_SCHEDULE = {
     "scorecard-sweep": {"task": "scorecard.sweep", "schedule": 30.0},
@@ -211,6 +213,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
     "sweep-ssda903-imports": {"task": "children.sweep_ssda903_imports", "schedule": 120.0},
+    # forecast: refit every region's model after the nightly recompute (forecast/tasks.py)
+    "forecast-nightly": {"task": "forecast.fit_models", "schedule": crontab(hour=3, minute=30)},
 }
 
 # Authentication

@@ -51,6 +51,7 @@ urlpatterns = [
     path("adopters/", include("adopters.urls")),
     path("", include("scorecard.urls")),
     path("", include("tracking.urls")),
+    path("", include("forecast.urls")),
     path("admin/", admin.site.urls),
     path("returns/", include("scorecard.returns.urls")),
     path("api/v1/", include("api.urls")),

@@ -21,6 +21,26 @@ CHECK_CODES = {
 }
 
 
+#: The forecast's columns (an estimate from the region's past journeys, not a judgement about
+#: the child), read from the child's prefetched ``forecasts`` (forecast.models.ForecastResult,
+#: by its relation name: tracking never imports the forecast).
+FORECAST_COLUMNS = [
+    "Likely match date (estimate)",
+    "Match 80% range from",
+    "Match 80% range to",
+    "Chance of breaching A2",
+    "Chance of breaching A1",
+]
+
+
+def _forecast_cells(child) -> list:
+    found = list(child.forecasts.all())
+    if not found:
+        return [None] * len(FORECAST_COLUMNS)
+    f = found[0]
+    return [f.median_date, f.low_date, f.high_date, f.p_breach_a2, f.p_breach_a1]
+
+
 def _check_cells(row: Row, codes) -> list:
     by_code = {c.code: c for c in row.checks}
     cells = []
@@ -53,6 +73,7 @@ def child_table(rows: list[Row]) -> tuple[list[str], list[list]]:
     ]
     for _, label in CHECK_CODES["children"]:
         header += [f"{label}: days", f"{label}: status"]
+    header += FORECAST_COLUMNS
     body = []
     for row in rows:
         child = row.record
@@ -75,6 +96,7 @@ def child_table(rows: list[Row]) -> tuple[list[str], list[list]]:
                 row.days_past,
                 row.next_step,
                 *_check_cells(row, CHECK_CODES["children"]),
+                *_forecast_cells(child),
             ]
         )
     return header, body

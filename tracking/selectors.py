@@ -32,6 +32,7 @@ SORTS = {
     "care": "Longest in care first",
     "name": "Name",
     "council": "Council, then most overdue",
+    "breach": "Most likely to breach A2 first (forecast)",
 }
 #: What usually happens next, by stage: the meeting's "next step" column.
 NEXT_STEPS = {
@@ -73,6 +74,8 @@ class TrackingFilters:
     status: str = ""
     harder_to_place: bool = False
     sort: str = "overdue"
+    #: Only children the latest forecast gives an even chance or more of breaching A1 or A2.
+    likely_breach: bool = False
 
     @classmethod
     def from_query(cls, query) -> "TrackingFilters":
@@ -90,6 +93,7 @@ class TrackingFilters:
             status=status if status in STATUSES else "",
             harder_to_place=query.get("harder") == "1",
             sort=sort if sort in SORTS else "overdue",
+            likely_breach=query.get("likely") == "1",
         )
 
     def describe(self) -> str:
@@ -102,6 +106,7 @@ class TrackingFilters:
                 ("stage", self.stage),
                 ("status", self.status),
                 ("harder", "1" if self.harder_to_place else ""),
+                ("likely", "1" if self.likely_breach else ""),
             )
             if value
         ]
@@ -161,13 +166,27 @@ def tracking_children(
         children = children.filter(harder_to_place(today))
     if filters.status:
         children = children.filter(_status_filter(filters.status, today, table["due_soon"].amount))
+    # The forecast's hook (forecast.models.ForecastResult, reached by its relation name: tracking
+    # never imports the forecast). Only the latest fit's rows are kept, one per child at most.
+    if filters.likely_breach:
+        children = children.filter(forecasts__likely_breach=True)
     order = {
         "overdue": ["next_over", "entered_care_date", "id"],
         "care": [F("entered_care_date").asc(nulls_last=True), "id"],
         "name": ["last_name", "first_name", "id"],
         "council": ["council__name", "next_over", "id"],
+        "breach": [
+            F("forecasts__p_breach_a2").desc(nulls_last=True),
+            F("forecasts__p_breach_a1").desc(nulls_last=True),
+            "next_over",
+            "id",
+        ],
     }[filters.sort]
-    return children.select_related("council", "allocated_social_worker").order_by(*order)
+    return (
+        children.select_related("council", "allocated_social_worker")
+        .prefetch_related("forecasts")
+        .order_by(*order)
+    )
 
 
 @dataclass

@@ -35,7 +35,7 @@ from children.ssda903.derive import Event, Journey, Period, derive_journey
 from children.ssda903.reading import ChildRows, CollectionYear, Problem, read_set
 from children.ssda903.selection import select_adoption_children
 from children.ssda903.validate import Soft, soft_findings
-from raa.freshness import mark_council_pending
+from raa.freshness import FORECAST_TASK, enqueue_after_commit, mark_council_pending
 from raa.models import AuditAction, AuditEvent, Council, User
 
 #: The journey steps a 903 set gives; steps of other kinds (links, applications, FfA...) are
@@ -456,6 +456,8 @@ def _write(
         refresh_quality_flags(touched)
     if touched or flagged:
         mark_council_pending(council.pk)
+    if touched:  # a bulk change of the region's journeys: refit its forecast once committed
+        enqueue_after_commit(FORECAST_TASK, council.region_id, key=("forecast", council.region_id))
 
     tell(90, "Writing the audit trail and the report")
     label = f"903 import{f' {run_label}' if run_label else ''}"

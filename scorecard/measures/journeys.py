@@ -55,20 +55,71 @@ def _periods_cte(sql: Dialect, periods: list[Period], thresholds: list) -> tuple
     return f"periods(idx, p_start, p_end, a3) AS (VALUES {', '.join(rows)})", params
 
 
-def adopted_children_cte(sql: Dialect, *, start, end, council_ids=None) -> tuple[str, list]:
+#: The columns of a journey step the A1, A10, A2, A3 query reads.
+STEP_COLUMNS = (
+    "id, child_id, kind, date, authority, foster_carer_adoption, living_with_carers_since, "
+    "entered_in_error"
+)
+
+
+def with_hypothetical_steps(sql: Dialect, steps) -> tuple[str, list]:
+    """The journey steps as a table expression for :func:`adopted_children_cte`: the stored
+    steps plus ``steps`` (dicts with ``child_id``, ``kind``, ``date`` and optionally
+    ``foster_carer_adoption`` and ``living_with_carers_since``), which exist only in this query
+    (a what-if or a projection: nothing is written). Without steps, the stored table itself."""
+    if not steps:
+        return EVENTS, []
+    cast = (lambda kind: f"CAST(%s AS {kind})") if sql.pg else (lambda kind: "%s")
+    row = (
+        f"({cast('bigint')}, {cast('bigint')}, {cast('varchar')}, {sql.date()}, "
+        f"{cast('varchar')}, {cast('boolean')}, {sql.date()}, {cast('boolean')})"
+    )
+    params: list = []
+    for i, step in enumerate(steps):
+        since = step.get("living_with_carers_since")
+        params += [
+            -(i + 1),  # ids of their own, below every stored one
+            step["child_id"],
+            step["kind"],
+            sql.param(step["date"]),
+            step.get("authority", ""),
+            bool(step.get("foster_carer_adoption", False)),
+            sql.param(since) if since else None,
+            False,
+        ]
+    values = ", ".join([row] * len(steps))
+    # VALUES names its columns column1, column2, ... in both PostgreSQL and SQLite
+    named = ", ".join(
+        f"column{i} AS {name.strip()}" for i, name in enumerate(STEP_COLUMNS.split(","), 1)
+    )
+    table = (
+        f"(SELECT {STEP_COLUMNS} FROM {EVENTS} UNION ALL "
+        f"SELECT {named} FROM (VALUES {values}) AS hypothetical)"
+    )
+    return table, params
+
+
+def adopted_children_cte(
+    sql: Dialect, *, start, end, council_ids=None, steps=None
+) -> tuple[str, list]:
     """``WITH`` clauses ending in ``measured``: one row per child whose (latest) adoption order is
     dated from ``start`` to ``end``, with the dates behind A1, A10, A2, A3, each measure's days
-    and its exclusion reason (NULL when the child counts)."""
+    and its exclusion reason (NULL when the child counts). ``steps``: hypothetical journey
+    steps counted as if recorded (:func:`with_hypothetical_steps`; the forecast's what-if)."""
     where, ids = _council_filter(council_ids)
-    params = [*ids, sql.param(start), sql.param(end)]
+    table, step_params = with_hypothetical_steps(sql, steps)
+    params = [*step_params, *ids, sql.param(start), sql.param(end)]
+    # the hypothetical steps join the stored ones in a CTE of their own, read three times below
+    events = "journey_steps" if steps else EVENTS
+    head = f"journey_steps AS {table}," if steps else ""
     d = sql.days
     end_a10 = (
         "CASE WHEN f.fca AND f.living_since IS NOT NULL THEN f.living_since ELSE f.placed_date END"
     )
-    cte = f"""
+    cte = f"""{head}
     ao AS (
       SELECT e.child_id, MAX(e.date) AS ao_date
-      FROM {EVENTS} e{_child_join("e", where)}
+      FROM {events} e{_child_join("e", where)}
       WHERE e.kind = 'adoption_order' AND NOT e.entered_in_error{where}
       GROUP BY e.child_id
       HAVING MAX(e.date) BETWEEN {sql.date()} AND {sql.date()}
@@ -78,7 +129,7 @@ def adopted_children_cte(sql: Dialect, *, start, end, council_ids=None) -> tuple
         SELECT e.child_id, e.date AS placed_date, e.foster_carer_adoption AS fca,
                e.living_with_carers_since AS living_since,
                ROW_NUMBER() OVER (PARTITION BY e.child_id ORDER BY e.date DESC, e.id DESC) AS rn
-        FROM {EVENTS} e JOIN ao ON ao.child_id = e.child_id
+        FROM {events} e JOIN ao ON ao.child_id = e.child_id
         WHERE e.kind = 'placed' AND NOT e.entered_in_error AND e.date <= ao.ao_date
           AND NOT {placement_disrupted_sql("e", until="ao.ao_date")}
       ) latest WHERE rn = 1
@@ -88,7 +139,7 @@ def adopted_children_cte(sql: Dialect, *, start, end, council_ids=None) -> tuple
         MAX(CASE WHEN e.kind = 'matched' THEN e.date END) AS match_date,
         MAX(CASE WHEN e.kind = 'placement_order' AND e.authority IN {ORDER_AUTHORITIES}
             THEN e.date END) AS po_date
-      FROM {EVENTS} e JOIN ao ON ao.child_id = e.child_id
+      FROM {events} e JOIN ao ON ao.child_id = e.child_id
       WHERE e.kind IN ('matched', 'placement_order') AND NOT e.entered_in_error
         AND e.date <= ao.ao_date
       GROUP BY e.child_id
@@ -181,8 +232,10 @@ def rolled(
     return run_dicts(outer, [*(x for pair in pairs for x in pair), *params])
 
 
-def scorecard(periods, thresholds, council_ids=None) -> dict:
-    """A1, A10, A2, A3 for every council and period: one query (per custom range)."""
+def scorecard(periods, thresholds, council_ids=None, *, steps=None) -> dict:
+    """A1, A10, A2, A3 for every council and period: one query (per custom range). ``steps``:
+    hypothetical journey steps counted as if recorded, written nowhere (the forecast's
+    projection and what-if read the windows through this same code)."""
     if not periods:
         return {}
     sql = Dialect()
@@ -197,7 +250,7 @@ def scorecard(periods, thresholds, council_ids=None) -> dict:
     under = ", ".join(f"{when(A3_UNDER)} AS a3_under{i}" for i in range(len(n_values)))
     for bucket in buckets(sql, periods):
         cte, c_params = adopted_children_cte(
-            sql, start=bucket.start, end=bucket.end, council_ids=council_ids
+            sql, start=bucket.start, end=bucket.end, council_ids=council_ids, steps=steps
         )
         query = f"""
         WITH {cte}

@@ -53,6 +53,8 @@ IMPORTERS = frozenset({DATA_OFFICER, ADMINISTRATOR})
 #: Statutory returns (Annex A, ASGLB).
 EXPORTERS = frozenset({DATA_OFFICER, TEAM_MANAGER, MANAGER, ADMINISTRATOR})
 ADMINISTRATORS_ONLY = frozenset({ADMINISTRATOR})
+#: The forecast's what-if page: team managers, heads of service, administrators.
+WHAT_IF_ASKERS = frozenset({TEAM_MANAGER, MANAGER, ADMINISTRATOR})
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,8 @@ POLICY = {
     "two_factor_setup": Rule(EVERYONE, post=True),
     "two_factor_recovery_codes": Rule(EVERYONE, post=True, status=302),
     "tracking:export_csv": Rule(TRACKING_EXPORTERS),
+    # The forecast's what-if (issue 21): managers; nothing is written (a GET form).
+    "forecast:what_if": Rule(WHAT_IF_ASKERS),
     "tracking:export_xlsx": Rule(TRACKING_EXPORTERS),
     "tracking:notifications": Rule(TRACKING_READERS, post=True, post_status=302),
     # An empty upload answers 400 with the form's errors.

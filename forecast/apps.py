@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ForecastConfig(AppConfig):
+    """Forecasts: how long each waiting child is likely to wait for a match, from the region's
+    own past journeys (a competing-risks survival model), the scorecard projected to the end of
+    the current window, and managers' what-if questions."""
+
+    name = "forecast"
+    verbose_name = "Forecasts"
+    default_auto_field = "django.db.models.BigAutoField"
