@@ -101,8 +101,8 @@ def children_for_home(user, *, today: date) -> list[Child]:
     """The person's allocated children in the process (ADM decision in force, not adopted)."""
     children = (
         Child.objects.visible_to(user)
-        .filter(allocated_social_worker=user, closed_on__isnull=True)
-        .exclude(stage__in=[Stage.ADOPTED, Stage.PLAN_CHANGED, Stage.LEFT_CARE])
+        .in_process()
+        .filter(allocated_social_worker=user)
         .select_related("council")
         .order_by(F("entered_care_date").asc(nulls_last=True), "id")
     )
