@@ -9,6 +9,7 @@ transaction.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -17,7 +18,7 @@ from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, Wh
 from django.utils import timezone
 
 from adopters.rules import check_child_step
-from children.date_rules import Finding, birth_findings, check_journey
+from children.date_rules import Finding, birth_findings, check_journey, key_of
 from children.models import (
     ADOPTED_REASONS,
     Authority,
@@ -179,11 +180,34 @@ def event_findings(
     ending = None
     if kind == EventKind.ADOPTION_ORDER:
         ending = _period_ended_by_adoption(periods, proposed.date, left_care_reason, order=event)
-    return new_hard_findings(
+    found = new_hard_findings(
         child,
         events=replaced(events, proposed),
         periods=replaced(periods, ending) if ending else None,
     )
+    return _said_of_the_order(found, ending) if ending else found
+
+
+def _said_of_the_order(found: list[Finding], ending: PeriodOfCare) -> list[Finding]:
+    """The period of care an adoption order ends is not on the order's form: what its leaving
+    date breaks is said of the adoption order date, which the person typed (once: a rule the
+    order's date breaks itself is not repeated)."""
+    period = ("period", key_of(ending))
+    said = {f.rule for f in found if f.about != period}
+    result = []
+    for finding in found:
+        if finding.about == period and finding.field == "left_care":
+            if finding.rule in said:
+                continue
+            finding = replace(
+                finding,
+                field="date",
+                message=finding.message.replace(
+                    "The date the child left care", "The adoption order date (the day care ends)"
+                ),
+            )
+        result.append(finding)
+    return result
 
 
 # -- the steps every change shares ----------------------------------------------------------------

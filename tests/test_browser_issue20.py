@@ -4,14 +4,15 @@ opening on what is live and early links."""
 
 import os
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from raa.models import Role
 from tests.conftest import build_world
-from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS, sign_in
-from tests.tracking.journeys import make_child
+from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS, record_step, sign_in
+from tests.tracking.journeys import ago, make_child, today
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +51,45 @@ def test_a_managers_home_shows_the_councils_breaches_and_opens_them(page_world):
     expect(page).to_have_url(re.compile(r"/tracking/\?threshold=child_care_to_placed&status=over"))
     expect(page.get_by_test_id("tracking-row")).to_have_count(1)
     expect(page.get_by_test_id("tracking-row")).to_contain_text("OVER-1")
+
+
+def test_messages_name_the_field_typed_and_the_facts_on_the_record(page_world):
+    page, world, base = page_world
+    household = world.household_free
+    household.approval_date = ago(650)
+    household.save(update_fields=["approval_date"])
+    worker = world.user(Role.SOCIAL_WORKER, "A")
+    child = make_child(
+        world.councils["A"],
+        worker,
+        "MSG-1",
+        entered=900,
+        adm=800,
+        order=700,
+        matched=600,
+        placed=590,
+        household=household,
+        worker=worker,
+    )
+    sign_in(page, base, worker.username)
+    page.goto(f"{base}/children/{child.pk}/")
+    future = today() + timedelta(days=10)
+    record_step(page, "Adoption order", {"Date of the adoption order": future.isoformat()})
+    expect(
+        page.get_by_text(f"The adoption order date ({future:%d/%m/%Y}) is in the future")
+    ).to_be_visible()
+    expect(page.get_by_text("The date the child left care")).to_have_count(0)
+    page.goto(f"{base}/children/{child.pk}/")
+    typed = ago(595)
+    record_step(
+        page,
+        "Placed for adoption",
+        {"Date the child moved in": typed.isoformat()},
+        {"Placement provider": "Own council (or RAA hosted by it)"},
+    )
+    expect(
+        page.get_by_text(
+            f"The date placed for adoption ({typed:%d/%m/%Y}) cannot be recorded: the child is "
+            f"already placed for adoption on {ago(590):%d/%m/%Y}."
+        )
+    ).to_be_visible()
