@@ -619,6 +619,16 @@ def _match_before_authority(journey: Journey, event) -> str | None:
     )
 
 
+@_order_rule("match-household-confirmed", EventKind.MATCHED, hard=False, field="household")
+def _match_household_confirmed(journey: Journey, event) -> str | None:
+    """A match the person confirmed although the record argued against it (another household
+    linked, or the household already matched): kept as a data-quality note."""
+    warning = getattr(event, "household_warning", "")
+    if not warning:
+        return None
+    return f"Matched on {d(event.date)} after a warning, confirmed when recorded: {warning}"
+
+
 @_order_rule("panel-after-match", EventKind.MATCHED, field="panel_date")
 def _panel_after_match(journey: Journey, event) -> str | None:
     panel = getattr(event, "panel_date", None)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from adopters.models import Household
 from adopters.rules import check_child_step
 from children.date_rules import Finding, birth_findings, check_journey, key_of
 from children.models import (
@@ -415,7 +416,9 @@ def _check_event_details(
     kind: str, details: dict, child: Child, *, household_required: bool
 ) -> None:
     check_fields(
-        {k: v for k, v in details.items() if k != "date"}, EVENT_FIELDS[kind], f"{kind} event"
+        {k: v for k, v in details.items() if k not in ("date", "household_warning")},
+        EVENT_FIELDS[kind],
+        f"{kind} event",
     )
     household = details.get("household")
     if household_required and kind in HOUSEHOLD_REQUIRED and household is None:
@@ -427,6 +430,45 @@ def _check_event_details(
         problems = check_child_step(household=household, kind=kind, on=details["date"])
         if any(p.hard for p in problems):
             raise ValidationError({"household": [p.message for p in problems if p.hard]})
+
+
+def match_household_warnings(child: Child, household: Household | None, on: date) -> list[str]:
+    """Why matching ``child`` with ``household`` on ``on`` needs the person's explicit
+    confirmation: the child is linked with another household, or the household is already
+    matched with (or has) another child who is not a brother or sister in the same group. Empty
+    when neither holds. The other child is not named: they may be another council's."""
+    if household is None:
+        return []
+    warnings = []
+    link = (
+        JourneyEvent.objects.filter(child=child, kind=EventKind.LINKED, date__lte=on)
+        .select_related("household")
+        .order_by("-date", "-id")
+        .first()
+    )
+    if link is not None and link.household_id and link.household_id != household.pk:
+        warnings.append(
+            f"The child is linked with household {link.household.reference} (since "
+            f"{link.date:%d/%m/%Y}), not with household {household.reference}."
+        )
+    taken = (
+        JourneyEvent.objects.filter(
+            household=household,
+            kind__in=(EventKind.MATCHED, EventKind.PLACED),
+            child__stage__in=(Stage.MATCHED, Stage.PLACED),
+        )
+        .exclude(child=child)
+        .order_by("date")
+    )
+    if child.sibling_group_id:
+        taken = taken.exclude(child__sibling_group_id=child.sibling_group_id)
+    other = taken.first()
+    if other is not None:
+        warnings.append(
+            f"Household {household.reference} is already matched with another child (since "
+            f"{other.date:%d/%m/%Y})."
+        )
+    return warnings
 
 
 @transaction.atomic
@@ -450,6 +492,15 @@ def child_record_milestone(
         raise ValueError(f"Unknown journey step {kind!r}")
     child = _lock(child, expected_version)
     _check_event_details(kind, {**details, "date": date}, child, household_required=True)
+    if kind == EventKind.MATCHED:
+        # A match the record argues against is made only when the person confirmed it (the
+        # warning they saw, kept on the step): it then shows as a data-quality note.
+        warnings = match_household_warnings(child, details.get("household"), date)
+        if warnings and not details.get("household_warning"):
+            raise ValidationError({"household": warnings})
+        details["household_warning"] = " ".join(warnings)
+    else:
+        details.pop("household_warning", None)
     event = JourneyEvent(child=child, kind=kind, date=date, recorded_by=acting_user, **details)
     refuse(
         event_findings(

@@ -340,7 +340,7 @@ def event_add_view(request, pk: int, kind: str):
         raise Http404("No such journey step.")
     if child.is_closed:
         return closed(request, child)
-    form = JourneyEventForm(request.POST or None, child=child, kind=kind)
+    form = JourneyEventForm(request.POST or None, child=child, kind=kind, user=request.user)
     saved, _ = run_change(
         request,
         form,
@@ -368,7 +368,9 @@ def event_edit_view(request, pk: int, event_pk: int):
     event = get_event(child, event_pk)
     if child.is_closed:
         return closed(request, child)
-    form = JourneyEventForm(request.POST or None, instance=event, child=child, kind=event.kind)
+    form = JourneyEventForm(
+        request.POST or None, instance=event, child=child, kind=event.kind, user=request.user
+    )
     saved, changed = run_change(
         request,
         form,

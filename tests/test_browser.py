@@ -133,7 +133,7 @@ def test_a_social_worker_records_a_whole_journey_and_corrects_a_date(browser_pag
         page,
         "Linked with a household",
         {"Date linked": "2021-12-01"},
-        {"Household": "H09001 (approved 01/05/2021)"},
+        {"Household": "H09001 · approved 01/05/2021 · 1 child aged 0–4"},
     )
     record_step(
         page,

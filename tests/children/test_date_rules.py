@@ -235,6 +235,14 @@ CASES = [
         "placed for adoption on 01/02/2021. The child was adopted on 01/08/2021.",
     ),
     (
+        "match-household-confirmed",
+        False,
+        lambda j: (
+            setattr(by_pk(j, 5), "household_warning", "Household H1 is already matched.") or j
+        ),
+        "Matched on 10/01/2021 after a warning, confirmed when recorded: Household H1 is already",
+    ),
+    (
         "placed-other-household",
         False,
         lambda j: setattr(by_pk(j, 6), "household_id", 8) or j,

@@ -106,3 +106,53 @@ def test_a_future_adoption_order_names_the_adoption_order_date(world, approved):
     assert f"The adoption order date ({future:%d/%m/%Y}) is in the future" in " ".join(
         errors["date"]
     )
+
+
+def test_a_match_with_another_household_than_the_linked_one_needs_confirmation(
+    client_for, world, approved
+):
+    """Issue 20, item 2: the picker offers approved households still free, with names for
+    those who may see them; a match with a household other than the linked one is refused
+    until confirmed, then kept with a data-quality note."""
+    from adopters.models import Household
+    from children.models import DataQualityFlag
+
+    worker = world.user(Role.SOCIAL_WORKER, "region")
+    other = Household.objects.create(
+        region=world.region,
+        reference="W00099",
+        first_applicant="Other Family",
+        approval_date=ago(640),
+        registration_date=ago(800),
+    )
+    child = make_child(
+        world.councils["A"],
+        worker,
+        "LINK-1",
+        entered=900,
+        adm=800,
+        order=700,
+        linked=650,
+        household=approved,
+    )
+    client = client_for(worker)
+    page = client.get(f"/children/{child.pk}/steps/new/matched/").content.decode()
+    assert "W00099 · Other Family · approved" in page
+    assert "family finding" in page
+    data = {
+        "date": ago(600).isoformat(),
+        "household": other.pk,
+        "panel_date": ago(610).isoformat(),
+        "version": child.version,
+    }
+    response = client.post(f"/children/{child.pk}/steps/new/matched/", data)
+    assert "The child is linked with household W00002" in response.content.decode()
+    assert not child.events.filter(kind=EventKind.MATCHED).exists()
+    response = client.post(
+        f"/children/{child.pk}/steps/new/matched/", {**data, "confirm_household": "on"}
+    )
+    assert response.status_code == 302
+    match = child.events.get(kind=EventKind.MATCHED)
+    assert match.household == other and "linked with household W00002" in match.household_warning
+    flag = DataQualityFlag.objects.get(child=child, rule="match-household-confirmed")
+    assert "confirmed when recorded" in flag.message
