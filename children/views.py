@@ -28,6 +28,7 @@ from children.models import (
     Stage,
 )
 from children.selectors import (
+    SHOWS,
     SORTS,
     ChildFilters,
     child_history_rows,
@@ -150,6 +151,7 @@ def child_list(request):
             "filters": filters,
             "councils": councils,
             "stages": Stage.choices,
+            "shows": list(SHOWS.items()),
             "social_workers": social_workers_for(councils),
             "sorts": [(key, label) for key, (label, _) in SORTS.items()],
             "may_add": access.has_role(request.user, access.CASE_EDIT_ROLES),

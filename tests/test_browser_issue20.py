@@ -93,3 +93,19 @@ def test_messages_name_the_field_typed_and_the_facts_on_the_record(page_world):
             f"already placed for adoption on {ago(590):%d/%m/%Y}."
         )
     ).to_be_visible()
+
+
+def test_lists_open_on_what_is_live_and_the_match_form_offers_free_households(page_world):
+    page, world, base = page_world
+    worker = world.user(Role.SOCIAL_WORKER, "region")
+    c = world.councils["C"]
+    make_child(c, worker, "LIVE-1", entered=500, adm=200, order=150)
+    make_child(c, worker, "GONE-1", entered=900, adm=800, matched=600, placed=590, adopted=300)
+    sign_in(page, base, worker.username)
+    page.get_by_role("link", name="Children").first.click()
+    expect(page.get_by_test_id("count")).to_contain_text("in the process")
+    expect(page.get_by_role("cell", name="LIVE-1", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="GONE-1", exact=True)).to_have_count(0)
+    page.get_by_label("Show", exact=True).select_option(label="Adopted")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("cell", name="GONE-1", exact=True)).to_be_visible()

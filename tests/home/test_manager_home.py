@@ -87,3 +87,30 @@ def test_the_navigation_shows_the_unread_notifications(client_for, world):
     client_for(manager).post("/notifications/")
     html = client_for(manager).get("/children/").content.decode()
     assert "Notifications</a>" in html  # no badge once read
+
+
+def test_the_children_list_opens_on_children_in_the_process(client_for, world):
+    """Issue 20, item 8: adopted children are listed only when asked for."""
+    c = world.councils["C"]
+    worker = world.user(Role.SOCIAL_WORKER, "C")
+    make_child(c, worker, "LIVE-1", entered=500, adm=200)
+    make_child(c, worker, "GONE-1", entered=900, adm=800, matched=600, placed=590, adopted=300)
+    client = client_for(worker)
+    page = client.get("/children/").content.decode()
+    assert "LIVE-1" in page and "GONE-1" not in page
+    assert "1 child in the process" in page
+    page = client.get("/children/", {"show": "adopted"}).content.decode()
+    assert "GONE-1" in page and "LIVE-1" not in page
+
+
+def test_the_households_list_opens_on_households_on_the_way_to_a_match(client_for, world):
+    make_household(world.region, "HW-S1", registration=100)
+    make_household(world.region, "HW-ENQ", enquiry=10)
+    client = client_for(world.user(Role.SOCIAL_WORKER, "region"))
+    page = client.get("/adopters/").content.decode()
+    assert "HW-S1" in page and "HW-ENQ" not in page
+    assert " on the way to a match</p>" in page
+    page = client.get("/adopters/", {"stage": "all"}).content.decode()
+    assert "HW-S1" in page and "HW-ENQ" in page
+    page = client.get("/adopters/", {"stage": "enquiry"}).content.decode()
+    assert "HW-ENQ" in page
