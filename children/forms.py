@@ -110,6 +110,13 @@ class ChildForm(VersionedForm, forms.ModelForm):
             scope = list(councils)
             if len(scope) == 1:
                 self.fields["council"].initial = scope[0]
+            # No silent defaults: a new child's sex and ethnicity start empty and must be
+            # chosen ("Not known" and "Information not yet obtained" are choices like any).
+            for name in ("sex", "ethnicity"):
+                field = self.fields[name]
+                field.choices = [("", "Choose…"), *[c for c in field.choices if c[0] != ""]]
+                field.initial = ""
+                field.required = True
         self.fields["allocated_social_worker"].queryset = social_workers_for(scope)
         self.fields["allocated_social_worker"].label_from_instance = lambda u: (
             u.get_full_name() or u.username

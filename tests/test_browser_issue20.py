@@ -109,3 +109,11 @@ def test_lists_open_on_what_is_live_and_the_match_form_offers_free_households(pa
     page.get_by_label("Show", exact=True).select_option(label="Adopted")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("cell", name="GONE-1", exact=True)).to_be_visible()
+
+
+def test_a_new_childs_sex_and_ethnicity_start_empty_and_must_be_chosen(page_world):
+    page, world, base = page_world
+    sign_in(page, base, world.user(Role.SOCIAL_WORKER, "A").username)
+    page.goto(base + "/children/new/")
+    expect(page.get_by_label("Sex")).to_have_value("")
+    expect(page.get_by_label("Ethnicity")).to_have_value("")
