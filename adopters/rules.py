@@ -321,12 +321,18 @@ def check_child_step(*, household, kind: str, on: date) -> list[Problem]:
         )
     approved = household.approval_date
     if kind in ("matched", "placed") and (approved is None or approved > on):
-        when = f"on {d(approved)}" if approved else "not yet"
+        step = "matched" if kind == "matched" else "placed"
+        step_name = "match" if step == "matched" else "placement"
+        when = (
+            f"was approved on {d(approved)}, after the {step_name} date ({d(on)})"
+            if approved
+            else "is not approved yet"
+        )
         problems.append(
             Problem(
                 "household",
-                f"Household {household.reference} was approved {when}: a child can be "
-                f"{'matched' if kind == 'matched' else 'placed'} only with approved adopters.",
+                f"Household {household.reference} {when}: a child can be {step} only with "
+                "approved adopters.",
             )
         )
     elif kind == "linked" and (approved is None or approved > on):

@@ -81,6 +81,18 @@ def saved_message(request, household: Household, message: str) -> None:
 # -- list -----------------------------------------------------------------------------------------
 
 
+#: The households list's default: registered and not yet matched, not left.
+ON_THE_WAY = "on_the_way"
+ON_THE_WAY_STAGES = (
+    StageCode.STAGE1,
+    StageCode.BETWEEN,
+    StageCode.STAGE2,
+    StageCode.APPROVED,
+    StageCode.ON_HOLD,
+    StageCode.LINKED,
+)
+
+
 def household_list(request):
     access.require_role(request.user, access.CASE_VIEW_ROLES)
     visible = Household.objects.visible_to(request.user)
@@ -92,9 +104,14 @@ def household_list(request):
             | Q(first_applicant__icontains=search)
             | Q(second_applicant__icontains=search)
         )
-    stage = request.GET.get("stage", "")
+    # Opens on households on the way to a match (a search looks at every stage).
+    stage = request.GET.get("stage", "" if search else ON_THE_WAY)
     if stage in StageCode.values:
         households = households.filter(derived_stage=stage)
+    elif stage == ON_THE_WAY:
+        households = households.filter(derived_stage__in=ON_THE_WAY_STAGES)
+    else:
+        stage = ""
     page = Paginator(households.order_by("reference"), 50).get_page(request.GET.get("page"))
     if search:
         audit_search(user=request.user, object_type="household_list", found=page.paginator.count)
@@ -105,6 +122,7 @@ def household_list(request):
             "page": page,
             "search": search,
             "stage": stage,
+            "stages": [(ON_THE_WAY, "On the way to a match"), *StageCode.choices],
             "pipeline": selectors.pipeline_counts(visible),
             # Who is over or near a target: the tracking app's panel (tracking_panels).
             "visible_households": visible,

@@ -619,6 +619,16 @@ def _match_before_authority(journey: Journey, event) -> str | None:
     )
 
 
+@_order_rule("match-household-confirmed", EventKind.MATCHED, hard=False, field="household")
+def _match_household_confirmed(journey: Journey, event) -> str | None:
+    """A match the person confirmed although the record argued against it (another household
+    linked, or the household already matched): kept as a data-quality note."""
+    warning = getattr(event, "household_warning", "")
+    if not warning:
+        return None
+    return f"Matched on {d(event.date)} after a warning, confirmed when recorded: {warning}"
+
+
 @_order_rule("panel-after-match", EventKind.MATCHED, field="panel_date")
 def _panel_after_match(journey: Journey, event) -> str | None:
     panel = getattr(event, "panel_date", None)
@@ -641,13 +651,33 @@ def _panel_before_decision(journey: Journey, event) -> str | None:
     )
 
 
+def _adoption_fact(journey: Journey) -> str:
+    """' The child was adopted on 01/06/2026.' when the record holds an adoption order."""
+    orders = [x for x in journey.events if x.kind == EventKind.ADOPTION_ORDER]
+    return f" The child was adopted on {d(orders[0].date)}." if orders else ""
+
+
 @_order_rule("already-placed", EventKind.PLACED)
 def _already_placed(journey: Journey, event) -> str | None:
-    if journey.placed is None:
+    """A second placement while one is in force. The walk meets the later of the two: when the
+    step being recorded is the earlier one (``new``), the message is about the date typed and
+    quotes the placement on the record."""
+    placed = journey.placed
+    if placed is None:
         return None
+    adopted = _adoption_fact(journey)
+    if key_of(placed) == "new" and key_of(event) != "new":
+        typed, recorded = placed, event
+    else:
+        typed, recorded = event, placed
+    if adopted:
+        return (
+            f"{the_date(typed)} cannot be recorded: the child was already placed for adoption on "
+            f"{d(recorded.date)}.{adopted} Correct the recorded placement if its date is wrong."
+        )
     return (
-        f"The child is already placed for adoption (since {d(journey.placed.date)}). Record the "
-        "disruption before a new placement."
+        f"{the_date(typed)} cannot be recorded: the child is already placed for adoption on "
+        f"{d(recorded.date)}. Record the disruption of that placement before a new one."
     )
 
 

@@ -2,6 +2,7 @@
 that saves it (children.services), so a person sees every broken rule beside its field."""
 
 from datetime import date
+from functools import partial
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -10,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from adopters.models import Household
+from adopters.stages import StageCode
 from children import services
 from children.date_rules import Finding, birth_findings
 from children.models import (
@@ -108,6 +110,13 @@ class ChildForm(VersionedForm, forms.ModelForm):
             scope = list(councils)
             if len(scope) == 1:
                 self.fields["council"].initial = scope[0]
+            # No silent defaults: a new child's sex and ethnicity start empty and must be
+            # chosen ("Not known" and "Information not yet obtained" are choices like any).
+            for name in ("sex", "ethnicity"):
+                field = self.fields[name]
+                field.choices = [("", "Choose…"), *[c for c in field.choices if c[0] != ""]]
+                field.initial = ""
+                field.required = True
         self.fields["allocated_social_worker"].queryset = social_workers_for(scope)
         self.fields["allocated_social_worker"].label_from_instance = lambda u: (
             u.get_full_name() or u.username
@@ -225,10 +234,11 @@ class JourneyEventForm(VersionedForm, forms.ModelForm):
             "living_with_carers_since": DATE_INPUT,
         }
 
-    def __init__(self, *args, child: Child, kind: str, **kwargs):
+    def __init__(self, *args, child: Child, kind: str, user: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.child = child
         self.kind = kind
+        self.household_warnings: list[str] = []
         self.set_version(child)
         wanted = {"date", "version", "loaded_at", *services.EVENT_FIELDS[kind]}
         if kind == EventKind.ADOPTION_ORDER and not self.instance.pk:
@@ -241,8 +251,27 @@ class JourneyEventForm(VersionedForm, forms.ModelForm):
             if name in self.fields:
                 self.fields[name].required = True
         if "household" in self.fields:
-            self.fields["household"].queryset = households_for_child(child, self.instance)
-            self.fields["household"].label_from_instance = household_label
+            field = self.fields["household"]
+            field.queryset = households_for_child(child, self.instance)
+            # Names for those who may see the household; reference and offer for anyone else.
+            named = (
+                set(Household.objects.visible_to(user).values_list("id", flat=True))
+                if user is not None
+                else set()
+            )
+            field.label_from_instance = partial(household_label, named=named)
+            field.empty_label = "Choose a household"
+            self.family_finding = (
+                kind in (EventKind.LINKED, EventKind.MATCHED)
+                and user is not None
+                and access.may_do_family_finding(user, child.council.region_id, edit=True)
+            )
+            if kind in (EventKind.LINKED, EventKind.MATCHED):
+                field.help_text = (
+                    "Approved households still free (not matched with another child), with what "
+                    "they can offer. Type in the search box to narrow the list."
+                )
+                field.widget.attrs.update({"data-searchable": "household", "size": "8"})
             self.fields["household"].required = kind in services.HOUSEHOLD_REQUIRED and (
                 self.instance.pk is None or self.instance.household_id is not None
             )
@@ -253,6 +282,8 @@ class JourneyEventForm(VersionedForm, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if not self.errors and self.kind == EventKind.MATCHED and not self.instance.pk:
+            self._confirm_household(cleaned)
         if not self.errors:
             values = {k: v for k, v in cleaned.items() if k in self._meta.fields}
             self.add_findings(
@@ -268,14 +299,37 @@ class JourneyEventForm(VersionedForm, forms.ModelForm):
             )
         return cleaned
 
+    def _confirm_household(self, cleaned: dict) -> None:
+        """A match with a household other than the linked one, or one already matched, needs
+        the person to tick that they mean it (the box appears with the warning)."""
+        self.household_warnings = services.match_household_warnings(
+            self.child, cleaned.get("household"), cleaned.get("date") or timezone.localdate()
+        )
+        if not self.household_warnings:
+            return
+        self.fields["confirm_household"] = forms.BooleanField(
+            label="I have checked: match with this household all the same (a data-quality "
+            "note is kept)",
+            required=False,
+        )
+        if self.data.get("confirm_household") in ("on", "true", "1"):
+            return
+        self.add_error(
+            "household",
+            [*self.household_warnings, "Tick the box below to confirm, or choose another."],
+        )
+
     _post_clean = PeriodOfCareForm._post_clean
 
     def service_fields(self) -> dict:
-        return {
+        fields = {
             k: ("" if v is None and k in BLANK_TEXT else v)
             for k, v in self.cleaned_data.items()
             if k in self._meta.fields and k in self.fields
         }
+        if self.household_warnings:
+            fields["household_warning"] = " ".join(self.household_warnings)
+        return fields
 
 
 BLANK_TEXT = {"ceased_reason", "authority", "placement_provider", "disruption_reason"}
@@ -296,28 +350,62 @@ DATE_LABELS = {
 }
 
 
+#: A household's derived stages in which it is still free for another child.
+FREE_STAGES = (StageCode.APPROVED, StageCode.LINKED)
+
+
 def households_for_child(child: Child, event: JourneyEvent | None = None) -> QuerySet[Household]:
-    """Households a step may name: approved households of the child's region still in the
-    process, and any already linked with this child."""
-    linked = JourneyEvent.objects.filter(child=child, household__isnull=False).values(
-        "household_id"
+    """Households a step may name: approved households of the child's region still free (in
+    the process, approved and waiting or only linked: not matched with, placed with or having
+    adopted another child), those with a step with this child or a brother or sister in the
+    same group, and the one the step already names."""
+    own = JourneyEvent.objects.filter(household__isnull=False).filter(
+        Q(child=child)
+        | Q(child__sibling_group_id=child.sibling_group_id, child__sibling_group__isnull=False)
     )
-    choices = Q(approval_date__isnull=False, left_date__isnull=True) | Q(id__in=linked)
+    choices = Q(
+        approval_date__isnull=False, left_date__isnull=True, derived_stage__in=FREE_STAGES
+    ) | Q(id__in=own.values("household_id"))
     if event is not None and event.household_id:
         choices |= Q(id=event.household_id)
-    return Household.objects.filter(Q(region_id=child.council.region_id) & choices).order_by(
-        "reference"
+    return (
+        Household.objects.filter(region_id=child.council.region_id)
+        .with_progress()
+        .filter(choices)
+        .order_by("reference")
     )
 
 
-def household_label(household: Household) -> str:
-    """A household by reference and approval date: no names for people who may not see them."""
-    approved = (
-        f"approved {household.approval_date:%d/%m/%Y}"
-        if household.approval_date
-        else "not approved"
-    )
-    return f"{household.reference} ({approved})"
+def household_offer(household: Household) -> str:
+    """What a household can offer, in a few words: '2 children aged 0–4, siblings'."""
+    count = household.children_wanted
+    words = [
+        f"{'1 child' if count == 1 else f'up to {count} children'} aged "
+        f"{household.youngest_age}–{household.oldest_age}"
+    ]
+    if household.sibling_group:
+        words.append("siblings")
+    if household.sex_preference:
+        words.append(household.get_sex_preference_display().lower())
+    return ", ".join(words)
+
+
+def household_label(household: Household, named: frozenset | set = frozenset()) -> str:
+    """A household by reference, its applicants' names (only for people who may see the
+    household: ``named`` holds its id), its stage or approval date and what it can offer."""
+    parts = [household.reference]
+    if household.pk in named:
+        parts.append(household.applicants)
+    stage = household.__dict__.get("derived_stage")
+    if household.approval_date:
+        approved = f"approved {household.approval_date:%d/%m/%Y}"
+        if stage and stage not in (StageCode.APPROVED,):
+            approved += f", {StageCode(stage).label.lower()}"
+        parts.append(approved)
+    else:
+        parts.append(StageCode(stage).label if stage else "not approved")
+    parts.append(household_offer(household))
+    return " · ".join(parts)
 
 
 def latest_household(child: Child) -> int | None:

@@ -415,6 +415,9 @@ class JourneyEvent(ChecksInPython, models.Model):
         "living with those carers since", null=True, blank=True
     )
     panel_date = models.DateField("matching panel date", null=True, blank=True)
+    #: What the person confirmed when they matched the child with this household although it
+    #: was not the linked one, or was already matched with another child (a data-quality note).
+    household_warning = models.CharField("household confirmed despite", max_length=400, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

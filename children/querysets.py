@@ -11,6 +11,15 @@ class ChildQuerySet(models.QuerySet):
         those that see case records; none for others)."""
         return self.filter(council_id__in=access.council_ids_for(user, roles))
 
+    def in_process(self) -> "ChildQuerySet":
+        """Open records of children still on their way: in care, not adopted, the plan not
+        changed from adoption, not left care (from entering care, before or after the ADM
+        decision, to the adoption order). The children list's default and the home page's
+        count."""
+        return self.filter(closed_on__isnull=True).exclude(
+            stage__in=("adopted", "plan_changed", "left_care")
+        )
+
     def search(self, text: str) -> "ChildQuerySet":
         text = text.strip()
         if not text:

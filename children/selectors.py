@@ -31,6 +31,14 @@ SORTS = {
     ),
     "recent": ("Most recently changed first", ["-updated_at", "-id"]),
 }
+#: What the children list shows: children in the process by default (Child.objects.in_process).
+SHOWS = {
+    "live": "In the process (in care, not yet adopted)",
+    "adopted": "Adopted",
+    "ended": "Plan changed or left care",
+    "closed": "Closed records",
+    "all": "All children (open records)",
+}
 WHITE_CODES = ("WBRI", "WIRI", "WOTH", "WIRT", "WROM")
 NOT_STATED = ("REFU", "NOBT")
 
@@ -56,6 +64,7 @@ class ChildFilters:
     harder_to_place: bool = False
     include_closed: bool = False
     sort: str = "name"
+    show: str = "live"
 
     @classmethod
     def from_query(cls, query) -> "ChildFilters":
@@ -74,6 +83,10 @@ class ChildFilters:
             harder_to_place=query.get("harder") == "1",
             include_closed=query.get("closed") == "1",
             sort=sort if sort in SORTS else "name",
+            # a search or a stage chosen looks everywhere unless a view is chosen too
+            show=query.get("show")
+            if query.get("show") in SHOWS
+            else ("all" if query.get("q", "").strip() or stage in Stage.values else "live"),
         )
 
 
@@ -90,7 +103,15 @@ def children_list(user, filters: ChildFilters, *, today: date) -> QuerySet[Child
         children = children.filter(stage__in=WAITING_STAGES)
     if filters.harder_to_place:
         children = children.filter(harder_to_place(today))
-    if not filters.include_closed:
+    if filters.show == "live":
+        children = children.in_process()
+    elif filters.show == "adopted":
+        children = children.filter(stage=Stage.ADOPTED)
+    elif filters.show == "ended":
+        children = children.filter(stage__in=(Stage.PLAN_CHANGED, Stage.LEFT_CARE))
+    elif filters.show == "closed":
+        children = children.filter(closed_on__isnull=False)
+    if not filters.include_closed and filters.show != "closed":
         children = children.filter(closed_on__isnull=True)
     return children.select_related("council", "allocated_social_worker").order_by(
         *SORTS[filters.sort][1]
@@ -101,8 +122,8 @@ def children_for_home(user, *, today: date) -> list[Child]:
     """The person's allocated children in the process (ADM decision in force, not adopted)."""
     children = (
         Child.objects.visible_to(user)
-        .filter(allocated_social_worker=user, closed_on__isnull=True)
-        .exclude(stage__in=[Stage.ADOPTED, Stage.PLAN_CHANGED, Stage.LEFT_CARE])
+        .in_process()
+        .filter(allocated_social_worker=user)
         .select_related("council")
         .order_by(F("entered_care_date").asc(nulls_last=True), "id")
     )

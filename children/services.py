@@ -11,6 +11,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -18,8 +19,9 @@ from django.db import transaction
 from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from adopters.models import Household
 from adopters.rules import check_child_step
-from children.date_rules import Finding, birth_findings, check_journey
+from children.date_rules import Finding, birth_findings, check_journey, key_of
 from children.models import (
     ADOPTED_REASONS,
     Authority,
@@ -191,11 +193,34 @@ def event_findings(
     ending = None
     if kind == EventKind.ADOPTION_ORDER:
         ending = _period_ended_by_adoption(periods, proposed.date, left_care_reason, order=event)
-    return new_hard_findings(
+    found = new_hard_findings(
         child,
         events=replaced(events, proposed),
         periods=replaced(periods, ending) if ending else None,
     )
+    return _said_of_the_order(found, ending) if ending else found
+
+
+def _said_of_the_order(found: list[Finding], ending: PeriodOfCare) -> list[Finding]:
+    """The period of care an adoption order ends is not on the order's form: what its leaving
+    date breaks is said of the adoption order date, which the person typed (once: a rule the
+    order's date breaks itself is not repeated)."""
+    period = ("period", key_of(ending))
+    said = {f.rule for f in found if f.about != period}
+    result = []
+    for finding in found:
+        if finding.about == period and finding.field == "left_care":
+            if finding.rule in said:
+                continue
+            finding = replace(
+                finding,
+                field="date",
+                message=finding.message.replace(
+                    "The date the child left care", "The adoption order date (the day care ends)"
+                ),
+            )
+        result.append(finding)
+    return result
 
 
 # -- the steps every change shares ----------------------------------------------------------------
@@ -457,7 +482,9 @@ def _check_event_details(
     kind: str, details: dict, child: Child, *, household_required: bool
 ) -> None:
     check_fields(
-        {k: v for k, v in details.items() if k != "date"}, EVENT_FIELDS[kind], f"{kind} event"
+        {k: v for k, v in details.items() if k not in ("date", "household_warning")},
+        EVENT_FIELDS[kind],
+        f"{kind} event",
     )
     household = details.get("household")
     if household_required and kind in HOUSEHOLD_REQUIRED and household is None:
@@ -469,6 +496,45 @@ def _check_event_details(
         problems = check_child_step(household=household, kind=kind, on=details["date"])
         if any(p.hard for p in problems):
             raise ValidationError({"household": [p.message for p in problems if p.hard]})
+
+
+def match_household_warnings(child: Child, household: Household | None, on: date) -> list[str]:
+    """Why matching ``child`` with ``household`` on ``on`` needs the person's explicit
+    confirmation: the child is linked with another household, or the household is already
+    matched with (or has) another child who is not a brother or sister in the same group. Empty
+    when neither holds. The other child is not named: they may be another council's."""
+    if household is None:
+        return []
+    warnings = []
+    link = (
+        JourneyEvent.objects.filter(child=child, kind=EventKind.LINKED, date__lte=on)
+        .select_related("household")
+        .order_by("-date", "-id")
+        .first()
+    )
+    if link is not None and link.household_id and link.household_id != household.pk:
+        warnings.append(
+            f"The child is linked with household {link.household.reference} (since "
+            f"{link.date:%d/%m/%Y}), not with household {household.reference}."
+        )
+    taken = (
+        JourneyEvent.objects.filter(
+            household=household,
+            kind__in=(EventKind.MATCHED, EventKind.PLACED),
+            child__stage__in=(Stage.MATCHED, Stage.PLACED),
+        )
+        .exclude(child=child)
+        .order_by("date")
+    )
+    if child.sibling_group_id:
+        taken = taken.exclude(child__sibling_group_id=child.sibling_group_id)
+    other = taken.first()
+    if other is not None:
+        warnings.append(
+            f"Household {household.reference} is already matched with another child (since "
+            f"{other.date:%d/%m/%Y})."
+        )
+    return warnings
 
 
 @transaction.atomic
@@ -500,6 +566,15 @@ def child_record_milestone(
     _check_event_details(
         kind, {**details, "date": date}, child, household_required=household_required
     )
+    if kind == EventKind.MATCHED:
+        # A match the record argues against is made only when the person confirmed it (the
+        # warning they saw, kept on the step): it then shows as a data-quality note.
+        warnings = match_household_warnings(child, details.get("household"), date)
+        if warnings and not details.get("household_warning"):
+            raise ValidationError({"household": warnings})
+        details["household_warning"] = " ".join(warnings)
+    else:
+        details.pop("household_warning", None)
     event = JourneyEvent(
         child=child,
         kind=kind,

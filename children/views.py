@@ -28,6 +28,7 @@ from children.models import (
     Stage,
 )
 from children.selectors import (
+    SHOWS,
     SORTS,
     ChildFilters,
     child_history_rows,
@@ -150,6 +151,7 @@ def child_list(request):
             "filters": filters,
             "councils": councils,
             "stages": Stage.choices,
+            "shows": list(SHOWS.items()),
             "social_workers": social_workers_for(councils),
             "sorts": [(key, label) for key, (label, _) in SORTS.items()],
             "may_add": access.has_role(request.user, access.CASE_EDIT_ROLES),
@@ -340,7 +342,7 @@ def event_add_view(request, pk: int, kind: str):
         raise Http404("No such journey step.")
     if child.is_closed:
         return closed(request, child)
-    form = JourneyEventForm(request.POST or None, child=child, kind=kind)
+    form = JourneyEventForm(request.POST or None, child=child, kind=kind, user=request.user)
     saved, _ = run_change(
         request,
         form,
@@ -368,7 +370,9 @@ def event_edit_view(request, pk: int, event_pk: int):
     event = get_event(child, event_pk)
     if child.is_closed:
         return closed(request, child)
-    form = JourneyEventForm(request.POST or None, instance=event, child=child, kind=event.kind)
+    form = JourneyEventForm(
+        request.POST or None, instance=event, child=child, kind=event.kind, user=request.user
+    )
     saved, changed = run_change(
         request,
         form,

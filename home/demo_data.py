@@ -56,6 +56,7 @@ from raa.services import council_add_or_rename, user_add_or_update
 from scorecard import periods as P
 from scorecard.reports import services as reports
 from scorecard.services import recompute_all
+from tracking.services import notify_crossings
 
 DEMO_PASSWORD = "adoption-demo"
 DEMO_REGION_NAME = "Heartwood Regional Adoption Agency"
@@ -988,6 +989,9 @@ def build(
     analyse_after_bulk_load()
     progress(recompute_all(today=today).line())
     if size == "region":
+        # The morning job's notifications for thresholds passed this past week: the team
+        # managers (and workers) signing in see an unread count in the navigation.
+        progress(f"Tracking notifications: {notify_crossings(today=today)}")
         publish_demo_board_report(region, today)
         progress("Board report for the last complete quarter: publication requested")
     return totals

@@ -12,5 +12,6 @@ def home_for(user, *, today: date | None = None) -> dict:
     visible = Child.objects.visible_to(user)
     return {
         "my_children": children_for_home(user, today=today),
-        "children_in_scope": visible.count(),
+        # in the process, not every adopted child on record: what the children list opens on
+        "children_in_scope": visible.in_process().count(),
     }

@@ -8,7 +8,11 @@ from home.selectors import home_for
 from raa import access
 from tracking import checks
 from tracking.panels import needing_attention
-from tracking.selectors import home_alerts
+from tracking.selectors import home_alerts, threshold_counts
+
+#: Those whose home shows their councils' children and households due and over (not only the
+#: children allocated to them).
+MANAGING_ROLES = access.REPORT_EDIT_ROLES & access.TRACKING_ROLES
 
 
 def home(request):
@@ -29,6 +33,10 @@ def home(request):
                     limit=10,
                 )
             ]
+    if access.has_role(user, MANAGING_ROLES):
+        context["council_counts"] = threshold_counts(
+            user, today=timezone.localdate(), table=alerts["alert_thresholds"]
+        )
     context["is_manager"] = access.has_role(user, access.DASHBOARD_ROLES)
     context["sees_reports"] = access.has_role(user, access.REPORT_ROLES)
     context["imports"] = access.has_role(user, access.IMPORT_ROLES)

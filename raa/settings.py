@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "raa.context_processors.navigation",
+                "tracking.context_processors.notifications",
             ],
         },
     },

@@ -88,6 +88,8 @@ def test_a_social_worker_records_a_whole_journey_and_corrects_a_date(browser_pag
     page.get_by_label("First name").fill("Robin")
     page.get_by_label("Last name").fill("Browsertest")
     page.get_by_label("Date of birth").fill("2020-02-14")
+    page.get_by_label("Sex").select_option(label="Female")
+    page.get_by_label("Ethnicity").select_option(index=1)
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", name="Robin Browsertest")).to_be_visible()
     expect(page.get_by_test_id("stage")).to_have_text("In care, no adoption decision yet")
@@ -133,7 +135,7 @@ def test_a_social_worker_records_a_whole_journey_and_corrects_a_date(browser_pag
         page,
         "Linked with a household",
         {"Date linked": "2021-12-01"},
-        {"Household": "H09001 (approved 01/05/2021)"},
+        {"Household": "H09001 · approved 01/05/2021 · 1 child aged 0–4"},
     )
     record_step(
         page,

@@ -44,6 +44,8 @@ NEXT_STEPS = {
 }
 CHILD_CHECKS = [rule.code for rule in checks.CHILD_RULES]
 HOUSEHOLD_CHECKS = [rule.code for rule in checks.HOUSEHOLD_RULES]
+#: Each rule by its threshold's code: the list's "threshold" filter names one.
+RULES_BY_CODE = {rule.code: rule for rule in (*checks.CHILD_RULES, *checks.HOUSEHOLD_RULES)}
 TRACKING_STAGES = [(s.value, s.label) for s in IN_PROCESS_STAGES]
 
 
@@ -76,6 +78,8 @@ class TrackingFilters:
     sort: str = "overdue"
     #: Only children the latest forecast gives an even chance or more of breaching A1 or A2.
     likely_breach: bool = False
+    #: one threshold (a code of :data:`CHILD_CHECKS`): the status is that threshold's
+    check: str = ""
 
     @classmethod
     def from_query(cls, query) -> "TrackingFilters":
@@ -94,6 +98,7 @@ class TrackingFilters:
             harder_to_place=query.get("harder") == "1",
             sort=sort if sort in SORTS else "overdue",
             likely_breach=query.get("likely") == "1",
+            check=_check_from(query, CHILD_CHECKS),
         )
 
     def describe(self) -> str:
@@ -107,18 +112,39 @@ class TrackingFilters:
                 ("status", self.status),
                 ("harder", "1" if self.harder_to_place else ""),
                 ("likely", "1" if self.likely_breach else ""),
+                ("threshold", self.check),
             )
             if value
         ]
         return ", ".join(parts) or "no filters"
 
 
-def _status_filter(status: str, today: date, due_days: int) -> Q:
+def _check_from(query, codes: list[str]) -> str:
+    value = query.get("threshold", "")
+    return value if value in codes else ""
+
+
+def over_field(check: str) -> str:
+    """The annotation a status is read from: the first day that threshold is over (``check``,
+    a threshold's code) or, without one, the first day any is (``next_over``)."""
+    return RULES_BY_CODE[check].over if check else "next_over"
+
+
+def _status_filter(status: str, today: date, due_days: int, field: str = "next_over") -> Q:
     if status == checks.OVER:
-        return Q(next_over__lte=today)
+        return Q(**{f"{field}__lte": today})
     if status == checks.DUE:
-        return Q(next_over__gt=today, next_over__lte=today + timedelta(days=due_days))
-    return Q(next_over__gt=today + timedelta(days=due_days))
+        return Q(
+            **{f"{field}__gt": today, f"{field}__lte": today + timedelta(days=due_days)},
+        )
+    return Q(**{f"{field}__gt": today + timedelta(days=due_days)})
+
+
+def _only_check(queryset: QuerySet, check: str) -> QuerySet:
+    """Those whose threshold ``check`` is still running (all, without one)."""
+    if not check:
+        return queryset
+    return queryset.filter(**{f"{over_field(check)}__isnull": False})
 
 
 def children_in_process(
@@ -164,8 +190,13 @@ def tracking_children(
         children = children.filter(stage=filters.stage)
     if filters.harder_to_place:
         children = children.filter(harder_to_place(today))
+    children = _only_check(children, filters.check)
     if filters.status:
-        children = children.filter(_status_filter(filters.status, today, table["due_soon"].amount))
+        children = children.filter(
+            _status_filter(
+                filters.status, today, table["due_soon"].amount, over_field(filters.check)
+            )
+        )
     # The forecast's hook (forecast.models.ForecastResult, reached by its relation name: tracking
     # never imports the forecast). Only the latest fit's rows are kept, one per child at most.
     if filters.likely_breach:
@@ -285,6 +316,7 @@ class HouseholdFilters:
     council_id: int | None = None
     status: str = ""
     sort: str = "overdue"
+    check: str = ""  # one threshold, a code of HOUSEHOLD_CHECKS
 
     @classmethod
     def from_query(cls, query) -> "HouseholdFilters":
@@ -294,10 +326,15 @@ class HouseholdFilters:
             council_id=int(value) if value.isdigit() else None,
             status=status if status in STATUSES else "",
             sort="name" if query.get("sort") == "name" else "overdue",
+            check=_check_from(query, HOUSEHOLD_CHECKS),
         )
 
     def describe(self) -> str:
-        parts = [f"council={self.council_id}" if self.council_id else "", self.status]
+        parts = [
+            f"council={self.council_id}" if self.council_id else "",
+            self.status,
+            f"threshold={self.check}" if self.check else "",
+        ]
         return ", ".join(p for p in parts if p) or "no filters"
 
 
@@ -314,9 +351,12 @@ def tracking_households(
     households = households_in_process(user, table, roles)
     if filters.council_id:
         households = households.filter(recruiting_council_id=filters.council_id)
+    households = _only_check(households, filters.check)
     if filters.status:
         households = households.filter(
-            _status_filter(filters.status, today, table["due_soon"].amount)
+            _status_filter(
+                filters.status, today, table["due_soon"].amount, over_field(filters.check)
+            )
         )
     order = ["reference"] if filters.sort == "name" else ["next_over", "reference"]
     return households.select_related("recruiting_council").order_by(*order)
@@ -367,15 +407,89 @@ def tracking_social_workers(user) -> QuerySet[User]:
     return User.objects.filter(id__in=allocated).order_by("last_name", "first_name", "username")
 
 
-def status_counts(children: QuerySet, *, today: date, table: dict) -> dict:
+def status_counts(children: QuerySet, *, today: date, table: dict, check: str = "") -> dict:
     """How many of these children (or households: anything annotated with ``next_over``) are
-    over, due and on track: one query."""
-    due = today + timedelta(days=table["due_soon"].amount)
+    over, due and on track (against the one threshold ``check``, if given): one query."""
+    due_days = table["due_soon"].amount
+    field = over_field(check)
     return children.order_by().aggregate(
-        over=Count("id", filter=Q(next_over__lte=today)),
-        due=Count("id", filter=Q(next_over__gt=today, next_over__lte=due)),
-        on_track=Count("id", filter=Q(next_over__gt=due)),
+        **{
+            status: Count("id", filter=_status_filter(status, today, due_days, field))
+            for status in (checks.OVER, checks.DUE, checks.ON_TRACK)
+        }
     )
+
+
+@dataclass
+class ThresholdCount:
+    """How many children (or households) in a scope are over, and due within the warning days
+    of, one threshold: a line of a manager's home page."""
+
+    list: str  # "children" or "households": the tab of the tracking list
+    code: str
+    label: str
+    limit: str
+    over: int
+    due: int
+
+    def query(self, status: str) -> str:
+        """The tracking list's query string for these records."""
+        tab = "list=households&" if self.list == "households" else ""
+        return f"{tab}threshold={self.code}&status={status}"
+
+    @property
+    def query_over(self) -> str:
+        return self.query(checks.OVER)
+
+    @property
+    def query_due(self) -> str:
+        return self.query(checks.DUE)
+
+
+def threshold_counts(user, *, today: date, table: dict[str, TrackingThreshold]) -> dict:
+    """For the person's tracking scope: per threshold of DOMAIN A.8, how many children in the
+    process and households on their way are over it and due within the warning days (a record
+    over two thresholds counts under each), the worst first (most over, then most due); and
+    ``children``/``households``: how many are over or due on any (the tracking list's cards).
+    Two queries.
+
+    Working: a child whose ``care_over`` is on or before today is over "entered care to
+    placed"; one whose ``care_over`` is after today and at most ``due_soon`` days on is due."""
+    due_days = table["due_soon"].amount
+    lines = []
+    totals = {}
+    for name, records, rules in (
+        ("children", children_in_process(user, table), checks.CHILD_RULES),
+        ("households", households_in_process(user, table), checks.HOUSEHOLD_RULES),
+    ):
+        found = records.order_by().aggregate(
+            **{
+                f"{rule.over}_{status}": Count(
+                    "id", filter=_status_filter(status, today, due_days, rule.over)
+                )
+                for rule in rules
+                for status in (checks.OVER, checks.DUE)
+            },
+            **{
+                f"any_{status}": Count("id", filter=_status_filter(status, today, due_days))
+                for status in (checks.OVER, checks.DUE)
+            },
+        )
+        totals[name] = {"over": found["any_over"], "due": found["any_due"]}
+        for rule in rules:
+            threshold = table[rule.code]
+            lines.append(
+                ThresholdCount(
+                    list=name,
+                    code=rule.code,
+                    label=threshold.label,
+                    limit=f"{threshold.amount} {threshold.unit}",
+                    over=found[f"{rule.over}_over"],
+                    due=found[f"{rule.over}_due"],
+                )
+            )
+    lines.sort(key=lambda line: (-line.over, -line.due))
+    return {"lines": lines, **totals}
 
 
 #: How many records the home page lists.
@@ -415,6 +529,16 @@ def home_alerts(user, *, today: date) -> dict:
         "alert_thresholds": table,
         "notifications": unread_notifications(user, table=table),
     }
+
+
+def unread_notification_count(user) -> int:
+    """How many of the person's notifications about records they may still see are unread
+    (:func:`recent_notifications`' scope): the navigation's badge. One query."""
+    return (
+        TrackingNotification.objects.filter(user=user, read_at__isnull=True)
+        .filter(Q(child__council_id__in=tracking_council_ids(user)) | Q(household__isnull=False))
+        .count()
+    )
 
 
 def unread_notifications(user, limit: int = 20, table=None) -> list[TrackingNotification]:

@@ -16,6 +16,8 @@ from raa.safe_export import csv_text
 from raa.services import audit_record
 from tracking import checks, exports, services
 from tracking.selectors import (
+    CHILD_CHECKS,
+    HOUSEHOLD_CHECKS,
     SORTS,
     TRACKING_STAGES,
     HouseholdFilters,
@@ -32,6 +34,17 @@ from tracking.selectors import (
 )
 
 PER_PAGE = 100
+
+
+def child_checks(table) -> list[tuple[str, str]]:
+    """The thresholds the children's list filters on, as (code, label)."""
+    return [(code, table[code].label) for code in CHILD_CHECKS]
+
+
+def household_checks(table) -> list[tuple[str, str]]:
+    return [(code, table[code].label) for code in HOUSEHOLD_CHECKS]
+
+
 PRINT_ALL = 2000
 
 
@@ -60,7 +73,10 @@ def tracking_list(request):
         # them (or their sum), so the list needs no COUNT query of its own.
         unfiltered = replace(filters, status="")
         counts = status_counts(
-            tracking_children(user, unfiltered, today=today, table=table), today=today, table=table
+            tracking_children(user, unfiltered, today=today, table=table),
+            today=today,
+            table=table,
+            check=filters.check,
         )
         context.update(
             filters=filters,
@@ -68,6 +84,7 @@ def tracking_list(request):
             sorts=list(SORTS.items()),
             social_workers=tracking_social_workers(user),
             counts=counts,
+            checks=child_checks(table),
         )
         rows = child_rows
     else:
@@ -77,8 +94,9 @@ def tracking_list(request):
             tracking_households(user, replace(filters, status=""), today=today, table=table),
             today=today,
             table=table,
+            check=filters.check,
         )
-        context.update(filters=filters, counts=counts)
+        context.update(filters=filters, counts=counts, checks=household_checks(table))
         rows = household_rows
     # "All on one page" for printing the meeting's list (bounded, like any page).
     paginator = Paginator(listed, PRINT_ALL if request.GET.get("all") == "1" else PER_PAGE)

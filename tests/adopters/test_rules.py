@@ -215,8 +215,8 @@ def test_a_child_is_matched_or_placed_only_with_an_approved_household_still_in_t
     assert check_child_step(household=household, kind="matched", on=date(2025, 9, 1)) == []
     refused = check_child_step(household=household, kind="matched", on=date(2025, 8, 1))
     assert [p.message for p in refused if p.hard] == [
-        "Household H00001 was approved on 08/08/2025: a child can be matched only with "
-        "approved adopters."
+        "Household H00001 was approved on 08/08/2025, after the match date (01/08/2025): a "
+        "child can be matched only with approved adopters."
     ]
     # A link may come before approval (early permanence): a warning only.
     early = check_child_step(household=household, kind="linked", on=date(2025, 8, 1))

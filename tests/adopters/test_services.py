@@ -226,8 +226,8 @@ def test_a_match_before_approval_or_after_leaving_is_refused(world, team):
             acting_user=team,
         )
     assert refused.value.message_dict["household"] == [
-        f"Household {household.reference} was approved on 08/08/2024: a child can be matched "
-        "only with approved adopters."
+        f"Household {household.reference} was approved on 08/08/2024, after the match date "
+        "(01/08/2024): a child can be matched only with approved adopters."
     ]
     services.household_update(
         household=household, acting_user=team, left_date=date(2024, 9, 1), left_reason="withdrew"

@@ -231,7 +231,16 @@ CASES = [
         "already-placed",
         True,
         lambda j: added(j, event(K.PLACED, date(2021, 3, 1), 40, household_id=7)),
-        "The child is already placed for adoption (since 01/02/2021)",
+        "The date placed for adoption (01/03/2021) cannot be recorded: the child was already "
+        "placed for adoption on 01/02/2021. The child was adopted on 01/08/2021.",
+    ),
+    (
+        "match-household-confirmed",
+        False,
+        lambda j: (
+            setattr(by_pk(j, 5), "household_warning", "Household H1 is already matched.") or j
+        ),
+        "Matched on 10/01/2021 after a warning, confirmed when recorded: Household H1 is already",
     ),
     (
         "placed-other-household",
