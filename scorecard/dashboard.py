@@ -149,7 +149,7 @@ def headlines(windows: list[stored.Result], national: dict, today: date) -> list
         out.append(
             Headline(
                 code=code,
-                label=MEASURES[code].label,
+                label=MEASURES[code].label_for(figure["threshold"]),
                 unit=MEASURES[code].unit,
                 definition=MEASURES[code].definition,
                 window=latest.period.label,
@@ -205,7 +205,14 @@ def trend_charts(windows: list[stored.Result], scope, national: dict, today: dat
     a3 = charts.line_chart(
         title=f"A3 over the scorecard windows: {name}",
         labels=labels,
-        series=[charts.Series("A3: placed within N months (%)", values("A3"))],
+        series=[
+            charts.Series(
+                MEASURES["A3"]
+                .label_for(windows[-1].measure("A3")["threshold"] if windows else None)
+                .replace(" of entering care", ""),
+                values("A3"),
+            )
+        ],
         unit="%",
         label_heading="Window",
         slug="trend-a3",

@@ -237,6 +237,7 @@ def figure(request):
             "scope": scope,
             "code": code,
             "measure": measure,
+            "measure_label": measure.label_for(res.measure(code)["threshold"] if res else None),
             "result": res,
             "figure": res.measure(code) if res else None,
             "members": members,

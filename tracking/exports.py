@@ -59,7 +59,7 @@ def child_table(rows: list[Row], actions: dict | None = None) -> tuple[list[str]
         "Placed",
         "Days in care",
         "Status",
-        "Days past nearest threshold",
+        "Nearest threshold",
         "Next step",
     ]
     for _, label in CHECK_CODES["children"]:
@@ -85,7 +85,7 @@ def child_table(rows: list[Row], actions: dict | None = None) -> tuple[list[str]
                 child.placed_date if child.stage == "placed" else None,
                 row.days_in_care,
                 row.status_label,
-                row.days_past,
+                row.nearest,
                 row.next_step,
                 *_check_cells(row, CHECK_CODES["children"]),
                 _actions_cell(actions.get(child.pk)),
@@ -105,7 +105,7 @@ def household_table(rows: list[Row], actions: dict | None = None) -> tuple[list[
         "Stage 2 started",
         "Approved",
         "Status",
-        "Days past nearest threshold",
+        "Nearest threshold",
         "Next step",
     ]
     for _, label in CHECK_CODES["households"]:
@@ -125,7 +125,7 @@ def household_table(rows: list[Row], actions: dict | None = None) -> tuple[list[
                 h.stage2_start_date,
                 h.approval_date,
                 row.status_label,
-                row.days_past,
+                row.nearest,
                 row.next_step,
                 *_check_cells(row, CHECK_CODES["households"]),
                 _actions_cell(actions.get(h.pk)),

@@ -187,8 +187,19 @@ class Row:
         return [by_code.get(code) for code in codes]
 
     @property
+    def nearest(self) -> str:
+        """The nearest threshold in words: "12 days left", "5 days over", "over from today"."""
+        days = self.days_past
+        if days is None:
+            return ""
+        if days == 0:
+            return "over from today"
+        n = abs(days)
+        return f"{n} day{'' if n == 1 else 's'} {'over' if days > 0 else 'left'}"
+
+    @property
     def days_past(self) -> int | None:
-        """Days past the nearest threshold (negative: days left)."""
+        """Days past the nearest threshold (negative: days left); in words: :meth:`nearest`."""
         return -self.worst.days_left if self.worst else None
 
 

@@ -174,6 +174,7 @@ POLICY = {
     "audit_trail": Rule(ADMINISTRATORS_ONLY),
     "audit_export_csv": Rule(ADMINISTRATORS_ONLY),
     "my_access_history": Rule(EVERYONE),
+    "glossary": Rule(EVERYONE),
     # "Recompute now" queues the work and answers with a redirect to the dashboard.
     "scorecard:recompute": Rule(ADMINISTRATORS_ONLY, post=True, post_status=302),
     # Board reports: council A's report, published as version 1 with a correction in draft.

@@ -216,3 +216,13 @@ def test_every_role_on_the_meeting_pages(client_for, world, meeting_c, child_c, 
         assert elsewhere.get(pages["meeting"]).status_code == (404 if reads else 403)
         assert elsewhere.post(pages["done"], {}).status_code == (404 if reads else 403)
     assert not MeetingAction.objects.filter(meeting=meeting_c, what="").exists()
+
+
+def test_the_export_says_days_left_or_over_in_words(client_for, world, child_c):
+    """Entered care 500 days ago, ADM decision 300 days ago: the nearest threshold is over, and
+    the export says by how many days in words, never as a negative number."""
+    exported = client_for(world.user(Role.TEAM_MANAGER, "C")).get(reverse("tracking:export_csv"))
+    rows = list(csv.reader(io.StringIO(exported.content.decode())))
+    column = rows[0].index("Nearest threshold")
+    line = next(r for r in rows if r[0] == "MTG001")
+    assert line[column].endswith(" days over") and "-" not in line[column]
