@@ -11,7 +11,7 @@ import pytest
 
 from raa.models import Role
 from scorecard import periods as P
-from scorecard.models import ScorecardResult
+from scorecard.models import NationalFigure, ScorecardResult
 from scorecard.services import recompute_all
 from tests.tracking.journeys import make_child, today
 
@@ -209,8 +209,6 @@ def test_the_council_sits_beside_the_region_and_england_for_the_same_window(
     """Only council C has adopted children, so the region's A1 for the window is C's: 450. England
     has no figure for the window running now, and the card says so (with the latest published
     figure named as such); where England has one for the window, it shows with its source."""
-    from scorecard.models import NationalFigure
-
     window = latest_window().label
     client = client_for(world.user(Role.TEAM_MANAGER, "C"))
     html = client.get(URL).content.decode()
