@@ -415,10 +415,22 @@ def adopters_section(years: list[stored.Result], quarters: list[stored.Result], 
         for code in ADOPTER_AT_DATE
         if at
     ]
+    # Households approved in each financial year stored (the last ten), the year running now
+    # marked "to date": the series, not only this year and last.
+    approvals_by_year = [
+        {
+            "year": y.period.label + (" to date" if y.period.end >= today else ""),
+            "period": y.period.label,
+            "value": y.measure("approvals")["value"],
+        }
+        for y in years[-10:]
+        if y.period.start <= today
+    ]
     return {
         "current": current.period.label if current else "",
         "previous": previous.period.label if previous else "",
         "rows": rows,
+        "approvals_by_year": approvals_by_year,
         "at": at.period.end if at else None,
         "at_period": at.period.label if at else "",
         "at_date": at_date,

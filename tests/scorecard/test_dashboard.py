@@ -223,3 +223,14 @@ def test_the_council_sits_beside_the_region_and_england_for_the_same_window(
     a2 = {h.code: h for h in response.context["headlines"]}["A2"]
     assert (a2.national, a2.national_source) == (180, "DfE scorecard (test)")
     assert "England: DfE scorecard (test)." in response.content.decode()
+
+
+def test_adopters_approved_per_year_is_a_series_with_the_running_year_to_date(
+    client_for, world, council_c
+):
+    response = client_for(world.user(Role.TEAM_MANAGER, "C")).get(URL)
+    series = response.context["adopters"]["approvals_by_year"]
+    assert len(series) > 2  # more than this year and last
+    assert series[-1]["year"] == P.fy_label(P.fy_of(today())) + " to date"
+    assert not any(y["year"].endswith("to date") for y in series[:-1])
+    assert 'data-testid="approvals-by-year"' in response.content.decode()
