@@ -79,6 +79,7 @@ DEMO_LOGINS = [
     ("admin", Role.ADMINISTRATOR, None, "Casey", "Brightwater"),
 ]
 
+#: Girls' names first (the first GIRLS_NAMES), then boys'.
 FIRST_NAMES = [
     "Amelia",
     "Ava",
@@ -140,6 +141,7 @@ FIRST_NAMES = [
     "Bodhi",
     "Arlo",
 ]
+GIRLS_NAMES = FIRST_NAMES.index("Jack")  # Amelia to Orla
 LAST_NAMES = [
     "Ashworth",
     "Blakemore",
@@ -310,6 +312,18 @@ class Generator:
 
     def name(self) -> tuple[str, str]:
         return self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+
+    @staticmethod
+    def name_for_sex(first: str, sex: str) -> str:
+        """A first name that agrees with the recorded sex: a girl's name for a girl, a boy's for
+        a boy (the same place in the other list, so no extra random draw changes the seed)."""
+        index = FIRST_NAMES.index(first)
+        is_girls = index < GIRLS_NAMES
+        if sex == Sex.FEMALE and not is_girls:
+            return FIRST_NAMES[(index - GIRLS_NAMES) % GIRLS_NAMES]
+        if sex == Sex.MALE and is_girls:
+            return FIRST_NAMES[GIRLS_NAMES + index % (len(FIRST_NAMES) - GIRLS_NAMES)]
+        return first
 
     def ethnicity(self) -> str:
         codes, weights = zip(*ETHNICITY_WEIGHTS.items(), strict=True)
@@ -587,13 +601,14 @@ class Generator:
                 first, last = self.name()
                 if indexes:  # siblings share a surname
                     last = rows.children[indexes[0]].last_name
+                sex = self.rng.choices([Sex.MALE, Sex.FEMALE, Sex.UNKNOWN], [50, 49, 1])[0]
                 child = Child(
                     council=council,
                     child_id=f"{council.la_code}{number:06d}",
-                    first_name=first,
+                    first_name=self.name_for_sex(first, sex),
                     last_name=last,
                     date_of_birth=entered - timedelta(days=age),
-                    sex=self.rng.choices([Sex.MALE, Sex.FEMALE, Sex.UNKNOWN], [50, 49, 1])[0],
+                    sex=sex,
                     ethnicity=self.ethnicity(),
                     disabled=self.rng.random() < 0.06,
                     allocated_social_worker=worker,

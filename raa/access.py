@@ -36,6 +36,8 @@ HISTORY_ROLES = frozenset({R.TEAM_MANAGER, R.MANAGER, R.ADMINISTRATOR})
 REOPEN_ROLES = frozenset({R.TEAM_MANAGER, R.ADMINISTRATOR})
 DASHBOARD_ROLES = frozenset({R.TEAM_MANAGER, R.MANAGER, R.DATA_OFFICER, R.ADMINISTRATOR})
 TRACKING_ROLES = frozenset({R.SOCIAL_WORKER, R.TEAM_MANAGER, R.MANAGER, R.ADMINISTRATOR})
+#: Recording a tracking meeting and its actions (an action's owner may also mark it done).
+MEETING_ROLES = frozenset({R.TEAM_MANAGER, R.MANAGER, R.ADMINISTRATOR})
 REPORT_ROLES = frozenset({R.BOARD_MEMBER, R.TEAM_MANAGER, R.MANAGER, R.ADMINISTRATOR})
 #: Drafting, previewing and publishing board reports (board members read published ones).
 REPORT_EDIT_ROLES = frozenset({R.TEAM_MANAGER, R.MANAGER, R.ADMINISTRATOR})

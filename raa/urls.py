@@ -47,6 +47,7 @@ urlpatterns = [
     path("audit/", views.audit_trail, name="audit_trail"),
     path("audit/export.csv", views.audit_export_csv, name="audit_export_csv"),
     path("accounts/access-history/", views.my_access_history, name="my_access_history"),
+    path("glossary/", views.glossary, name="glossary"),
     path("children/", include("children.urls")),
     path("adopters/", include("adopters.urls")),
     path("", include("scorecard.urls")),

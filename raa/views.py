@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from raa import access, sso, two_factor
+from raa import glossary as glossary_terms
 from raa.forms import AuditFilterForm, TwoFactorCodeForm
 from raa.models import AuditAction
 from raa.safe_export import csv_text
@@ -202,3 +203,8 @@ def my_access_history(request):
     events = audit_events(user=request.user)
     page = Paginator(events, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "raa/my_access_history.html", {"page": page})
+
+
+def glossary(request):
+    """Every code and abbreviation the pages use, in words (anyone signed in)."""
+    return render(request, "raa/glossary.html", {"terms": sorted(glossary_terms.TERMS)})

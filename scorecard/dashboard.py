@@ -77,6 +77,7 @@ def freshness(by_kind: dict, *, region_id: int, council_id: int | None) -> store
 class Headline:
     code: str
     label: str
+    region: float | None
     unit: str
     definition: str
     window: str
@@ -86,7 +87,7 @@ class Headline:
     excluded: dict
     threshold: float | None
     national: float | None
-    national_period: str
+    national_note: str  # the latest England figure before the window, when it has none
     verdict: str | None  # "met", "not met", or None (A3 has a period in months, not a pass mark)
     previous: float | None
     previous_window: str
@@ -98,29 +99,48 @@ class Headline:
         return self.label.split(": ", 1)[-1]
 
     @property
+    def national_source(self) -> str:
+        return getattr(self.national, "source", "")
+
+    @property
     def change(self) -> float | None:
         if self.value is None or self.previous is None:
             return None
         return round(self.value - self.previous, 1)
 
 
+class NationalValue(float):
+    """An England figure, carrying its official source (DOMAIN.md Part B §2.5)."""
+
+    source: str = ""
+    note: str = ""
+
+
 def _national_figures() -> dict[tuple[str, str], float]:
-    return {
-        (n.measure, n.period): float(n.value)
-        for n in NationalFigure.objects.filter(measure__in=SCORECARD_CODES)
-    }
+    out = {}
+    for n in NationalFigure.objects.filter(measure__in=SCORECARD_CODES):
+        value = NationalValue(n.value)
+        value.source, value.note = n.source, n.note
+        out[(n.measure, n.period)] = value
+    return out
 
 
 def _national_for(code: str, label: str, national: dict) -> tuple[float | None, str]:
-    """The national figure of the same window, else the latest published one before it."""
-    if (code, label) in national:
-        return national[(code, label)], label
+    """The England figure of the same window (a comparison only means something for the same
+    window), or None; and, in words, the latest England figure published before it, if any
+    (what there is to go on when the window has none)."""
     earlier = sorted(
         (period, value)
         for (measure, period), value in national.items()
-        if measure == code and len(period) == 7 and period <= label
+        if measure == code and len(period) == 7 and period < label
     )
-    return (earlier[-1][1], earlier[-1][0]) if earlier else (None, "")
+    latest = ""
+    if earlier:
+        period, value = earlier[-1]
+        kind = f", {value.note}" if getattr(value, "note", "") else ""
+        source = f"; source: {value.source}" if getattr(value, "source", "") else ""
+        latest = f"latest published: {value:g} in {period}{kind}{source}"
+    return national.get((code, label)), latest
 
 
 def headline_window(windows: list[stored.Result], today: date) -> stored.Result | None:
@@ -129,8 +149,17 @@ def headline_window(windows: list[stored.Result], today: date) -> stored.Result 
     return windows[-1] if windows else None
 
 
-def headlines(windows: list[stored.Result], national: dict, today: date) -> list[Headline]:
+def headlines(
+    windows: list[stored.Result], national: dict, today: date, region_windows=None
+) -> list[Headline]:
+    """The latest window's figures with, for the same window, the region's (``region_windows``:
+    the region's stored windows, when the scope is a council) and England's."""
     latest = headline_window(windows, today)
+    region_same = (
+        next((w for w in region_windows or [] if w.period.label == latest.period.label), None)
+        if latest
+        else None
+    )
     if latest is None:
         return []
     index = windows.index(latest)
@@ -145,11 +174,12 @@ def headlines(windows: list[stored.Result], national: dict, today: date) -> list
         improved = None
         if value is not None and before is not None and value != before:
             improved = (value < before) == bool(lower_better)
-        nat, nat_period = _national_for(code, latest.period.label, national)
+        nat, nat_note = _national_for(code, latest.period.label, national)
         out.append(
             Headline(
                 code=code,
-                label=MEASURES[code].label,
+                label=MEASURES[code].label_for(figure["threshold"]),
+                region=region_same.measure(code)["value"] if region_same else None,
                 unit=MEASURES[code].unit,
                 definition=MEASURES[code].definition,
                 window=latest.period.label,
@@ -159,7 +189,7 @@ def headlines(windows: list[stored.Result], national: dict, today: date) -> list
                 excluded=figure["excluded"],
                 threshold=figure["threshold"],
                 national=nat,
-                national_period=nat_period,
+                national_note=nat_note,
                 verdict=None if passes is None else ("met" if passes else "not met"),
                 previous=before,
                 previous_window=previous.period.label if previous else "",
@@ -205,7 +235,14 @@ def trend_charts(windows: list[stored.Result], scope, national: dict, today: dat
     a3 = charts.line_chart(
         title=f"A3 over the scorecard windows: {name}",
         labels=labels,
-        series=[charts.Series("A3: placed within N months (%)", values("A3"))],
+        series=[
+            charts.Series(
+                MEASURES["A3"]
+                .label_for(windows[-1].measure("A3")["threshold"] if windows else None)
+                .replace(" of entering care", ""),
+                values("A3"),
+            )
+        ],
         unit="%",
         label_heading="Window",
         slug="trend-a3",
@@ -378,10 +415,22 @@ def adopters_section(years: list[stored.Result], quarters: list[stored.Result], 
         for code in ADOPTER_AT_DATE
         if at
     ]
+    # Households approved in each financial year stored (the last ten), the year running now
+    # marked "to date": the series, not only this year and last.
+    approvals_by_year = [
+        {
+            "year": y.period.label + (" to date" if y.period.end >= today else ""),
+            "period": y.period.label,
+            "value": y.measure("approvals")["value"],
+        }
+        for y in years[-10:]
+        if y.period.start <= today
+    ]
     return {
         "current": current.period.label if current else "",
         "previous": previous.period.label if previous else "",
         "rows": rows,
+        "approvals_by_year": approvals_by_year,
         "at": at.period.end if at else None,
         "at_period": at.period.label if at else "",
         "at_date": at_date,

@@ -98,6 +98,10 @@ def dashboard(request):
     )
     windows, years, quarters = by_kind[P.WINDOW], by_kind[P.YEAR], by_kind[P.QUARTER]
     national = D._national_figures()
+    # A council's figures sit beside the region's for the same window.
+    region_windows = (
+        [] if region_wide else D.stored_results(region_id=region_id, council_id=None)[0][P.WINDOW]
+    )
     # Financial years on offer: those stored, newest first; the current one by default.
     year_choices = sorted({y.period.first_year for y in years}, reverse=True)
     wanted = request.GET.get("year", "")
@@ -127,7 +131,7 @@ def dashboard(request):
         "latest_running": bool(latest and latest.period.end >= today),
         "freshness": D.freshness(by_kind, region_id=region_id, council_id=council_id),
         "latest": latest,
-        "headlines": D.headlines(windows, national, today),
+        "headlines": D.headlines(windows, national, today, region_windows),
         "trend_charts": D.trend_charts(windows, scope, national, today) if windows else [],
         "activity": D.activity_table(quarters, years, first_year, today),
         "year_choices": [(y, P.fy_label(y)) for y in year_choices],
@@ -237,6 +241,7 @@ def figure(request):
             "scope": scope,
             "code": code,
             "measure": measure,
+            "measure_label": measure.label_for(res.measure(code)["threshold"] if res else None),
             "result": res,
             "figure": res.measure(code) if res else None,
             "members": members,

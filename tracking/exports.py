@@ -53,7 +53,18 @@ def _check_cells(row: Row, codes) -> list:
     return cells
 
 
-def child_table(rows: list[Row]) -> tuple[list[str], list[list]]:
+def _actions_cell(actions) -> str:
+    """The record's tracking meeting actions in one cell: what, who, by when (and when done)."""
+    parts = []
+    for a in actions or []:
+        who = a.owner.get_full_name() or a.owner.username
+        done = f", done {a.done_on:%d/%m/%Y}" if a.done_on else ""
+        parts.append(f"{a.what} ({who}, by {a.due_date:%d/%m/%Y}{done})")
+    return "; ".join(parts)
+
+
+def child_table(rows: list[Row], actions: dict | None = None) -> tuple[list[str], list[list]]:
+    """``actions``: the tracking meeting actions by child id (the last column)."""
     header = [
         "Child ID",
         "First name",
@@ -68,12 +79,14 @@ def child_table(rows: list[Row]) -> tuple[list[str], list[list]]:
         "Placed",
         "Days in care",
         "Status",
-        "Days past nearest threshold",
+        "Nearest threshold",
         "Next step",
     ]
     for _, label in CHECK_CODES["children"]:
         header += [f"{label}: days", f"{label}: status"]
     header += FORECAST_COLUMNS
+    header.append("Tracking meeting actions")
+    actions = actions or {}
     body = []
     for row in rows:
         child = row.record
@@ -93,16 +106,18 @@ def child_table(rows: list[Row]) -> tuple[list[str], list[list]]:
                 child.placed_date if child.stage == "placed" else None,
                 row.days_in_care,
                 row.status_label,
-                row.days_past,
+                row.nearest,
                 row.next_step,
                 *_check_cells(row, CHECK_CODES["children"]),
                 *_forecast_cells(child),
+                _actions_cell(actions.get(child.pk)),
             ]
         )
     return header, body
 
 
-def household_table(rows: list[Row]) -> tuple[list[str], list[list]]:
+def household_table(rows: list[Row], actions: dict | None = None) -> tuple[list[str], list[list]]:
+    """``actions``: the tracking meeting actions by household id (the last column)."""
     header = [
         "Reference",
         "Applicants",
@@ -112,11 +127,13 @@ def household_table(rows: list[Row]) -> tuple[list[str], list[list]]:
         "Stage 2 started",
         "Approved",
         "Status",
-        "Days past nearest threshold",
+        "Nearest threshold",
         "Next step",
     ]
     for _, label in CHECK_CODES["households"]:
         header += [f"{label}: days", f"{label}: status"]
+    header.append("Tracking meeting actions")
+    actions = actions or {}
     body = []
     for row in rows:
         h = row.record
@@ -130,9 +147,10 @@ def household_table(rows: list[Row]) -> tuple[list[str], list[list]]:
                 h.stage2_start_date,
                 h.approval_date,
                 row.status_label,
-                row.days_past,
+                row.nearest,
                 row.next_step,
                 *_check_cells(row, CHECK_CODES["households"]),
+                _actions_cell(actions.get(h.pk)),
             ]
         )
     return header, body

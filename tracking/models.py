@@ -98,3 +98,80 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"digest for the week of {self.week_of:%d/%m/%Y}"
+
+
+class TrackingMeeting(models.Model):
+    """The monthly tracking meeting (DOMAIN.md A.8): when it met, for which council (or the
+    whole region), and who attended; its actions are :class:`MeetingAction` rows. Each change
+    kept in its history."""
+
+    region = models.ForeignKey("raa.Region", on_delete=models.PROTECT, related_name="+")
+    council = models.ForeignKey(
+        "raa.Council",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for a meeting about the whole region.",
+    )
+    meeting_date = models.DateField("date of the meeting")
+    attendees = models.TextField("who attended", help_text="Names and roles, one a line.")
+    created_by = models.ForeignKey("raa.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-meeting_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"tracking meeting {self.meeting_date:%d/%m/%Y}"
+
+    @property
+    def attendee_list(self) -> list[str]:
+        return [line.strip() for line in self.attendees.splitlines() if line.strip()]
+
+
+class MeetingAction(models.Model):
+    """One action a tracking meeting decided for a child or a household: what, who, by when;
+    marked done (date and by whom) when it is. Never deleted; each change kept in its history."""
+
+    meeting = models.ForeignKey(TrackingMeeting, on_delete=models.PROTECT, related_name="actions")
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    household = models.ForeignKey(
+        "adopters.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    what = models.TextField("action")
+    owner = models.ForeignKey(
+        "raa.User", on_delete=models.PROTECT, related_name="meeting_actions", verbose_name="who"
+    )
+    due_date = models.DateField("by when")
+    done_on = models.DateField("done on", null=True, blank=True)
+    done_by = models.ForeignKey(
+        "raa.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey("raa.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["owner", "done_on", "due_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(child__isnull=False, household__isnull=True)
+                | models.Q(child__isnull=True, household__isnull=False),
+                name="meeting_action_one_record",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(done_on__isnull=True) | models.Q(done_by__isnull=False),
+                name="meeting_action_done_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"action by {self.due_date:%d/%m/%Y}"
+
+    def is_overdue(self, today) -> bool:
+        return self.done_on is None and self.due_date < today

@@ -18,7 +18,7 @@ from children.selectors import harder_to_place
 from raa import access
 from raa.models import Council, User
 from tracking import checks
-from tracking.models import TrackingNotification, TrackingThreshold
+from tracking.models import MeetingAction, TrackingMeeting, TrackingNotification, TrackingThreshold
 
 #: Stands in for "no threshold running", so it sorts after every real date.
 NEVER = checks.NEVER
@@ -237,8 +237,19 @@ class Row:
         return [by_code.get(code) for code in codes]
 
     @property
+    def nearest(self) -> str:
+        """The nearest threshold in words: "12 days left", "5 days over", "over from today"."""
+        days = self.days_past
+        if days is None:
+            return ""
+        if days == 0:
+            return "over from today"
+        n = abs(days)
+        return f"{n} day{'' if n == 1 else 's'} {'over' if days > 0 else 'left'}"
+
+    @property
     def days_past(self) -> int | None:
-        """Days past the nearest threshold (negative: days left)."""
+        """Days past the nearest threshold (negative: days left); in words: :meth:`nearest`."""
         return -self.worst.days_left if self.worst else None
 
 
@@ -567,3 +578,59 @@ def recent_notifications(
         note.threshold_label = threshold.label if threshold else note.check_code
         result.append(note)
     return result
+
+
+# Tracking meetings and their actions ------------------------------------------------------------
+
+
+def meetings_visible_to(user) -> QuerySet[TrackingMeeting]:
+    """Meetings about a council in the person's tracking scope, or about a whole region they
+    track."""
+    return TrackingMeeting.objects.filter(
+        Q(council_id__in=tracking_council_ids(user))
+        | Q(council__isnull=True, region_id__in=access.region_ids_for(user, access.TRACKING_ROLES))
+    ).select_related("council", "created_by")
+
+
+def actions_visible_to(user) -> QuerySet[MeetingAction]:
+    """Actions about a child or household the person may see in tracking."""
+    households = Household.objects.visible_to(user, access.TRACKING_ROLES).values("id")
+    return MeetingAction.objects.filter(
+        Q(child__council_id__in=tracking_council_ids(user)) | Q(household_id__in=households)
+    ).select_related("owner", "done_by", "meeting", "child", "household")
+
+
+def actions_by_record(actions, *, field: str) -> dict[int, list[MeetingAction]]:
+    """Actions grouped by ``field`` ("child_id" or "household_id"), open ones first."""
+    grouped: dict[int, list[MeetingAction]] = {}
+    for action in sorted(actions, key=lambda a: (a.done_on is not None, a.due_date, a.id)):
+        grouped.setdefault(getattr(action, field), []).append(action)
+    return grouped
+
+
+def overdue_actions_owned_by(user, *, today: date) -> QuerySet[MeetingAction]:
+    """The person's own actions not done and past their date, the oldest first (still only on
+    records they may see)."""
+    return (
+        actions_visible_to(user)
+        .filter(owner=user, done_on__isnull=True, due_date__lt=today)
+        .order_by("due_date", "id")
+    )
+
+
+def possible_owners(council: Council | None, region_id: int) -> QuerySet[User]:
+    """People who can own an action about a record of this council (or of the region): active
+    holders of a tracking role over it."""
+    over = Q(memberships__council__isnull=True, memberships__region_id=region_id)
+    if council is not None:
+        over |= Q(memberships__council=council)
+    return (
+        User.objects.filter(
+            over,
+            is_active=True,
+            memberships__ended_at__isnull=True,
+            memberships__role__in=access.TRACKING_ROLES,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

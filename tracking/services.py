@@ -22,22 +22,26 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from adopters.models import Household
+from children.models import Child
 from raa import access
-from raa.models import Council, Role, User
+from raa.models import AuditAction, Council, Role, User
+from raa.services import audit_record
 from tracking import checks
-from tracking.models import DigestSent, TrackingNotification
+from tracking.models import DigestSent, MeetingAction, TrackingMeeting, TrackingNotification
 from tracking.selectors import (
     child_rows,
     children_in_process_in,
     due_or_over,
     household_rows,
     households_in_process_among,
+    possible_owners,
 )
 
 log = logging.getLogger(__name__)
@@ -198,12 +202,37 @@ def digest_for(user: User, *, today: date, table: dict) -> Digest | None:
             for c in row.checks
             if not c.done and c.status in (checks.OVER, checks.DUE)
         ]
+    overdue = _overdue_actions_in(council_ids, user, today)
+    lines += ["", f"Tracking meeting actions overdue: {len(overdue)}"]
+    for action in overdue:
+        record = (
+            f"Child {action.child.child_id}"
+            if action.child_id
+            else f"Household {action.household.reference}"
+        )
+        owner = action.owner.get_full_name() or action.owner.username
+        lines.append(f"  - {record}: due {action.due_date:%d/%m/%Y}, {owner}")
     lines += ["", "Official – sensitive. This email holds identifiers only, no names."]
     subject = (
         f"Tracking digest {today:%d/%m/%Y}: {total_children} children, "
         f"{len(household_lines)} households due or over"
     )
     return Digest(user, subject, "\n".join(lines), total_children, len(household_lines))
+
+
+def _overdue_actions_in(council_ids: set[int], user: User, today: date) -> list[MeetingAction]:
+    """Tracking meeting actions not done by their date, about children of these councils or
+    households the team manager looks after."""
+    households = Household.objects.looked_after_by(user, {Role.TEAM_MANAGER}).values("id")
+    return list(
+        MeetingAction.objects.filter(
+            Q(child__council_id__in=council_ids) | Q(household_id__in=households),
+            done_on__isnull=True,
+            due_date__lt=today,
+        )
+        .select_related("child", "household", "owner")
+        .order_by("due_date", "id")
+    )
 
 
 def send_weekly_digests(*, today: date | None = None) -> int:
@@ -247,3 +276,159 @@ def send_weekly_digests(*, today: date | None = None) -> int:
         sent += 1
         log.info("tracking digest sent to user %s", user.pk)
     return sent
+
+
+# Tracking meetings and their actions ------------------------------------------------------------
+
+
+def _may_run_meeting_over(user: User, council: Council | None, region_id: int) -> bool:
+    if council is None:
+        return region_id in access.region_ids_for(user, access.MEETING_ROLES)
+    return access.has_role_over(user, access.MEETING_ROLES, council)
+
+
+def _check_meeting_fields(meeting_date: date, attendees: str) -> None:
+    errors = {}
+    if meeting_date > timezone.localdate():
+        errors["meeting_date"] = (
+            f"The meeting date ({meeting_date:%d/%m/%Y}) is in the future: record a meeting on "
+            "or after the day it met."
+        )
+    if not attendees.strip():
+        errors["attendees"] = "Write who attended the meeting, one person a line."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    acting_user: User,
+    region_id: int,
+    council: Council | None,
+    meeting_date: date,
+    attendees: str,
+) -> TrackingMeeting:
+    """Record that a tracking meeting met (for a council, or the whole region with ``council``
+    None): its date and who attended. Refused (PermissionDenied) to anyone who does not hold a
+    meeting role over that council or region."""
+    if not _may_run_meeting_over(acting_user, council, region_id):
+        raise PermissionDenied("You may not record a tracking meeting for this council.")
+    _check_meeting_fields(meeting_date, attendees)
+    meeting = TrackingMeeting.objects.create(
+        region_id=region_id,
+        council=council,
+        meeting_date=meeting_date,
+        attendees=attendees.strip(),
+        created_by=acting_user,
+    )
+    audit_record(
+        user=acting_user,
+        action=AuditAction.CREATED,
+        object_type="tracking_meeting",
+        object_id=meeting.pk,
+        council=council,
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *, meeting: TrackingMeeting, acting_user: User, meeting_date: date, attendees: str
+) -> TrackingMeeting:
+    """Correct a meeting's date or who attended (the earlier values stay in its history)."""
+    if not _may_run_meeting_over(acting_user, meeting.council, meeting.region_id):
+        raise PermissionDenied("You may not change this tracking meeting.")
+    _check_meeting_fields(meeting_date, attendees)
+    meeting.meeting_date = meeting_date
+    meeting.attendees = attendees.strip()
+    meeting.save(update_fields=["meeting_date", "attendees"])
+    audit_record(
+        user=acting_user,
+        action=AuditAction.CHANGED,
+        object_type="tracking_meeting",
+        object_id=meeting.pk,
+        council=meeting.council,
+    )
+    return meeting
+
+
+@transaction.atomic
+def action_add(
+    *,
+    meeting: TrackingMeeting,
+    acting_user: User,
+    what: str,
+    owner: User,
+    due_date: date,
+    child: Child | None = None,
+    household: Household | None = None,
+) -> MeetingAction:
+    """Record an action the meeting decided for one child or one household: what, who (a person
+    with a tracking role over the record's council or region) and by when (not before the
+    meeting). The caller fetched the record through the person's scoped queryset."""
+    if (child is None) == (household is None):
+        raise ValueError("An action is about one child or one household.")
+    if not _may_run_meeting_over(acting_user, meeting.council, meeting.region_id):
+        raise PermissionDenied("You may not record actions for this tracking meeting.")
+    council = child.council if child is not None else household.recruiting_council
+    if child is not None and meeting.council_id and child.council_id != meeting.council_id:
+        raise PermissionDenied("This child is not in the meeting's council.")
+    errors = {}
+    if not what.strip():
+        errors["what"] = "Write what is to be done."
+    if not possible_owners(council, meeting.region_id).filter(pk=owner.pk).exists():
+        errors["owner"] = (
+            f"{owner.get_full_name() or owner.username} holds no tracking role over "
+            f"{council.name if council else 'the region'}: choose someone who does."
+        )
+    if due_date < meeting.meeting_date:
+        errors["due_date"] = (
+            f"By when ({due_date:%d/%m/%Y}) is before the meeting "
+            f"({meeting.meeting_date:%d/%m/%Y}): choose the day it should be done by."
+        )
+    if errors:
+        raise ValidationError(errors)
+    action = MeetingAction.objects.create(
+        meeting=meeting,
+        child=child,
+        household=household,
+        what=what.strip(),
+        owner=owner,
+        due_date=due_date,
+        created_by=acting_user,
+    )
+    audit_record(
+        user=acting_user,
+        action=AuditAction.CREATED,
+        object_type="meeting_action",
+        object_id=action.pk,
+        council=council,
+    )
+    return action
+
+
+@transaction.atomic
+def action_mark_done(
+    *, action: MeetingAction, acting_user: User, done_on: date | None = None
+) -> MeetingAction:
+    """Mark an action done (today unless ``done_on`` says otherwise): by its owner, or by
+    someone who may run the meeting. Marking a done action again changes nothing."""
+    if action.owner_id != acting_user.pk and not _may_run_meeting_over(
+        acting_user, action.meeting.council, action.meeting.region_id
+    ):
+        raise PermissionDenied("Only the action's owner or a team manager may mark it done.")
+    if action.done_on is not None:
+        return action
+    action.done_on = done_on or timezone.localdate()
+    action.done_by = acting_user
+    action.save(update_fields=["done_on", "done_by"])
+    audit_record(
+        user=acting_user,
+        action=AuditAction.CHANGED,
+        object_type="meeting_action",
+        object_id=action.pk,
+        council=action.child.council if action.child_id else None,
+        detail="marked done",
+    )
+    return action

@@ -37,6 +37,13 @@ class Measure:
         """What a value is in: "days" for a mean, "%" for a percentage, nothing for a count."""
         return UNITS[self.kind]
 
+    def label_for(self, threshold) -> str:
+        """The label with the window's own threshold in place of "N" ("A3: placed in less than
+        14 months of entering care (%)"), when there is one."""
+        if threshold is None or " N months" not in self.label:
+            return self.label
+        return self.label.replace(" N months", f" {int(threshold)} months")
+
 
 _A1 = (
     "Children whose adoption order date is in the period: mean calendar days from entering care "

@@ -151,11 +151,15 @@ def render_document(fragment: str, meta: dict, *, embed_css: bool) -> str:
 
 
 def render_pdf(fragment: str, meta: dict) -> bytes:
-    """The PDF: the same HTML and SVG charts, laid out by WeasyPrint with the print styles."""
+    """The PDF: the same HTML and SVG charts, laid out by WeasyPrint with the print styles.
+    A tagged PDF (PDF/UA-1): a screen reader reads its headings, tables and their captions in
+    order, and its language and title are set."""
     from weasyprint import CSS, HTML
 
     document = render_document(fragment, meta, embed_css=False)
-    return HTML(string=document).write_pdf(stylesheets=[CSS(string=print_css())])
+    return HTML(string=document).write_pdf(
+        stylesheets=[CSS(string=print_css())], pdf_variant="pdf/ua-1"
+    )
 
 
 def render_xlsx(figures: dict, meta: dict) -> bytes:

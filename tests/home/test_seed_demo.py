@@ -253,3 +253,12 @@ def test_board_members_have_a_demo_report_to_read(demo):
     )
     version.refresh_from_db()
     assert version.status == VersionStatus.PUBLISHED
+
+
+def test_demo_first_names_agree_with_the_recorded_sex():
+    names, split = demo_data.FIRST_NAMES, demo_data.GIRLS_NAMES
+    girls, boys = set(names[:split]), set(names[split:])
+    for first in names:
+        assert demo_data.Generator.name_for_sex(first, "F") in girls
+        assert demo_data.Generator.name_for_sex(first, "M") in boys
+        assert demo_data.Generator.name_for_sex(first, "U") == first

@@ -11,7 +11,7 @@ import pytest
 
 from raa.models import Role
 from scorecard import periods as P
-from scorecard.models import ScorecardResult
+from scorecard.models import NationalFigure, ScorecardResult
 from scorecard.services import recompute_all
 from tests.tracking.journeys import make_child, today
 
@@ -201,3 +201,36 @@ def test_a_manager_of_two_councils_opens_on_a_council_not_the_region(client_for,
     assert response.context["scope"].council == world.councils["B"]
     assert "compare_rows" not in response.context
     assert b"Whole region" not in response.content
+
+
+def test_the_council_sits_beside_the_region_and_england_for_the_same_window(
+    client_for, world, council_c
+):
+    """Only council C has adopted children, so the region's A1 for the window is C's: 450. England
+    has no figure for the window running now, and the card says so (with the latest published
+    figure named as such); where England has one for the window, it shows with its source."""
+    window = latest_window().label
+    client = client_for(world.user(Role.TEAM_MANAGER, "C"))
+    html = client.get(URL).content.decode()
+    assert f"Region, {window}" in html and f"England, {window}" in html
+    figures = {h.code: h for h in client.get(URL).context["headlines"]}
+    assert figures["A1"].region == 450 and figures["A1"].national is None
+    assert f"No England figure has been published for {window} (latest published: " in html
+    NationalFigure.objects.create(
+        measure="A2", period=window, value=180, unit="days", source="DfE scorecard (test)"
+    )
+    response = client.get(URL)
+    a2 = {h.code: h for h in response.context["headlines"]}["A2"]
+    assert (a2.national, a2.national_source) == (180, "DfE scorecard (test)")
+    assert "England: DfE scorecard (test)." in response.content.decode()
+
+
+def test_adopters_approved_per_year_is_a_series_with_the_running_year_to_date(
+    client_for, world, council_c
+):
+    response = client_for(world.user(Role.TEAM_MANAGER, "C")).get(URL)
+    series = response.context["adopters"]["approvals_by_year"]
+    assert len(series) > 2  # more than this year and last
+    assert series[-1]["year"] == P.fy_label(P.fy_of(today())) + " to date"
+    assert not any(y["year"].endswith("to date") for y in series[:-1])
+    assert 'data-testid="approvals-by-year"' in response.content.decode()

@@ -155,6 +155,22 @@ def test_the_pdf_carries_the_figures_and_narrative_and_no_child(world, journeys,
     assert "<svg" in html  # the trend charts, drawn on the server
 
 
+def test_the_pdf_is_tagged_for_screen_readers_and_sections_flow_on(world, journeys, manager):
+    """A tagged PDF (PDF/UA-1): a structure tree, marked content, its language and title; and no
+    page left more than half white because the next section was pushed onto a new page."""
+    version = publish_now(draft_for_c(world, manager, summary="Steady."), manager)
+    reader = PdfReader(io.BytesIO(bytes(version.files.get(format=FileFormat.PDF).content)))
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert catalog["/Lang"] == "en-GB"
+    assert "board report 2023-24 Q4" in reader.metadata.title
+    # Each page but the last carries text most of the way down: a page where a section was
+    # pushed on would hold only a few lines.
+    lines = [len(page.extract_text().splitlines()) for page in reader.pages]
+    assert all(n >= 20 for n in lines[:-1]), lines
+
+
 def test_the_workbook_has_a_sheet_per_section_with_numbers_as_numbers(world, journeys, manager):
     version = publish_now(draft_for_c(world, manager, risks="Few adopters."), manager)
     workbook = load_workbook(io.BytesIO(bytes(version.files.get(format=FileFormat.XLSX).content)))
