@@ -205,7 +205,15 @@ def recorded():
         )
 
     def match_and_place(child, household, matched, placed_on):
-        record(child, K.MATCHED, matched, household=household, panel_date=matched)
+        # Four children matched with h1, not a sibling group: confirmed, as a worker must.
+        record(
+            child,
+            K.MATCHED,
+            matched,
+            household=household,
+            panel_date=matched,
+            household_warning="confirmed",
+        )
         record(child, K.PLACED, placed_on, household=household, placement_provider="PR1")
 
     children = {}
