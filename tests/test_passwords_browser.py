@@ -48,6 +48,7 @@ def test_forgotten_password_by_email_then_changed_from_the_header(browser_page, 
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Welcome, Social Worker")).to_be_visible()
 
+    page.get_by_role("button", name="Account").click()  # the header's account menu
     page.get_by_role("link", name="Change password").click()
     page.get_by_label("Old password").fill(NEW_PASSWORD)
     page.get_by_label("New password").first.fill(NEWER_PASSWORD)

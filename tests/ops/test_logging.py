@@ -37,9 +37,13 @@ class JsonLines(logging.Handler):
 def json_log():
     handler = JsonLines()
     root = logging.getLogger()
+    # The settings' level (INFO), whatever a library imported by an earlier test left behind.
+    level = root.level
+    root.setLevel(logging.INFO)
     root.addHandler(handler)
     yield handler
     root.removeHandler(handler)
+    root.setLevel(level)
 
 
 def test_a_request_line_has_id_person_path_status_and_duration(client_for, world, json_log):
