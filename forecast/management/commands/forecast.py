@@ -1,18 +1,11 @@
 import json
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from forecast.services import forecast_json, forecast_region
+from raa.management.options import date_option
 from raa.models import Council, Region
-
-
-def parse_date(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{option} {text}: give a date as YYYY-MM-DD.") from None
 
 
 class Command(BaseCommand):
@@ -30,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         today = timezone.localdate()
-        as_at = parse_date(options["as_at"], "--as-at") if options["as_at"] else today
+        as_at = date_option(options["as_at"], "--as-at") if options["as_at"] else today
         if as_at > today:
             raise CommandError(f"--as-at {as_at:%Y-%m-%d} is in the future.")
         if options["council"]:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from forecast import backtest
 from forecast.journeys import load
-from forecast.management.commands.forecast import parse_date
+from raa.management.options import date_option
 from raa.models import Region
 
 
@@ -26,8 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "table"], default="table")
 
     def handle(self, *args, **options):
-        end = parse_date(options["end"], "--end") if options["end"] else timezone.localdate()
-        cut = parse_date(options["cut"], "--cut") if options["cut"] else end - timedelta(days=730)
+        end = date_option(options["end"], "--end") if options["end"] else timezone.localdate()
+        cut = date_option(options["cut"], "--cut") if options["cut"] else end - timedelta(days=730)
         if (end - cut).days < 365:
             raise CommandError(
                 f"--cut {cut:%Y-%m-%d} is less than a year before --end {end:%Y-%m-%d}: the "

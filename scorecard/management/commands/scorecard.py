@@ -1,19 +1,12 @@
 import json
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from raa.management.options import date_option
 from scorecard import periods as P
 from scorecard.management.commands._scope import scope_from_options
 from scorecard.measures import MEASURES, SCORECARD_CODES
 from scorecard.selectors import scorecard_json, scorecard_result
-
-
-def _date(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{option} {text}: give a date as YYYY-MM-DD.") from None
 
 
 class Command(BaseCommand):
@@ -41,7 +34,9 @@ class Command(BaseCommand):
                 raise CommandError(f"--period: {error}") from None
         elif options["start"] and options["end"]:
             try:
-                period = P.custom(_date(options["start"], "--from"), _date(options["end"], "--to"))
+                period = P.custom(
+                    date_option(options["start"], "--from"), date_option(options["end"], "--to")
+                )
             except ValueError as error:
                 raise CommandError(str(error)) from None
         else:
