@@ -261,7 +261,11 @@ class FamilyFindingForm(forms.Form):
         self.fields["household"].queryset = households
         self.fields["household"].label_from_instance = lambda h: (
             f"{h.reference} – {h.applicants}"
-            + (f" (approved {h.approval_date:%d/%m/%Y})" if h.approval_date else "")
+            + (
+                f" (approved {h.approval_date:%d/%m/%Y})"
+                if h.approval_date
+                else f" ({h.stage}, not yet approved: an early link)"
+            )
         )
         self.fields["date"].label = self.DATE_LABELS[kind]
         if kind != "matched":

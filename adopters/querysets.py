@@ -1,7 +1,7 @@
 """Scoping and reusable filters for adopter households."""
 
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 
 from adopters.stages import StageCode
 from children.models import JourneyEvent
@@ -9,6 +9,8 @@ from raa import access
 
 #: Journey events that tie a household to a child, and so to the child's council.
 LINKING_EVENT_KINDS = ("linked", "matched", "placed")
+#: ``latest_child_event_kind`` of a household whose latest step with a child is an early link.
+EARLY_LINKED = "early_linked"
 #: Journey events that move a household on once it has a child.
 PROGRESS_EVENT_KINDS = (*LINKING_EVENT_KINDS, "disruption", "adoption_order")
 
@@ -46,33 +48,41 @@ class HouseholdQuerySet(models.QuerySet):
         )
 
     def with_progress(self) -> "HouseholdQuerySet":
-        """Annotate the latest link, match, placement or order with a child, whether the
-        household is on hold now, and the derived stage (``derived_stage``, a StageCode), in
-        one query."""
+        """Annotate the kind of the latest link, match, placement or order with a child
+        (``latest_child_event_kind``: ``"early_linked"`` for a link made before approval),
+        whether the household is on hold now, and the derived stage (``derived_stage``, a
+        StageCode), in one query."""
         HoldPeriod = self.model._meta.get_field("hold_periods").related_model
-        # A link or match that the child has since moved on from (a later link, match or
-        # placement with another household) no longer holds the household.
-        superseded = JourneyEvent.objects.filter(
-            child=OuterRef("child"), kind__in=LINKING_EVENT_KINDS, date__gte=OuterRef("date")
-        ).exclude(household=OuterRef("household"))
-        latest = (
-            JourneyEvent.objects.filter(household=OuterRef("pk"), kind__in=PROGRESS_EVENT_KINDS)
-            .exclude(Exists(superseded))
-            .order_by("-date", "-id")
-        )
+        latest = _standing_progress_events()
         on_hold = HoldPeriod.objects.filter(household=OuterRef("pk"), end_date__isnull=True)
         progress = [
-            When(latest_child_event_kind=kind, then=Value(code))
-            for kind, code in (
-                ("linked", StageCode.LINKED),
-                ("matched", StageCode.MATCHED),
-                ("placed", StageCode.PLACED),
-                ("adoption_order", StageCode.ADOPTED),
-                ("disruption", StageCode.APPROVED),
-            )
+            # A household linked early (before approval, with a child who is harder to place)
+            # is still in assessment: its stage stays that of its dates until approved.
+            When(
+                latest_child_event_kind=EARLY_LINKED,
+                approval_date__isnull=False,
+                then=Value(StageCode.LINKED),
+            ),
+            When(latest_child_event_kind="linked", then=Value(StageCode.LINKED)),
+            *[
+                When(latest_child_event_kind=kind, then=Value(code))
+                for kind, code in (
+                    ("matched", StageCode.MATCHED),
+                    ("placed", StageCode.PLACED),
+                    ("adoption_order", StageCode.ADOPTED),
+                    ("disruption", StageCode.APPROVED),
+                )
+            ],
         ]
         return self.annotate(
-            latest_child_event_kind=Subquery(latest.values("kind")[:1]),
+            latest_child_event_kind=Subquery(
+                latest.annotate(
+                    kind_or_early=Case(
+                        When(kind="linked", early_link=True, then=Value(EARLY_LINKED)),
+                        default=F("kind"),
+                    )
+                ).values("kind_or_early")[:1]
+            ),
             on_hold=Exists(on_hold),
         ).annotate(
             derived_stage=Case(
@@ -89,5 +99,68 @@ class HouseholdQuerySet(models.QuerySet):
             )
         )
 
+    def with_early_link(self) -> "HouseholdQuerySet":
+        """Annotate ``early_linked_since``: the date of the household's standing early link (a
+        child linked with them before approval, not since matched or linked elsewhere) while
+        the household is still not approved; null otherwise. Call after :meth:`with_progress`
+        (it reads ``latest_child_event_kind``)."""
+        early = _standing_progress_events().filter(kind="linked", early_link=True)
+        return self.annotate(
+            early_linked_since=Case(
+                When(
+                    approval_date__isnull=True,
+                    latest_child_event_kind=EARLY_LINKED,
+                    then=Subquery(early.values("date")[:1]),
+                ),
+                default=None,
+                output_field=models.DateField(),
+            )
+        )
+
     def active(self) -> "HouseholdQuerySet":
         return self.filter(left_date__isnull=True)
+
+
+def _standing_progress_events():
+    """The household's (``OuterRef("pk")``) links, matches, placements, orders and disruptions
+    that still hold it, the latest first. A link or match that the child has since moved on
+    from (a later link, match or placement with another household) no longer holds it."""
+    superseded = JourneyEvent.objects.filter(
+        child=OuterRef("child"), kind__in=LINKING_EVENT_KINDS, date__gte=OuterRef("date")
+    ).exclude(household=OuterRef("household"))
+    return (
+        JourneyEvent.objects.filter(household=OuterRef("pk"), kind__in=PROGRESS_EVENT_KINDS)
+        .exclude(Exists(superseded))
+        .order_by("-date", "-id")
+    )
+
+
+def child_early_link_stage():
+    """An expression for a Child queryset: the stage (a StageCode) of the household with which
+    the child's latest link was made early, while that household is still not approved; null
+    when the child's latest link is not early or the household has been approved since.
+    One subquery."""
+    household_stage = Case(
+        When(household__stage2_start_date__isnull=False, then=Value(StageCode.STAGE2)),
+        When(household__stage1_end_date__isnull=False, then=Value(StageCode.BETWEEN)),
+        When(household__registration_date__isnull=False, then=Value(StageCode.STAGE1)),
+        default=Value(StageCode.ENQUIRY),
+        output_field=models.CharField(),
+    )
+    latest_link = (
+        JourneyEvent.objects.filter(child=OuterRef("pk"), kind="linked")
+        .order_by("-date", "-id")
+        .annotate(
+            early_stage=Case(
+                When(
+                    early_link=True,
+                    household__approval_date__isnull=True,
+                    household__left_date__isnull=True,
+                    then=household_stage,
+                ),
+                default=None,
+                output_field=models.CharField(),
+            )
+        )
+    )
+    return Subquery(latest_link.values("early_stage")[:1])

@@ -8,6 +8,7 @@ save; a *soft* one saves and is shown as a warning on the record.
 from dataclasses import dataclass
 from datetime import date
 
+from adopters.stages import StageCode
 from raa.dates import add_months, adult_birth_message, before_earliest_message
 
 LABELS = {
@@ -33,6 +34,11 @@ ORDERED_DATES = [
 COUPLE_STATUSES = {"L11": "MF", "L12": "same", "L2": "any", "L3": "MF", "L4": "same"}
 #: DOMAIN.md A.6: Stage 2 starts within 6 months of the end of Stage 1.
 STAGE2_WITHIN_MONTHS = 6
+#: DOMAIN.md A.6: the statutory targets, Stage 1 in 2 months and Stage 2 (to the ADM's
+#: approval) in 4. Used to say when a household in assessment may be approved; the tracking
+#: thresholds (which an administrator may change) are the tracking app's.
+STAGE1_TARGET_MONTHS = 2
+STAGE2_TARGET_MONTHS = 4
 
 
 @dataclass(frozen=True)
@@ -323,16 +329,18 @@ def check_child_step(*, household, kind: str, on: date) -> list[Problem]:
     if kind in ("matched", "placed") and (approved is None or approved > on):
         step = "matched" if kind == "matched" else "placed"
         step_name = "match" if step == "matched" else "placement"
-        when = (
-            f"was approved on {d(approved)}, after the {step_name} date ({d(on)})"
-            if approved
-            else "is not approved yet"
-        )
+        if approved:
+            when = f"was approved on {d(approved)}, after the {step_name} date ({d(on)})"
+            then = ""
+        else:
+            stage = StageCode(household.date_stage()).label
+            when = f"is in {stage} and not approved yet"
+            then = " Record the household's approval (panel and ADM decision) first."
         problems.append(
             Problem(
                 "household",
                 f"Household {household.reference} {when}: a child can be {step} only with "
-                "approved adopters.",
+                f"approved adopters.{then}",
             )
         )
     elif kind == "linked" and (approved is None or approved > on):
@@ -345,3 +353,55 @@ def check_child_step(*, household, kind: str, on: date) -> list[Problem]:
             )
         )
     return problems
+
+
+@dataclass(frozen=True)
+class ExpectedApproval:
+    """When a household still in assessment may be approved, and how that was worked out."""
+
+    stage: str  # the StageCode of the household's dates
+    on: date | None  # None: awaiting the ADM's decision after the panel
+    basis: str  # e.g. "Stage 2 started 15/04/2024"
+
+    @property
+    def text(self) -> str:
+        """'expected approval ~ 15/08/2024 (Stage 2 started 15/04/2024)'."""
+        if self.on is None:
+            return f"expected approval soon ({self.basis})"
+        return f"expected approval ~ {d(self.on)} ({self.basis})"
+
+
+def expected_approval(household, *, today: date) -> ExpectedApproval | None:
+    """When a household in assessment (registered, not approved, not left) may be approved,
+    from its dates and the statutory targets of DOMAIN.md A.6: after the panel, the ADM's
+    decision is awaited; in Stage 2, its start + 4 months; between stages, 4 months from the
+    later of the end of Stage 1 and today (Stage 2 not yet started); in Stage 1, its start +
+    2 + 4 months. None for a household approved, left, or not yet registered."""
+    registered = (
+        household.registration_date or household.stage2_start_date
+    )  # fast-track: no Stage 1
+    if household.approval_date or household.left_date or not registered:
+        return None
+    stage = household.date_stage()
+    if household.panel_date:
+        return ExpectedApproval(
+            stage, None, f"panel on {d(household.panel_date)}, awaiting the ADM's decision"
+        )
+    if household.stage2_start_date:
+        return ExpectedApproval(
+            stage,
+            add_months(household.stage2_start_date, STAGE2_TARGET_MONTHS),
+            f"Stage 2 started {d(household.stage2_start_date)}",
+        )
+    if household.stage1_end_date:
+        start = max(household.stage1_end_date, today)
+        return ExpectedApproval(
+            stage,
+            add_months(start, STAGE2_TARGET_MONTHS),
+            f"Stage 1 ended {d(household.stage1_end_date)}; Stage 2 not started yet",
+        )
+    return ExpectedApproval(
+        stage,
+        add_months(household.registration_date, STAGE1_TARGET_MONTHS + STAGE2_TARGET_MONTHS),
+        f"Stage 1 started {d(household.registration_date)}",
+    )

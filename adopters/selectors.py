@@ -4,8 +4,9 @@ waiting child (family finding). Who is over a target is the tracking app's (trac
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
+from adopters import rules
 from adopters.models import (
     ChildNeeds,
     ContactLevel,
@@ -13,8 +14,9 @@ from adopters.models import (
     NeedLevel,
     StageCode,
 )
-from adopters.querysets import LINKING_EVENT_KINDS
+from adopters.querysets import EARLY_LINKED, LINKING_EVENT_KINDS
 from children.models import JourneyEvent
+from children.selectors import harder_to_place_reasons
 from raa import access
 
 #: Stages of the pipeline view, in order.
@@ -95,6 +97,8 @@ class Reason:
 class RankedHousehold:
     household: Household
     reasons: list[Reason] = field(default_factory=list)
+    #: For a household still in assessment: when it may be approved.
+    expected: rules.ExpectedApproval | None = None
 
     @property
     def score(self) -> int:
@@ -109,31 +113,57 @@ def age_in_years(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def family_finding_candidates(child) -> QuerySet[Household]:
+#: The stages of a household still in assessment that family finding may offer, for a child
+#: who is harder to place, for an early link (issue 20 item 11).
+ASSESSMENT_STAGES = (StageCode.STAGE1, StageCode.BETWEEN, StageCode.STAGE2)
+
+
+def family_finding_candidates(child, *, in_assessment: bool = False) -> QuerySet[Household]:
     """Approved households of the child's region, still in the process, not on hold, and not
-    already matched with or caring for a child."""
+    already matched with or caring for a child; with ``in_assessment``, also those still in
+    assessment (Stage 1, between stages or Stage 2: registered, not approved, not left, not on
+    hold), for an early link with a child who is harder to place (the caller checks that)."""
+    approved = Q(approval_date__isnull=False) & ~Q(
+        derived_stage__in=[
+            StageCode.ON_HOLD,
+            StageCode.MATCHED,
+            StageCode.PLACED,
+            StageCode.ADOPTED,
+            StageCode.LEFT,
+        ]
+    )
+    wanted = approved
+    if in_assessment:
+        wanted |= Q(approval_date__isnull=True, derived_stage__in=ASSESSMENT_STAGES)
     return (
-        Household.objects.filter(
-            region_id=child.council.region_id,
-            approval_date__isnull=False,
-            left_date__isnull=True,
-        )
+        Household.objects.filter(region_id=child.council.region_id, left_date__isnull=True)
         .with_progress()
-        .exclude(
-            derived_stage__in=[
-                StageCode.ON_HOLD,
-                StageCode.MATCHED,
-                StageCode.PLACED,
-                StageCode.ADOPTED,
-                StageCode.LEFT,
-            ]
-        )
+        .filter(wanted)
         .select_related("recruiting_council")
     )
 
 
+def early_link_refusal(child, *, today: date) -> str:
+    """Why family finding does not offer households still in assessment for this child (empty
+    when it does): an early link is for a child who is harder to place (DOMAIN.md A.5)."""
+    if harder_to_place_reasons(child, today):
+        return ""
+    return (
+        "Households still in assessment are offered only for a child who is harder to place "
+        "(aged 5 or over, of an ethnic minority, disabled, or in a sibling group to be placed "
+        f"together). {child.first_name} is none of these, so only approved households are "
+        "offered."
+    )
+
+
 def rank_households(
-    child, *, needs: Needs, today: date, group_size: int = 1, ffa: bool = False
+    child,
+    *,
+    needs: Needs,
+    today: date,
+    group_size: int = 1,
+    ffa: bool = False,
+    in_assessment: bool = False,
 ) -> list[RankedHousehold]:
     """Every candidate household with the points it earns and loses for this child, best
     first; ties go to the household waiting longest since approval, then by reference.
@@ -143,10 +173,12 @@ def rank_households(
     meet +10 (cannot: -30); the household's wish for a boy or a girl met +5 (not met: -30);
     dual approval for a child in FfA +15; one point per month waiting since approval (up to
     12); recruited outside the region -10 (inter-agency); linked with another child -20.
+    With ``in_assessment`` (only for a child who is harder to place: the caller checks),
+    households still in assessment too, each -10 and with its expected approval.
     Two queries.
     """
     age = age_in_years(child.date_of_birth, today)
-    candidates = list(family_finding_candidates(child))
+    candidates = list(family_finding_candidates(child, in_assessment=in_assessment))
     linked_with_child = set(
         JourneyEvent.objects.filter(child=child, kind="linked").values_list(
             "household_id", flat=True
@@ -209,7 +241,20 @@ def rank_households(
                 add(Reason(-30, f"Hoping for {wish}."))
         if ffa and h.dual_approval:
             add(Reason(15, "Dual approved for FfA / concurrent planning."))
-        months = min(12, max(0, (today - h.approval_date).days * 12 // 365))
+        expected = None
+        if h.approval_date is None:
+            expected = rules.expected_approval(h, today=today)
+            add(
+                Reason(
+                    -10,
+                    f"Still in assessment ({StageCode(h.derived_stage).label}): "
+                    f"{expected.text if expected else 'not yet approved'}. A link now is an "
+                    "early link; the match waits for their approval.",
+                )
+            )
+        months = (
+            min(12, max(0, (today - h.approval_date).days * 12 // 365)) if h.approval_date else 0
+        )
         if months:
             add(
                 Reason(months, f"Waiting {months} month{'s' if months > 1 else ''} since approval.")
@@ -222,12 +267,19 @@ def rank_households(
                     f"{h.get_outside_agency_display().lower() or 'another agency'}.",
                 )
             )
-        if h.derived_stage == StageCode.LINKED and h.pk not in linked_with_child:
+        linked = h.latest_child_event_kind in ("linked", EARLY_LINKED)
+        if linked and h.pk not in linked_with_child:
             add(Reason(-20, "Already linked with another child."))
         if h.pk in linked_with_child:
             add(Reason(0, "Already linked with this child."))
-        ranked.append(RankedHousehold(household=h, reasons=reasons))
-    ranked.sort(key=lambda r: (-r.score, r.household.approval_date, r.household.reference))
+        ranked.append(RankedHousehold(household=h, reasons=reasons, expected=expected))
+    ranked.sort(
+        key=lambda r: (
+            -r.score,
+            r.household.approval_date or date.max,
+            r.household.reference,
+        )
+    )
     return ranked
 
 

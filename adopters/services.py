@@ -14,8 +14,11 @@ from django.utils import timezone
 
 from adopters import rules
 from adopters.models import ChildNeeds, HoldPeriod, Household
+from adopters.selectors import ASSESSMENT_STAGES
+from adopters.stages import StageCode
 from children.models import Child, PlacementProvider, Stage
-from children.services import child_record_milestone, child_update
+from children.selectors import harder_to_place_reasons
+from children.services import child_record_milestone, child_update, is_early_link
 from raa.freshness import mark_council_pending, mark_councils_pending
 from raa.models import Region, User
 from raa.services import case_record_create, case_record_update, check_fields
@@ -249,6 +252,8 @@ def family_finding_record(
     if child.council.region_id != household.region_id:
         raise ValidationError({"household": "That household belongs to another region."})
     refuse(rules.check_child_step(household=household, kind=kind, on=date), ("household", "date"))
+    if kind == "linked" and is_early_link(household, date):
+        _check_early_link(child, household, date)
     details: dict = {"household": household}
     if kind == "matched":
         if panel_date is None:
@@ -289,6 +294,39 @@ def family_finding_record(
         _record_siblings_placed_together(child, children, acting_user)
     _mark_pending(household)
     return events
+
+
+def _check_early_link(child, household: Household, on: date) -> None:
+    """A link with a household not yet approved (an early link) is for a child who is harder
+    to place (DOMAIN.md A.5), with a household in assessment (Stage 1 to Stage 2, not on
+    hold). Raises ValidationError naming the household's stage and the rule."""
+    stage = household.date_stage()
+    label = StageCode(stage).label
+    if not harder_to_place_reasons(child, on):
+        raise ValidationError(
+            {
+                "household": f"Household {household.reference} is in {label} and not approved "
+                "yet. A link before approval (an early link) is only for a child who is harder "
+                "to place (aged 5 or over, of an ethnic minority, disabled, or in a sibling group "
+                f"to be placed together), and {child.first_name} is none of these. Choose an "
+                "approved household."
+            }
+        )
+    if household.hold_periods.filter(end_date__isnull=True).exists():
+        raise ValidationError(
+            {
+                "household": f"Household {household.reference} is on hold: end the hold before "
+                "linking a child with them."
+            }
+        )
+    if stage not in ASSESSMENT_STAGES:
+        raise ValidationError(
+            {
+                "household": f"Household {household.reference} is at the {label.lower()} stage: "
+                "an early link is with a household in assessment (Stage 1 or Stage 2). Record "
+                "their registration of interest first."
+            }
+        )
 
 
 def _record_siblings_placed_together(child, placed: list, acting_user: User) -> None:

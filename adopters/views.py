@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from adopters import selectors, services
+from adopters import rules, selectors, services
 from adopters.forms import (
     NEXT_STEPS,
     STEPS,
@@ -20,6 +20,7 @@ from adopters.forms import (
 )
 from adopters.models import ContactLevel, HoldPeriod, Household, NeedLevel, StageCode
 from children.models import EventKind, JourneyEvent
+from children.selectors import harder_to_place_reasons
 from children.views import get_visible_child
 from raa import access
 from raa.history import history_rows
@@ -30,7 +31,10 @@ from raa.services import audit_record, audit_search, audit_view, region_get_or_c
 def get_visible_household(user, pk: int) -> Household:
     access.require_role(user, access.CASE_VIEW_ROLES)
     return get_object_or_404(
-        Household.objects.visible_to(user).with_progress().select_related("recruiting_council"),
+        Household.objects.visible_to(user)
+        .with_progress()
+        .with_early_link()
+        .select_related("recruiting_council"),
         pk=pk,
     )
 
@@ -141,7 +145,7 @@ def household_detail(request, pk: int):
     events = list(
         JourneyEvent.objects.visible_to(request.user)
         .filter(household=household)
-        .select_related("child", "child__council")
+        .select_related("child", "child__council", "household")
     )
     first_match = min((e.date for e in events if e.kind == EventKind.MATCHED), default=None)
     holds = list(household.hold_periods.all())
@@ -164,6 +168,9 @@ def household_detail(request, pk: int):
             "holds": holds,
             "open_hold": next((h for h in holds if h.end_date is None), None),
             "warnings": services.household_warnings(household, today=today),
+            "expected": rules.expected_approval(household, today=today)
+            if household.early_linked_since
+            else None,
             "next_steps": [(s, STEPS[s][1]) for s in next_steps],
             "may_edit": may_edit,
             # A household caring for (or matched with) a child is not put on hold.
@@ -352,8 +359,17 @@ def family_finding(request, pk: int):
     ) and not (child.is_closed)
     group = services.children_placed_together(child)
     ffa = JourneyEvent.objects.filter(child=child, kind=EventKind.FFA_DECISION).exists()
+    # Households still in assessment, for an early link: only for a child harder to place.
+    harder = harder_to_place_reasons(child, today)
+    asked = request.GET.get("assessment") == "1"
+    in_assessment = asked and bool(harder)
     ranked = selectors.rank_households(
-        child, needs=needs, today=today, group_size=len(group), ffa=ffa
+        child,
+        needs=needs,
+        today=today,
+        group_size=len(group),
+        ffa=ffa,
+        in_assessment=in_assessment,
     )
     audit_view(user=request.user, obj=child, council=child.council)
     return render(
@@ -373,6 +389,9 @@ def family_finding(request, pk: int):
             "ranked": ranked,
             "ffa": ffa,
             "may_record": may_record,
+            "harder": harder,
+            "in_assessment": in_assessment,
+            "early_link_refusal": selectors.early_link_refusal(child, today=today),
         },
     )
 
@@ -404,7 +423,12 @@ def family_finding_record_view(request, pk: int, kind: str):
         raise Http404("Family finding records a link, match or placement.")
     group = services.children_placed_together(child)
     if kind == "linked":
-        households = selectors.family_finding_candidates(child)
+        # An early link (a household still in assessment) only for a child harder to place.
+        households = selectors.family_finding_candidates(
+            child,
+            in_assessment=request.GET.get("assessment") == "1"
+            and bool(harder_to_place_reasons(child, timezone.localdate())),
+        )
     else:
         linked = JourneyEvent.objects.filter(child=child, kind__in=("linked", "matched")).values(
             "household_id"
@@ -441,6 +465,12 @@ def family_finding_record_view(request, pk: int, kind: str):
         else:
             label = EventKind(kind).label
             who = f" for {len(events)} children" if len(events) > 1 else ""
+            if events and events[0].early_link:
+                household = events[0].household
+                label = (
+                    f"Early link with household {household.reference} "
+                    f"({household.stage}, not yet approved)"
+                )
             messages.success(request, f"{label} recorded{who}.")
             return redirect("children:detail", pk=child.pk)
     return render(

@@ -418,6 +418,15 @@ class JourneyEvent(ChecksInPython, models.Model):
     #: What the person confirmed when they matched the child with this household although it
     #: was not the linked one, or was already matched with another child (a data-quality note).
     household_warning = models.CharField("household confirmed despite", max_length=400, blank=True)
+    #: A link made while the household was still in assessment (not yet approved on the link's
+    #: date): for a child who is harder to place (issue 20 item 11). Set when the link is
+    #: recorded, from the household's approval date, and kept once the household is approved,
+    #: so the record shows that the link started early.
+    early_link = models.BooleanField(
+        "early link (household still in assessment)",
+        default=False,
+        help_text="The household was not yet approved when the child was linked with them.",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

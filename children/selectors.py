@@ -45,13 +45,29 @@ NOT_STATED = ("REFU", "NOBT")
 
 def harder_to_place(today: date) -> Q:
     """DOMAIN A.5: aged 5 or over at the date, ethnic minority (not a White code, and not
-    refused or not obtained), disabled, or in a sibling group to be placed together."""
+    refused or not obtained), disabled, or in a sibling group to be placed together. The same
+    rule for one child, with its reasons in words: :func:`harder_to_place_reasons`."""
     return (
         Q(date_of_birth__lte=add_months(today, -60))
-        | ~Q(ethnicity__in=WHITE_CODES + NOT_STATED)
+        | ~Q(ethnicity__in=(*WHITE_CODES, *NOT_STATED, ""))
         | Q(disabled=True)
         | Q(sibling_group__to_be_placed_together=True)
     )
+
+
+def harder_to_place_reasons(child: Child, today: date) -> list[str]:
+    """Why the child is harder to place (DOMAIN A.5, as :func:`harder_to_place`), in words;
+    empty when they are not. Reads the child's sibling group (no query if it is loaded)."""
+    reasons = []
+    if child.date_of_birth <= add_months(today, -60):
+        reasons.append("aged 5 or over")
+    if child.ethnicity not in (*WHITE_CODES, *NOT_STATED, ""):
+        reasons.append(f"of an ethnic minority ({child.get_ethnicity_display()})")
+    if child.disabled:
+        reasons.append("disabled")
+    if child.sibling_group_id and child.sibling_group.to_be_placed_together:
+        reasons.append("in a sibling group to be placed together")
+    return reasons
 
 
 @dataclass

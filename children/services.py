@@ -537,6 +537,14 @@ def match_household_warnings(child: Child, household: Household | None, on: date
     return warnings
 
 
+def is_early_link(household: Household | None, on: date) -> bool:
+    """Whether a link on ``on`` with ``household`` is an early link: the household was not yet
+    approved on that date (still in assessment)."""
+    return household is not None and (
+        household.approval_date is None or household.approval_date > on
+    )
+
+
 @transaction.atomic
 def child_record_milestone(
     *,
@@ -575,6 +583,8 @@ def child_record_milestone(
         details["household_warning"] = " ".join(warnings)
     else:
         details.pop("household_warning", None)
+    if kind == EventKind.LINKED:
+        details["early_link"] = is_early_link(details.get("household"), date)
     event = JourneyEvent(
         child=child,
         kind=kind,
@@ -684,11 +694,16 @@ def journey_event_correct(
         )
     if source_ref is not None:
         fields["source_ref"] = source_ref
+    if event.kind == EventKind.LINKED and ("household" in fields or "date" in fields):
+        # A corrected link is early if the household it now names was not approved by its date.
+        fields["early_link"] = is_early_link(
+            fields.get("household", event.household), fields.get("date", event.date)
+        )
     changed = case_record_update(
         record=event,
         acting_user=acting_user,
         fields=fields,
-        allowed=(*allowed, "source_ref"),
+        allowed=(*allowed, "source_ref", "early_link"),
         council=child.council,
     )
     if changed:

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from adopters.stages import StageCode
 from raa.safe_export import append_safe_row
 from tracking import checks
 from tracking.selectors import Row
@@ -39,6 +40,13 @@ def _forecast_cells(child) -> list:
         return [None] * len(FORECAST_COLUMNS)
     f = found[0]
     return [f.median_date, f.low_date, f.high_date, f.p_breach_a2, f.p_breach_a1]
+
+
+def _early_link_words(child) -> str:
+    """' (early link: household in Stage 2)' for a child linked early with a household still in
+    assessment (the list's ``early_link_stage`` annotation), else empty."""
+    code = getattr(child, "early_link_stage", None)
+    return f" (early link: household in {StageCode(code).label})" if code else ""
 
 
 def _check_cells(row: Row, codes) -> list:
@@ -98,7 +106,7 @@ def child_table(rows: list[Row], actions: dict | None = None) -> tuple[list[str]
                 child.last_name,
                 child.council.name,
                 (worker.get_full_name() or worker.username) if worker else "",
-                child.get_stage_display(),
+                child.get_stage_display() + _early_link_words(child),
                 child.entered_care_date,
                 child.adm_decision_date,
                 child.placement_order_date,
@@ -142,7 +150,12 @@ def household_table(rows: list[Row], actions: dict | None = None) -> tuple[list[
                 h.reference,
                 h.applicants,
                 h.recruiting_council.name if h.recruiting_council else "",
-                h.stage,
+                h.stage
+                + (
+                    f" (early link with a child since {h.early_linked_since:%d/%m/%Y})"
+                    if getattr(h, "early_linked_since", None)
+                    else ""
+                ),
                 h.registration_date,
                 h.stage2_start_date,
                 h.approval_date,

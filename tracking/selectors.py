@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.db.models import Count, F, Q, QuerySet
 
 from adopters.models import Household
+from adopters.querysets import child_early_link_stage
 from children.models import IN_PROCESS_STAGES, Child, Stage
 from children.selectors import harder_to_place
 from raa import access
@@ -214,7 +215,9 @@ def tracking_children(
         ],
     }[filters.sort]
     return (
-        children.select_related("council", "allocated_social_worker")
+        # A child linked early (with a household still in assessment): the household's stage.
+        children.annotate(early_link_stage=child_early_link_stage())
+        .select_related("council", "allocated_social_worker")
         .prefetch_related("forecasts")
         .order_by(*order)
     )
@@ -370,7 +373,8 @@ def tracking_households(
             )
         )
     order = ["reference"] if filters.sort == "name" else ["next_over", "reference"]
-    return households.select_related("recruiting_council").order_by(*order)
+    # ``early_linked_since``: linked with a child while still in assessment.
+    return households.with_early_link().select_related("recruiting_council").order_by(*order)
 
 
 HOUSEHOLD_NEXT_STEPS = {
