@@ -43,6 +43,8 @@ NEXT_STEPS = {
     Stage.MATCHED: "Introductions and placement",
     Stage.PLACED: "Adoption application and order",
 }
+#: The next step of a child linked early, with a household still in assessment.
+EARLY_LINK_NEXT_STEP = "The household's approval (an early link), then the matching panel"
 CHILD_CHECKS = [rule.code for rule in checks.CHILD_RULES]
 HOUSEHOLD_CHECKS = [rule.code for rule in checks.HOUSEHOLD_RULES]
 #: Each rule by its threshold's code: the list's "threshold" filter names one.
@@ -280,7 +282,10 @@ def child_rows(children, *, today: date, table: dict[str, TrackingThreshold]) ->
             child,
             checks.child_checks(child, today=today, table=table),
             table,
-            NEXT_STEPS.get(child.stage, ""),
+            # Linked early: the match waits for the household's approval.
+            EARLY_LINK_NEXT_STEP
+            if getattr(child, "early_link_stage", None)
+            else NEXT_STEPS.get(child.stage, ""),
         )
         row.days_in_care = (
             (today - child.entered_care_date).days if child.entered_care_date else None
