@@ -25,6 +25,25 @@ APPROVED = {
 }
 
 
+#: A household in Stage 2 since 15/04/2024, not yet approved: approval is expected 4 months on
+#: (DOMAIN.md A.6), 15/08/2024. For early links (issue 20 item 11).
+IN_STAGE_2 = {
+    "first_applicant": "Avery Assessing",
+    "enquiry_date": date(2024, 1, 8),
+    "registration_date": date(2024, 2, 5),
+    "stage1_end_date": date(2024, 4, 2),
+    "stage2_start_date": date(2024, 4, 15),
+    "youngest_age": 0,
+    "oldest_age": 8,
+}
+
+
+def in_stage_2(world, user, **changes):
+    return services.household_create(
+        region=world.region, acting_user=user, **{**IN_STAGE_2, **changes}
+    )
+
+
 def approved_household(world, user, **changes):
     return services.household_create(
         region=world.region, acting_user=user, **{**APPROVED, **changes}

@@ -17,31 +17,15 @@ from children import services as child_services
 from children.models import Child, EventKind, JourneyEvent
 from children.selectors import harder_to_place, harder_to_place_reasons
 from raa.models import AuditAction, AuditEvent, Role
-from tests.adopters.helpers import waiting_child
+from tests.adopters.helpers import in_stage_2, waiting_child
 
 TODAY = timezone.localdate()
-#: Stage 2 started 15/04/2024: approval expected 4 months on (DOMAIN.md A.6), 15/08/2024.
-IN_STAGE_2 = {
-    "first_applicant": "Avery Assessing",
-    "enquiry_date": date(2024, 1, 8),
-    "registration_date": date(2024, 2, 5),
-    "stage1_end_date": date(2024, 4, 2),
-    "stage2_start_date": date(2024, 4, 15),
-    "youngest_age": 0,
-    "oldest_age": 8,
-}
 LINKED_ON = date(2024, 6, 3)
 
 
 @pytest.fixture
 def team(world):
     return world.user(Role.SOCIAL_WORKER, "region")
-
-
-def in_stage_2(world, team, **changes) -> Household:
-    return services.household_create(
-        region=world.region, acting_user=team, **{**IN_STAGE_2, **changes}
-    )
 
 
 def text(response) -> str:
