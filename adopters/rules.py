@@ -362,12 +362,17 @@ class ExpectedApproval:
     stage: str  # the StageCode of the household's dates
     on: date | None  # None: awaiting the ADM's decision after the panel
     basis: str  # e.g. "Stage 2 started 15/04/2024"
+    late: bool = False  # the expected date has passed
 
     @property
     def text(self) -> str:
-        """'expected approval ~ 15/08/2024 (Stage 2 started 15/04/2024)'."""
+        """'expected approval ~ 15/08/2024 (Stage 2 started 15/04/2024)', or once that date
+        has passed, 'approval was expected ~ 15/08/2024 (Stage 2 started 15/04/2024): past
+        the target'."""
         if self.on is None:
             return f"expected approval soon ({self.basis})"
+        if self.late:
+            return f"approval was expected ~ {d(self.on)} ({self.basis}): past the target"
         return f"expected approval ~ {d(self.on)} ({self.basis})"
 
 
@@ -376,7 +381,8 @@ def expected_approval(household, *, today: date) -> ExpectedApproval | None:
     from its dates and the statutory targets of DOMAIN.md A.6: after the panel, the ADM's
     decision is awaited; in Stage 2, its start + 4 months; between stages, 4 months from the
     later of the end of Stage 1 and today (Stage 2 not yet started); in Stage 1, its start +
-    2 + 4 months. None for a household approved, left, or not yet registered."""
+    2 + 4 months (``late`` once that date has passed). None for a household approved, left,
+    or not yet registered."""
     registered = (
         household.registration_date or household.stage2_start_date
     )  # fast-track: no Stage 1
@@ -388,10 +394,9 @@ def expected_approval(household, *, today: date) -> ExpectedApproval | None:
             stage, None, f"panel on {d(household.panel_date)}, awaiting the ADM's decision"
         )
     if household.stage2_start_date:
+        on = add_months(household.stage2_start_date, STAGE2_TARGET_MONTHS)
         return ExpectedApproval(
-            stage,
-            add_months(household.stage2_start_date, STAGE2_TARGET_MONTHS),
-            f"Stage 2 started {d(household.stage2_start_date)}",
+            stage, on, f"Stage 2 started {d(household.stage2_start_date)}", late=on < today
         )
     if household.stage1_end_date:
         start = max(household.stage1_end_date, today)
@@ -400,8 +405,7 @@ def expected_approval(household, *, today: date) -> ExpectedApproval | None:
             add_months(start, STAGE2_TARGET_MONTHS),
             f"Stage 1 ended {d(household.stage1_end_date)}; Stage 2 not started yet",
         )
+    on = add_months(household.registration_date, STAGE1_TARGET_MONTHS + STAGE2_TARGET_MONTHS)
     return ExpectedApproval(
-        stage,
-        add_months(household.registration_date, STAGE1_TARGET_MONTHS + STAGE2_TARGET_MONTHS),
-        f"Stage 1 started {d(household.registration_date)}",
+        stage, on, f"Stage 1 started {d(household.registration_date)}", late=on < today
     )

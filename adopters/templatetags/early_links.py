@@ -4,7 +4,9 @@ pages that show links: ``{% load early_links %}`` then
 - ``{% early_link_badge event %}``: on a link step (a JourneyEvent) made early, "Early link:
   household in Stage 2" with when approval is expected, or, once the household is approved,
   "Started as an early link" (the record keeps that it began early);
-- ``{{ code|stage_label }}``: a household stage code (StageCode) in words.
+- ``{{ code|stage_label }}``: a household stage code (StageCode) in words;
+- ``{% waiting_early_link child as link %}``: the child's early link still waiting for the
+  household's approval, if any (the match waits for it).
 
 The badges name the household's stage, never its applicants.
 """
@@ -14,6 +16,7 @@ from django.utils import timezone
 
 from adopters.rules import expected_approval
 from adopters.stages import StageCode
+from children.models import EventKind, JourneyEvent
 
 register = template.Library()
 
@@ -41,3 +44,19 @@ def early_link_badge(event) -> dict:
 @register.filter
 def stage_label(code: str) -> str:
     return StageCode(code).label if code in StageCode.values else ""
+
+
+@register.simple_tag
+def waiting_early_link(child) -> JourneyEvent | None:
+    """The child's latest link if it is an early link whose household is still in assessment
+    (not approved, not left): the match waits for the approval. None otherwise. One query."""
+    link = (
+        JourneyEvent.objects.filter(child=child, kind=EventKind.LINKED)
+        .select_related("household")
+        .order_by("-date", "-id")
+        .first()
+    )
+    if link is None or not link.early_link or link.household is None:
+        return None
+    household = link.household
+    return None if household.approval_date or household.left_date else link

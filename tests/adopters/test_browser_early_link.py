@@ -28,7 +28,7 @@ def test_the_family_finder_links_early_and_sees_it_on_the_childs_record(
     card = ranked.filter(has_text=household.reference)
     expect(card.get_by_test_id("in-assessment")).to_have_text("In assessment: Stage 2")
     expect(card.get_by_test_id("expected-approval")).to_contain_text(
-        "expected approval ~ 15/08/2024 (Stage 2 started 15/04/2024)"
+        "approval was expected ~ 15/08/2024 (Stage 2 started 15/04/2024)"
     )
 
     card.get_by_role("link", name="Early link with this household").click()
@@ -40,4 +40,7 @@ def test_the_family_finder_links_early_and_sees_it_on_the_childs_record(
     expect(page.get_by_text(f"Early link with household {household.reference}")).to_be_visible()
     link = page.get_by_role("row").filter(has_text="03/06/2024")
     expect(link.get_by_test_id("early-link")).to_have_text("Early link: household in Stage 2")
-    expect(link).to_contain_text("expected approval ~ 15/08/2024")
+    expect(link).to_contain_text("approval was expected ~ 15/08/2024")
+    expect(page.get_by_test_id("match-waits")).to_have_text(
+        f"Early link: the match waits for household {household.reference}'s approval"
+    )

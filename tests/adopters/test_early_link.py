@@ -88,7 +88,11 @@ def test_households_in_assessment_are_offered_only_for_a_child_harder_to_place(w
         harder, needs=selectors.Needs.for_child(harder), today=TODAY, in_assessment=True
     )
     row = next(r for r in ranked if r.household == household)
-    assert row.expected.text == "expected approval ~ 15/08/2024 (Stage 2 started 15/04/2024)"
+    assert row.expected.text == (
+        "approval was expected ~ 15/08/2024 (Stage 2 started 15/04/2024): past the target"
+    )
+    on_time = rules.expected_approval(household, today=date(2024, 6, 1))
+    assert on_time.text == "expected approval ~ 15/08/2024 (Stage 2 started 15/04/2024)"
     assert any(
         r.points == -10 and r.text.startswith("Still in assessment (Stage 2)") for r in row.reasons
     )
@@ -112,7 +116,7 @@ def test_expected_approval_is_worked_out_from_the_stage_dates():
         return Household(reference="H1", **dates)
 
     stage1 = household(registration_date=date(2024, 2, 5))
-    assert rules.expected_approval(stage1, today=TODAY).text == (
+    assert rules.expected_approval(stage1, today=date(2024, 3, 1)).text == (
         "expected approval ~ 05/08/2024 (Stage 1 started 05/02/2024)"  # 2 + 4 months
     )
     between = household(registration_date=date(2024, 2, 5), stage1_end_date=date(2024, 4, 2))
@@ -243,7 +247,9 @@ def test_family_finding_offers_the_option_only_for_a_child_harder_to_place(clien
     assert household.reference not in page  # not without the option
     page = text(client.get(url, {"assessment": "1"}))
     assert f"{household.reference} Avery Assessing In assessment: Stage 2" in page
-    assert "Not yet approved: expected approval ~ 15/08/2024 (Stage 2 started 15/04/2024)" in page
+    assert "Not yet approved: approval was expected ~ 15/08/2024 (Stage 2 started 15/04/2024)" in (
+        page
+    )
     assert "Early link with this household" in page
     # Not for a child who is not harder to place: the page says why.
     page = text(client.get(f"/adopters/family-finding/{plain.pk}/", {"assessment": "1"}))
@@ -276,7 +282,15 @@ def test_the_early_link_shows_on_both_records_the_tracking_list_and_its_export(
     badge = "Early link: household in Stage 2"
     child_page = text(client.get(f"/children/{child.pk}/"))
     assert f"{household.reference} {badge}" in child_page
-    assert "expected approval ~ 15/08/2024 (Stage 2 started 15/04/2024)" in child_page
+    assert (
+        "approval was expected ~ 15/08/2024 (Stage 2 started 15/04/2024): past the target"
+        in child_page
+    )
+    # The record offers no match yet: it waits for the household's approval.
+    assert f"Early link: the match waits for household {household.reference}'s approval" in (
+        child_page
+    )
+    assert "Record the match with the linked family" not in child_page
     household_page = text(client.get(f"/adopters/{household.pk}/"))
     assert badge in household_page
     assert "Linked with a child on 03/06/2024 while still in assessment" in household_page
@@ -297,6 +311,7 @@ def test_the_early_link_shows_on_both_records_the_tracking_list_and_its_export(
     child_page = text(client.get(f"/children/{child.pk}/"))
     assert badge not in child_page
     assert "Started as an early link (household approved 08/08/2024)" in child_page
+    assert "Record the match with the linked family" in child_page
     children_list = client.get("/tracking/", {"sort": "name"}).content.decode()
     row = next(r for r in children_list.split("<tr") if "EL060" in r)
     assert "Early link" not in row
