@@ -340,3 +340,18 @@ def test_a_match_from_the_childs_record_is_refused_naming_the_stage(client_for, 
 
 def text_of(fragment: str) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment)))
+
+
+def test_correcting_an_early_link_to_an_approved_household_clears_the_flag(world, team):
+    household = in_stage_2(world, team)
+    approved = in_stage_2(world, team, first_applicant="Ari Approved")
+    approve(approved, team)
+    approved.refresh_from_db()
+    child = waiting_child(world, team, "EL080", disabled=True)
+    link = early_link(child, household, team)
+    child_services.journey_event_correct(
+        event=link, acting_user=team, household=approved, date=date(2024, 9, 2)
+    )
+    link.refresh_from_db()
+    assert (link.household, link.early_link) == (approved, False)
+    assert link.history.count() == 2  # the correction is kept in the step's history
