@@ -135,7 +135,10 @@ def test_the_cohort_comparison_puts_children_either_side_of_the_date(client_for,
     # Both were placed the day before: the "before" cohort has them, 450 days on average.
     assert (cohorts["before"].children, cohorts["after"].children) == (2, 0)
     assert cohorts["before"].mean_days_to_placed == 450
-    assert cohorts["before"].placed_within_n_pct == 50.0
+    # The seed's thresholds by default: 400 and 500 days (about 13 and 16 months) are both
+    # less than 21 months in care; both were placed less than 12 months after the order.
+    assert (cohorts["n_months"], cohorts["m_months"]) == (21, 12)
+    assert cohorts["before"].placed_within_n_pct == 100.0
     # ADM decisions 100 days after entering care for both.
     assert cohorts["before"].mean_days_to_adm == 100
     after = client.get(URL, {"cohort_date": placed.isoformat()}).context["cohorts"]
