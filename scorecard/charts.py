@@ -60,16 +60,22 @@ class Chart:
     def table(self) -> tuple[list[str], list[list[str]]]:
         """The chart's figures as a table: a header row and one row per label."""
         header = [self.label_heading or "", *[s.name for s in self.series]]
-        rows = [[label, *[_cell(s, i) for s in self.series]] for i, label in enumerate(self.labels)]
+        rows = [
+            [label, *[_cell(s, i, self.unit) for s in self.series]]
+            for i, label in enumerate(self.labels)
+        ]
         return header, rows
 
     def __str__(self) -> str:
         return str(self.svg)
 
 
-def _cell(series: Series, i: int) -> str:
+def _cell(series: Series, i: int, unit: str = "") -> str:
+    """A table cell: a percentage always with its one decimal place (A.1), "12.0" not "12"."""
     value = series.values[i] if i < len(series.values) else None
-    return series.missing if value is None else fmt(value)
+    if value is None:
+        return series.missing
+    return f"{value:.1f}" if unit == "%" else fmt(value)
 
 
 def fmt(value) -> str:

@@ -212,17 +212,15 @@ def _runs(labels: list[str]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
-def england_by_window(
-    code: str, windows: list[stored.Result], national: dict, today: date
-) -> tuple[list, str]:
+def england_by_window(code: str, windows: list, national: dict, today: date) -> tuple[list, str]:
     """England's published figure of ``code`` for each window (None where the reference data,
     DOMAIN.md Part B §2.5, has none for that very window: nothing is carried over from another
     window or a single year) and one plain sentence saying which windows have a figure, with
-    its source, and which have none."""
-    values = [national.get((code, w.period.label)) for w in windows]
+    its source, and which have none. ``windows``: the periods of the windows shown."""
+    values = [national.get((code, w.label)) for w in windows]
     unit = MEASURES[code].unit
     published = [
-        f"{value:g} {unit} in {w.period.label}"
+        f"{value:g} {unit} in {w.label}"
         + (f" (source: {value.source})" if getattr(value, "source", "") else "")
         for w, value in zip(windows, values, strict=True)
         if value is not None
@@ -230,7 +228,7 @@ def england_by_window(
     missing_runs, run = [], []
     for w, value in zip(windows, values, strict=True):
         if value is None:
-            run.append(window_label(w.period, today))
+            run.append(window_label(w, today))
             continue
         if run:
             missing_runs.append(run)
@@ -275,7 +273,8 @@ def trend_charts(windows: list[stored.Result], scope, national: dict, today: dat
     def values(code):
         return [w.measure(code)["value"] for w in windows]
 
-    england = {code: england_by_window(code, windows, national, today) for code in SCORECARD_CODES}
+    periods = [w.period for w in windows]
+    england = {code: england_by_window(code, periods, national, today) for code in SCORECARD_CODES}
     days = charts.line_chart(
         title=f"A1, A10 and A2 over the scorecard windows: {name}",
         labels=labels,
@@ -332,11 +331,16 @@ class CouncilRow:
 
 
 def compare_councils(
-    scope, by_council: dict[int, list], latest: stored.Result | None, today: date | None = None
+    scope,
+    by_council: dict[int, list],
+    latest: stored.Result | None,
+    today: date | None = None,
+    national: dict | None = None,
 ):
     """The latest window's A1/A10/A2/A3 for each council of the region and the region, from
     the results already read; and the A1 chart of every council over the windows (the window
-    still running on ``today`` labelled "to date")."""
+    still running on ``today`` labelled "to date"), with England's A1 for the same window
+    where one is published (``national``; a sentence under the chart says which have none)."""
     if latest is None:
         return [], None
     councils = [c for c in scope.councils if c.region_id == scope.region.pk]
@@ -355,11 +359,13 @@ def compare_councils(
     series.append(
         charts.Series("A1 threshold", [thresholds.get(lab) for lab in labels], "threshold")
     )
-    if today is not None:
-        ends = {r.period.label: r.period for rs in by_council.values() for r in rs}
-        shown = [window_label(ends[lab], today) for lab in labels]
-    else:
-        shown = labels
+    periods = {r.period.label: r.period for rs in by_council.values() for r in rs}
+    shown = labels if today is None else [window_label(periods[lab], today) for lab in labels]
+    notes = []
+    if national is not None and today is not None:
+        england = {"A1": england_by_window("A1", [periods[lab] for lab in labels], national, today)}
+        series += _england_series("A1", england, NATIONAL_COLOURS["A1"])
+        notes.append(england["A1"][1])
     chart = charts.line_chart(
         title="A1 by council over the scorecard windows",
         labels=shown,
@@ -368,6 +374,7 @@ def compare_councils(
         label_heading="Window",
         slug="compare-a1",
     )
+    chart.notes = notes
     return out, chart
 
 

@@ -141,7 +141,7 @@ def dashboard(request):
     }
     if region_wide:
         context["compare_rows"], context["compare_chart"] = D.compare_councils(
-            scope, by_council, latest, today
+            scope, by_council, latest, today, national
         )
     return render(request, "scorecard/dashboard.html", context)
 

@@ -270,9 +270,15 @@ def test_england_shows_for_the_same_window_only_and_the_others_say_none(
     assert "No England A2 figure has been published for any window shown" in html
     # The headline card and the councils side by side say the same for the same window.
     assert 'data-testid="england-A1"' in html
-    region = client_for(world.user(Role.MANAGER, "region")).get(URL).content.decode()
+    response = client_for(world.user(Role.MANAGER, "region")).get(URL)
+    region = response.content.decode()
     assert f"England, {window.label}</th>" in region
     assert "No England figure has been published for" in region  # A10, A2, A3
+    # ... and the councils' A1 chart carries England's A1 for the same window.
+    header, rows = response.context["compare_chart"].table
+    assert header[-1] == "A1 England"
+    assert rows[-1][0] == f"{window.label} to date" and rows[-1][-1] == "500"
+    assert rows[-2][-1] == "none published"
 
 
 def test_the_quarter_and_year_still_running_are_marked_to_date(client_for, world, council_c):
