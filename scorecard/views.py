@@ -194,6 +194,7 @@ def figure(request):
     children, the children (or households) it counted and those it left out, with why."""
     access.require_role(request.user, FIGURE_ROLES)
     scope = _scope(request, FIGURE_ROLES)
+    today = timezone.localdate()
     code = request.GET.get("code", "A1").strip()
     if code not in MEASURES:
         raise Http404("No such measure.")
@@ -243,6 +244,11 @@ def figure(request):
             "figure": res.measure(code) if res else None,
             "members": members,
             "national": national,
+            "england_same": next(
+                (n for n in national if res and n.period == res.period.label), None
+            ),
+            "today": today,
+            "running": bool(res and res.period.start <= today <= res.period.end),
             "error": error,
             "freshness": selectors.freshness(
                 region_id=scope.region.pk, council_id=scope.council_id

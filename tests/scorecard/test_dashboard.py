@@ -422,3 +422,21 @@ def test_a_bad_cohort_threshold_names_the_field_and_shows_the_default(
     assert response.context["cohorts"][
         "n_months" if field == "in_care_months" else "m_months"
     ] == int(default)
+
+
+def test_a_figure_of_the_running_window_says_to_date_and_whether_england_has_one(
+    client_for, world, council_c
+):
+    client = client_for(world.user(Role.TEAM_MANAGER, "C"))
+    window = latest_window()
+    page = client.get("/scorecard/figure/", {"code": "A1", "period": window.label})
+    html = page.content.decode()
+    assert "(to date: still running on" in html
+    assert f"No England figure has been published for {window.label};" in html
+    # A window with a published figure names it and its source; a finished one is not to date.
+    NationalFigure.objects.update_or_create(
+        measure="A1", period="2015-18", defaults={"value": 486, "source": "fosterline.info"}
+    )
+    html = client.get("/scorecard/figure/", {"code": "A1", "period": "2015-18"}).content.decode()
+    assert "England, 2015-18: 486" in html and "(source: fosterline.info)" in html
+    assert "(to date" not in html
