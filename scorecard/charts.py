@@ -41,6 +41,8 @@ class Series:
     values: list
     kind: str = "data"
     colour: str | None = None
+    #: What the table beside the chart says for a gap ("none published" for England).
+    missing: str = "–"
 
 
 @dataclass
@@ -51,19 +53,29 @@ class Chart:
     series: list[Series] = field(default_factory=list)
     label_heading: str = ""
     unit: str = ""
+    #: Sentences the page prints under the chart's table (where England has no figure, ...).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def table(self) -> tuple[list[str], list[list[str]]]:
         """The chart's figures as a table: a header row and one row per label."""
         header = [self.label_heading or "", *[s.name for s in self.series]]
         rows = [
-            [label, *[fmt(s.values[i] if i < len(s.values) else None) for s in self.series]]
+            [label, *[_cell(s, i, self.unit) for s in self.series]]
             for i, label in enumerate(self.labels)
         ]
         return header, rows
 
     def __str__(self) -> str:
         return str(self.svg)
+
+
+def _cell(series: Series, i: int, unit: str = "") -> str:
+    """A table cell: a percentage always with its one decimal place (A.1), "12.0" not "12"."""
+    value = series.values[i] if i < len(series.values) else None
+    if value is None:
+        return series.missing
+    return f"{value:.1f}" if unit == "%" else fmt(value)
 
 
 def fmt(value) -> str:

@@ -13,7 +13,13 @@ from datetime import date, timedelta
 from scorecard.measures import mean_days, percentage
 from scorecard.measures.journeys import cohort_comparison
 
+#: The thresholds the dashboard's cohort comparison opens with, the seed's own table: "less
+#: than 21 months in care to placed" and "less than 12 months from placement order to placed".
+#: The manager may choose others (:class:`scorecard.forms.CohortForm`), within the bounds.
+DEFAULT_IN_CARE_MONTHS = 21
 DEFAULT_ORDER_MONTHS = 12
+THRESHOLD_MONTHS_MIN = 1
+THRESHOLD_MONTHS_MAX = 60
 
 
 @dataclass

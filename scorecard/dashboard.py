@@ -19,8 +19,9 @@ from scorecard.cohorts import compare_cohorts
 from scorecard.measures import MEASURES, QUARTERLY_KEYS, SCORECARD_CODES
 from scorecard.models import NationalFigure, ScorecardResult
 
-TIMELINE_CODES = ("T_adm", "T_po", "T_match", "T_placed", "T_ao")
+TIMELINE_CODES = ("T_perm", "T_adm", "T_po", "T_match", "T_placed", "T_ao")
 TIMELINE_LABELS = {
+    "T_perm": "Permanence decision (2nd review)",
     "T_adm": "ADM decision",
     "T_po": "Placement order",
     "T_match": "Match",
@@ -199,15 +200,81 @@ def headlines(
     return out
 
 
+def window_label(period, today: date) -> str:
+    """A window's label, "to date" when it is still running."""
+    return period.label + (" to date" if period.end >= today else "")
+
+
+def _runs(labels: list[str]) -> str:
+    """Labels in words, consecutive ones as a range: "2012-15 to 2014-17 and 2016-19"."""
+    if not labels:
+        return ""
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def england_by_window(code: str, windows: list, national: dict, today: date) -> tuple[list, str]:
+    """England's published figure of ``code`` for each window (None where the reference data,
+    DOMAIN.md Part B §2.5, has none for that very window: nothing is carried over from another
+    window or a single year) and one plain sentence saying which windows have a figure, with
+    its source, and which have none. ``windows``: the periods of the windows shown."""
+    values = [national.get((code, w.label)) for w in windows]
+    unit = MEASURES[code].unit
+    published = [
+        f"{value:g} {unit} in {w.label}"
+        + (f" (source: {value.source})" if getattr(value, "source", "") else "")
+        for w, value in zip(windows, values, strict=True)
+        if value is not None
+    ]
+    missing_runs, run = [], []
+    for w, value in zip(windows, values, strict=True):
+        if value is None:
+            run.append(window_label(w, today))
+            continue
+        if run:
+            missing_runs.append(run)
+        run = []
+    if run:
+        missing_runs.append(run)
+    missing = [r[0] if len(r) == 1 else f"{r[0]} to {r[-1]}" for r in missing_runs]
+    parts = []
+    if published:
+        parts.append(f"England {code}: " + "; ".join(published) + ".")
+    if missing:
+        every = not published
+        parts.append(
+            f"No England {code} figure has been published for "
+            + ("any window shown (" if every else "")
+            + _runs(missing)
+            + (")" if every else "")
+            + "."
+        )
+    return values, " ".join(parts)
+
+
+NATIONAL_COLOURS = {"A1": charts.NATIONAL_COLOUR, "A2": "#3d4852", "A3": charts.NATIONAL_COLOUR}
+
+
+def _england_series(code: str, england: dict, colour: str) -> list[charts.Series]:
+    """England's line for ``code``, when at least one window shown has a published figure (a
+    line with nothing on it would only puzzle; the sentence under the chart says so)."""
+    values = england[code][0]
+    if all(v is None for v in values):
+        return []
+    return [charts.Series(f"{code} England", values, "national", colour, "none published")]
+
+
 def trend_charts(windows: list[stored.Result], scope, national: dict, today: date) -> list:
-    """A1/A10/A2 (days) and A3 (%) over every stored window, with the thresholds. A window
-    still running is labelled "to date"."""
-    labels = [w.period.label + ("" if w.period.end < today else " to date") for w in windows]
+    """A1/A10/A2 (days) and A3 (%) over every stored window, with the thresholds and England's
+    figure for the same window where one is published (a sentence under each chart says
+    which windows have none). A window still running is labelled "to date"."""
+    labels = [window_label(w.period, today) for w in windows]
     name = scope.council.name if scope.council else "Region"
 
     def values(code):
         return [w.measure(code)["value"] for w in windows]
 
+    periods = [w.period for w in windows]
+    england = {code: england_by_window(code, periods, national, today) for code in SCORECARD_CODES}
     days = charts.line_chart(
         title=f"A1, A10 and A2 over the scorecard windows: {name}",
         labels=labels,
@@ -224,14 +291,14 @@ def trend_charts(windows: list[stored.Result], scope, national: dict, today: dat
                 "threshold",
                 colour="#e07b86",
             ),
-            charts.Series(
-                "A1 England", [national.get(("A1", w.period.label)) for w in windows], "national"
-            ),
+            *_england_series("A1", england, NATIONAL_COLOURS["A1"]),
+            *_england_series("A2", england, NATIONAL_COLOURS["A2"]),
         ],
         unit="days",
         label_heading="Window",
         slug="trend-days",
     )
+    days.notes = [england[code][1] for code in ("A1", "A10", "A2")]
     a3 = charts.line_chart(
         title=f"A3 over the scorecard windows: {name}",
         labels=labels,
@@ -241,12 +308,14 @@ def trend_charts(windows: list[stored.Result], scope, national: dict, today: dat
                 .label_for(windows[-1].measure("A3")["threshold"] if windows else None)
                 .replace(" of entering care", ""),
                 values("A3"),
-            )
+            ),
+            *_england_series("A3", england, NATIONAL_COLOURS["A3"]),
         ],
         unit="%",
         label_heading="Window",
         slug="trend-a3",
     )
+    a3.notes = [england["A3"][1]]
     return [days, a3]
 
 
@@ -261,9 +330,17 @@ class CouncilRow:
     verdicts: dict  # code -> "met" / "not met" / None
 
 
-def compare_councils(scope, by_council: dict[int, list], latest: stored.Result | None):
+def compare_councils(
+    scope,
+    by_council: dict[int, list],
+    latest: stored.Result | None,
+    today: date | None = None,
+    national: dict | None = None,
+):
     """The latest window's A1/A10/A2/A3 for each council of the region and the region, from
-    the results already read; and the A1 chart of every council over the windows."""
+    the results already read; and the A1 chart of every council over the windows (the window
+    still running on ``today`` labelled "to date"), with England's A1 for the same window
+    where one is published (``national``; a sentence under the chart says which have none)."""
     if latest is None:
         return [], None
     councils = [c for c in scope.councils if c.region_id == scope.region.pk]
@@ -282,14 +359,22 @@ def compare_councils(scope, by_council: dict[int, list], latest: stored.Result |
     series.append(
         charts.Series("A1 threshold", [thresholds.get(lab) for lab in labels], "threshold")
     )
+    periods = {r.period.label: r.period for rs in by_council.values() for r in rs}
+    shown = labels if today is None else [window_label(periods[lab], today) for lab in labels]
+    notes = []
+    if national is not None and today is not None:
+        england = {"A1": england_by_window("A1", [periods[lab] for lab in labels], national, today)}
+        series += _england_series("A1", england, NATIONAL_COLOURS["A1"])
+        notes.append(england["A1"][1])
     chart = charts.line_chart(
         title="A1 by council over the scorecard windows",
-        labels=labels,
+        labels=shown,
         series=series,
         unit="days",
         label_heading="Window",
         slug="compare-a1",
     )
+    chart.notes = notes
     return out, chart
 
 
@@ -311,6 +396,8 @@ class ActivityTable:
     first_year: int
     rows: list = field(default_factory=list)  # [(label, [q1..q4], total)]
     chart: object = None
+    running: bool = False  # the year holds today: its total is to date
+    quarter_labels: list = field(default_factory=list)  # "Q3 to date" for the quarter running
 
 
 def activity_table(
@@ -322,7 +409,15 @@ def activity_table(
     year_period = P.financial_year(first_year)
     year_result = next((y for y in years if y.period.start == year_period.start), None)
     codes = (*QUARTERLY_KEYS, "plan_changes", "disruptions")
-    table = ActivityTable(year=year_period.label, first_year=first_year)
+    table = ActivityTable(
+        year=year_period.label,
+        first_year=first_year,
+        running=year_period.start <= today <= year_period.end,
+        quarter_labels=[
+            name + (" to date" if q.start <= today <= q.end else "")
+            for name, q in zip(P.QUARTER_NAMES, P.quarters(first_year), strict=True)
+        ],
+    )
     q_values = {}
     for name, q in zip(P.QUARTER_NAMES, P.quarters(first_year), strict=True):
         result = by_dates.get((q.start, q.end))
@@ -336,8 +431,8 @@ def activity_table(
         total = year_result.measure(code)["value"] if year_result else sum(v or 0 for v in row)
         table.rows.append((code, MEASURES[code].label, row, total))
     table.chart = charts.bar_chart(
-        title=f"Activity by quarter, {year_period.label}",
-        labels=list(P.QUARTER_NAMES),
+        title=f"Activity by quarter, {year_period.label}" + (" to date" if table.running else ""),
+        labels=table.quarter_labels,
         series=[
             charts.Series(MEASURES[code].label, [q_values[q][code] for q in P.QUARTER_NAMES])
             for code in QUARTERLY_KEYS
@@ -437,42 +532,93 @@ def adopters_section(years: list[stored.Result], quarters: list[stored.Result], 
     }
 
 
-def timeline_section(years: list[stored.Result], today: date) -> dict:
-    current, previous = this_and_last_year(years, today)
+def _change_in_words(change: float | None) -> str:
+    """ "3 days more, slower" / "1 day fewer, faster" / "no change" (fewer days is better)."""
+    if change is None:
+        return ""
+    if not change:
+        return "no change"
+    days = abs(change)
+    unit = "day" if days == 1 else "days"
+    return f"{days:g} {unit} more, slower" if change > 0 else f"{days:g} {unit} fewer, faster"
+
+
+#: How many financial years the timeline shows side by side.
+TIMELINE_YEARS = 3
+
+
+def timeline_section(years: list[stored.Result], today: date, n_years: int = TIMELINE_YEARS):
+    """A.7's milestone timeline over the last ``n_years`` stored financial years that have
+    begun (oldest first, the year running now marked "to date"), from the stored timeline
+    figures: for each milestone and year, the mean days from entering care, the children
+    counted and the change against the year before (the stored year before the first column
+    too, when there is one), with an arrow and, in words, whether it is faster or slower
+    (fewer days is better)."""
+    begun = [y for y in years if y.period.start <= today]
+    shown = begun[-n_years:]
+    before_first = begun[-n_years - 1] if len(begun) > n_years else None
+    columns = [
+        {
+            "period": y.period.label,
+            "label": y.period.label + (" to date" if y.period.end >= today else ""),
+            "running": y.period.end >= today,
+        }
+        for y in shown
+    ]
     rows = []
     for code in TIMELINE_CODES:
-        now = current.measure(code)["value"] if current else None
-        before = previous.measure(code)["value"] if previous else None
-        change = now - before if now is not None and before is not None else None
-        rows.append(
-            {
-                "code": code,
-                "label": TIMELINE_LABELS[code],
-                "current": now,
-                "previous": before,
-                "change": change,
-                "arrow": "" if not change else ("↑" if change > 0 else "↓"),
-                "improved": None if not change else change < 0,
-                "children": current.measure(code)["denominator"] if current else None,
-            }
-        )
+        cells = []
+        previous = before_first.measure(code)["value"] if before_first else None
+        for y in shown:
+            figure = y.measure(code)
+            value = figure["value"]
+            change = value - previous if value is not None and previous is not None else None
+            cells.append(
+                {
+                    "period": y.period.label,
+                    "value": value,
+                    "children": figure["denominator"],
+                    "change": change,
+                    "arrow": ""
+                    if change is None
+                    else ("↑" if change > 0 else "↓" if change else "→"),
+                    "words": _change_in_words(change),
+                    "improved": None if not change else change < 0,
+                }
+            )
+            previous = value
+        rows.append({"code": code, "label": TIMELINE_LABELS[code], "cells": cells})
     return {
-        "current": current.period.label if current else "",
-        "previous": previous.period.label if previous else "",
+        "columns": columns,
+        "first": shown[0].period.label if shown else "",
+        "last": shown[-1].period.label if shown else "",
         "rows": rows,
     }
 
 
-def cohort_section(scope, pivot: date, today: date, n_months: int):
+def cohort_section(scope, pivot: date, today: date, n_months: int, m_months: int):
+    """A.7's cohort comparison around ``pivot`` with the chosen thresholds: ``n_months`` (less
+    than N months from entering care to placed) and ``m_months`` (less than M months from the
+    placement order to placed). One query."""
     council_ids = (
         [scope.council_id]
         if scope.council
         else [c.pk for c in scope.councils if c.region_id == scope.region.pk]
     )
     before, after = compare_cohorts(
-        council_ids=council_ids, pivot=pivot, today=today, within_months=n_months
+        council_ids=council_ids,
+        pivot=pivot,
+        today=today,
+        within_months=n_months,
+        order_months=m_months,
     )
-    return {"pivot": pivot, "before": before, "after": after, "n_months": n_months}
+    return {
+        "pivot": pivot,
+        "before": before,
+        "after": after,
+        "n_months": n_months,
+        "m_months": m_months,
+    }
 
 
 def default_cohort_date(today: date) -> date:

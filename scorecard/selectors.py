@@ -326,6 +326,7 @@ def cohort_members(
     pivot: date,
     today: date,
     n_months: int,
+    m_months: int = DEFAULT_ORDER_MONTHS,
     side: str,
     measure: str,
 ) -> list[dict]:
@@ -339,7 +340,7 @@ def cohort_members(
     return member_lists.cohort_members(
         split=pivot,
         n_months=n_months,
-        m_months=DEFAULT_ORDER_MONTHS,
+        m_months=m_months,
         council_ids=council_ids,
         side=side,
         measure=measure,

@@ -20,16 +20,20 @@ from raa.services import audit_record
 from scorecard import dashboard as D
 from scorecard import periods as P
 from scorecard import selectors
-from scorecard.cohorts import cohort_dates
+from scorecard.cohorts import (
+    DEFAULT_IN_CARE_MONTHS,
+    DEFAULT_ORDER_MONTHS,
+    THRESHOLD_MONTHS_MAX,
+    THRESHOLD_MONTHS_MIN,
+    cohort_dates,
+)
+from scorecard.forms import COHORT_DATES_FROM, CohortForm
 from scorecard.measures import MEASURES
 from scorecard.measures.members import unit
 from scorecard.models import NationalFigure
-from scorecard.reference import A3_MONTHS_FALLBACK
 
 PER_PAGE = 100
 PRINT_ALL = 2000
-#: The earliest cohort comparison date a person may choose (the latest is today).
-COHORT_DATES_FROM = date(2000, 1, 1)
 
 
 # -- the scorecard engine's pages -----------------------------------------------------------------
@@ -106,23 +110,11 @@ def dashboard(request):
     year_choices = sorted({y.period.first_year for y in years}, reverse=True)
     wanted = request.GET.get("year", "")
     first_year = int(wanted) if wanted.isdigit() and int(wanted) in year_choices else P.fy_of(today)
-    # The cohort comparison's date: the person's choice, or the start of last financial year.
-    cohort_error = ""
-    pivot = D.default_cohort_date(today)
-    if request.GET.get("cohort_date"):
-        try:
-            pivot = date.fromisoformat(request.GET["cohort_date"])
-            if not COHORT_DATES_FROM <= pivot <= today:
-                raise ValueError
-        except ValueError:
-            cohort_error = (
-                "The cohort date must be a date between "
-                f"{COHORT_DATES_FROM:%d/%m/%Y} and today, like "
-                f"{D.default_cohort_date(today):%d/%m/%Y}. Showing the default instead."
-            )
-            pivot = D.default_cohort_date(today)
+    # The cohort comparison: the date and the two thresholds are the person's choice, each
+    # defaulting (the start of last financial year; 21 and 12 months, the seed's table).
+    cohort_form = CohortForm(request.GET, today=today, default_date=D.default_cohort_date(today))
+    cohort = cohort_form.choice()
     latest = D.headline_window(windows, today)
-    n_months = (latest.measure("A3")["threshold"] if latest else None) or A3_MONTHS_FALLBACK
     context = {
         "scope": scope,
         "region_wide": region_wide,
@@ -138,14 +130,18 @@ def dashboard(request):
         "waiting": D.waiting_section(quarters, today),
         "adopters": D.adopters_section(years, quarters, today),
         "timeline": D.timeline_section(years, today),
-        "cohorts": D.cohort_section(scope, pivot, today, int(n_months)),
-        "cohort_error": cohort_error,
+        "cohorts": D.cohort_section(
+            scope, cohort.pivot, today, cohort.in_care_months, cohort.order_months
+        ),
+        "cohort_form": cohort_form,
+        "cohort_bounds": (THRESHOLD_MONTHS_MIN, THRESHOLD_MONTHS_MAX),
+        "cohort_errors": cohort_form.problems(),
         "today": today,
         "sees_children": _sees_children(request.user, scope),
     }
     if region_wide:
         context["compare_rows"], context["compare_chart"] = D.compare_councils(
-            scope, by_council, latest
+            scope, by_council, latest, today, national
         )
     return render(request, "scorecard/dashboard.html", context)
 
@@ -168,6 +164,7 @@ MEMBER_DATES = {
     ),
     "timeline": (
         ("Entered care", "entered"),
+        ("Permanence decision", "perm"),
         ("ADM decision", "adm"),
         ("Placement order", "po"),
         ("Matched", "match_date"),
@@ -197,6 +194,7 @@ def figure(request):
     children, the children (or households) it counted and those it left out, with why."""
     access.require_role(request.user, FIGURE_ROLES)
     scope = _scope(request, FIGURE_ROLES)
+    today = timezone.localdate()
     code = request.GET.get("code", "A1").strip()
     if code not in MEASURES:
         raise Http404("No such measure.")
@@ -246,6 +244,11 @@ def figure(request):
             "figure": res.measure(code) if res else None,
             "members": members,
             "national": national,
+            "england_same": next(
+                (n for n in national if res and n.period == res.period.label), None
+            ),
+            "today": today,
+            "running": bool(res and res.period.start <= today <= res.period.end),
             "error": error,
             "freshness": selectors.freshness(
                 region_id=scope.region.pk, council_id=scope.council_id
@@ -321,14 +324,25 @@ COHORT_LABELS = {
     "placed": "Mean days, entering care to placed",
     "placed_n_months": "Placed in less than {n} months of entering care",
     "adm": "Mean days, entering care to ADM decision",
-    "po_m_months": "Placed less than 12 months after the placement order",
+    "po_m_months": "Placed less than {m} months after the placement order",
 }
+
+
+def _months(request, name: str, default: int, *, old: str = "") -> int:
+    """A threshold of the cohort comparison from the query string (``old``: the name earlier
+    links used), within the dashboard form's bounds; else ValueError."""
+    text = request.GET.get(name) or (request.GET.get(old) if old else None)
+    value = int(text) if text else default
+    if not THRESHOLD_MONTHS_MIN <= value <= THRESHOLD_MONTHS_MAX:
+        raise ValueError(name)
+    return value
 
 
 def cohort_figure(request):
     """One figure of the dashboard's cohort comparison opened: the children on one side
     (``side=before|after``) behind one of its figures (``measure``), around ``cohort_date``
-    with N months ``n``, as the dashboard computed it. Same people and scope as the figure
+    with the thresholds ``in_care_months`` (N) and ``order_months`` (M), as the dashboard
+    computed it. Same people and scope as the figure
     page; only those who may see children see them."""
     access.require_role(request.user, FIGURE_ROLES)
     scope = _scope(request, FIGURE_ROLES)
@@ -341,8 +355,9 @@ def cohort_figure(request):
     try:
         if request.GET.get("cohort_date"):
             pivot = date.fromisoformat(request.GET["cohort_date"])
-        n_months = int(request.GET.get("n", A3_MONTHS_FALLBACK))
-        if not (COHORT_DATES_FROM <= pivot <= today and 1 <= n_months <= 60):
+        n_months = _months(request, "in_care_months", DEFAULT_IN_CARE_MONTHS, old="n")
+        m_months = _months(request, "order_months", DEFAULT_ORDER_MONTHS)
+        if not COHORT_DATES_FROM <= pivot <= today:
             raise ValueError
     except ValueError:
         raise Http404("No such cohort.") from None
@@ -355,6 +370,7 @@ def cohort_figure(request):
             pivot=pivot,
             today=today,
             n_months=n_months,
+            m_months=m_months,
             side=side,
             measure=measure,
         )
@@ -366,9 +382,11 @@ def cohort_figure(request):
         "scorecard/cohort_figure.html",
         {
             "scope": scope,
-            "label": COHORT_LABELS[measure].format(n=n_months),
+            "label": COHORT_LABELS[measure].format(n=n_months, m=m_months),
             "side": side,
             "pivot": pivot,
+            "n_months": n_months,
+            "m_months": m_months,
             "start": start if side == "before" else pivot,
             "end": pivot - timedelta(days=1) if side == "before" else end,
             "members": members,

@@ -275,6 +275,16 @@ MEASURES: dict[str, Measure] = {
         ),
         # A.7: the milestone timeline of children placed in the period.
         Measure(
+            "T_perm",
+            "Timeline: entering care to permanence decision at the 2nd review (days)",
+            MEAN,
+            "timeline",
+            "Children placed for adoption in the period: mean days from entering care to the "
+            "permanence decision (the plan for adoption made at the second looked-after "
+            "review). Children with no permanence decision on file are left out of this row.",
+            True,
+        ),
+        Measure(
             "T_adm",
             "Timeline: entering care to ADM decision (days)",
             MEAN,

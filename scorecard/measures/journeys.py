@@ -402,6 +402,7 @@ def _is_quarter_end(day) -> bool:
 
 
 TIMELINE = (
+    ("T_perm", "perm"),
     ("T_adm", "adm"),
     ("T_po", "po"),
     ("T_match", "match_date"),
@@ -414,8 +415,10 @@ def timeline(periods, thresholds, council_ids=None, *, members: bool = False):
     """A.7: children placed for adoption in the period (each placement dated in it that did not
     end in a disruption: one that did is never the one measured), mean days
     from entering care (the period of care holding the placement) to each milestone that has a
-    date on or after it (the adoption order: the first on or after the placement). One query
-    (per custom range).
+    date on or after it (the adoption order: the first on or after the placement). The
+    permanence decision (A.2: the plan for adoption made at the 2nd review, the stored
+    ``permanence_decision`` step) is, like the ADM decision, the latest one from entering care
+    to the placement. One query (per custom range).
 
     With ``members`` (and one period): instead of the figures, the placements they count, one
     row each (``child_id``, ``council_id``, ``entered``, each milestone's date and its days),
@@ -458,6 +461,8 @@ def timeline(periods, thresholds, council_ids=None, *, members: bool = False):
         ),
         m AS (
           SELECT pl.id, pl.council_id, pl.placed_date, care.entered,
+            MAX(CASE WHEN e.kind = 'permanence_decision' AND e.date <= pl.placed_date
+                THEN e.date END) AS perm,
             MAX(CASE WHEN e.kind = 'adm_decision' AND e.date <= pl.placed_date
                 THEN e.date END) AS adm,
             MAX(CASE WHEN e.kind = 'placement_order' AND e.authority IN {ORDER_AUTHORITIES}
@@ -468,7 +473,8 @@ def timeline(periods, thresholds, council_ids=None, *, members: bool = False):
                 THEN e.date END) AS ao
           FROM pl JOIN care ON care.id = pl.id
             LEFT JOIN {EVENTS} e ON e.child_id = pl.child_id AND NOT e.entered_in_error
-              AND e.kind IN ('adm_decision', 'placement_order', 'matched', 'adoption_order')
+              AND e.kind IN ('permanence_decision', 'adm_decision', 'placement_order',
+                'matched', 'adoption_order')
               AND e.date >= care.entered
           GROUP BY pl.id, pl.council_id, pl.placed_date, care.entered
         )

@@ -29,6 +29,7 @@ from scorecard.periods import Period
 
 #: The timeline's milestones in words, for "no ... on file".
 MILESTONES = {
+    "T_perm": "permanence decision (2nd review)",
     "T_adm": "ADM decision",
     "T_po": "placement order",
     "T_match": "match",

@@ -11,3 +11,10 @@ def get_item(mapping, key):
     if not mapping:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def england_missing(headlines) -> list[str]:
+    """``headlines|england_missing``: the codes of the headline figures with no England figure
+    published for their window."""
+    return [h.code for h in headlines or () if h.national is None]

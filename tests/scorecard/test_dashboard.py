@@ -135,7 +135,10 @@ def test_the_cohort_comparison_puts_children_either_side_of_the_date(client_for,
     # Both were placed the day before: the "before" cohort has them, 450 days on average.
     assert (cohorts["before"].children, cohorts["after"].children) == (2, 0)
     assert cohorts["before"].mean_days_to_placed == 450
-    assert cohorts["before"].placed_within_n_pct == 50.0
+    # The seed's thresholds by default: 400 and 500 days (about 13 and 16 months) are both
+    # less than 21 months in care; both were placed less than 12 months after the order.
+    assert (cohorts["n_months"], cohorts["m_months"]) == (21, 12)
+    assert cohorts["before"].placed_within_n_pct == 100.0
     # ADM decisions 100 days after entering care for both.
     assert cohorts["before"].mean_days_to_adm == 100
     after = client.get(URL, {"cohort_date": placed.isoformat()}).context["cohorts"]
@@ -236,3 +239,204 @@ def test_adopters_approved_per_year_is_a_series_with_the_running_year_to_date(
     assert series[-1]["year"] == P.fy_label(P.fy_of(today())) + " to date"
     assert not any(y["year"].endswith("to date") for y in series[:-1])
     assert 'data-testid="approvals-by-year"' in response.content.decode()
+
+
+# Issue 20 (items 5 and 6): comparisons for the same window, the milestone timeline over three
+# years, the cohort comparison's thresholds, "to date" on what is still running.
+
+
+def test_england_shows_for_the_same_window_only_and_the_others_say_none(
+    client_for, world, council_c
+):
+    window = latest_window()
+    earlier = P.window(window.first_year - 1)
+    NationalFigure.objects.create(
+        measure="A1", period=window.label, value=500, unit="days", source="a test publication"
+    )
+    client = client_for(world.user(Role.TEAM_MANAGER, "C"))
+    response = client.get(URL)
+    days = response.context["trend_charts"][0]
+    header, rows = days.table
+    by_window = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    # the figure of the very window, and nothing carried into the window before it
+    assert by_window[f"{window.label} to date"]["A1 England"] == "500"
+    assert by_window[earlier.label]["A1 England"] == "none published"
+    html = response.content.decode()
+    assert f"England A1: 500 days in {window.label} (source: a test publication)." in html
+    assert "No England A1 figure has been published for " in html
+    assert earlier.label in days.notes[0]
+    # No A2 figure for any window shown: no empty England line, a sentence instead.
+    assert "A2 England" not in header
+    assert "No England A2 figure has been published for any window shown" in html
+    # The headline card and the councils side by side say the same for the same window.
+    assert 'data-testid="england-A1"' in html
+    response = client_for(world.user(Role.MANAGER, "region")).get(URL)
+    region = response.content.decode()
+    assert f"England, {window.label}</th>" in region
+    assert "No England figure has been published for" in region  # A10, A2, A3
+    # ... and the councils' A1 chart carries England's A1 for the same window.
+    header, rows = response.context["compare_chart"].table
+    assert header[-1] == "A1 England"
+    assert rows[-1][0] == f"{window.label} to date" and rows[-1][-1] == "500"
+    assert rows[-2][-1] == "none published"
+
+
+def test_the_quarter_and_year_still_running_are_marked_to_date(client_for, world, council_c):
+    response = client_for(world.user(Role.TEAM_MANAGER, "C")).get(URL)
+    activity = response.context["activity"]
+    assert activity.running
+    running = [label for label in activity.quarter_labels if label.endswith(" to date")]
+    year, quarter = P.quarter_of(today())
+    assert running == [f"Q{quarter} to date"]
+    html = response.content.decode()
+    assert f"Quarterly activity, {P.fy_label(year)} <span" in html and "(to date)" in html
+    assert "Total to date" in html
+    # A past year has nothing to date.
+    past = client_for(world.user(Role.TEAM_MANAGER, "C")).get(URL, {"year": year - 1})
+    assert not past.context["activity"].running
+    assert not any("to date" in q for q in past.context["activity"].quarter_labels)
+
+
+@pytest.fixture
+def three_years(world):
+    """One child placed on the first day of each of the last three financial years (the
+    current one included), each with a permanence decision at the 2nd review."""
+    from children.models import EventKind as K
+    from tests.scorecard.journeys import child
+
+    council = world.councils["B"]
+    this_year = P.fy_of(today())
+    # (financial year, days from entering care to the permanence decision, to the ADM decision)
+    for first_year, perm, adm in (
+        (this_year - 2, 100, 200),
+        (this_year - 1, 130, 190),
+        (this_year, 90, 190),
+    ):
+        placed = P.financial_year(first_year).start
+        entered = placed - timedelta(days=400)
+        child(
+            council,
+            entered=entered,
+            events=[
+                (K.PERMANENCE_DECISION, entered + timedelta(days=perm)),
+                (K.ADM_DECISION, entered + timedelta(days=adm)),
+                (K.PLACED, placed),
+            ],
+        )
+    recompute_all()
+    return council
+
+
+def test_the_timeline_shows_three_years_with_the_permanence_decision_and_an_arrow_each(
+    client_for, world, three_years
+):
+    response = client_for(world.user(Role.TEAM_MANAGER, "B")).get(URL)
+    timeline = response.context["timeline"]
+    this_year = P.fy_of(today())
+    assert [c["label"] for c in timeline["columns"]] == [
+        P.fy_label(this_year - 2),
+        P.fy_label(this_year - 1),
+        f"{P.fy_label(this_year)} to date",
+    ]
+    rows = {row["code"]: row for row in timeline["rows"]}
+    assert rows["T_perm"]["label"] == "Permanence decision (2nd review)"
+    assert [row["code"] for row in timeline["rows"]][:2] == ["T_perm", "T_adm"]
+    # One child a year: 100, then 130 (30 more: slower), then 90 (40 fewer: faster). The first
+    # column has no arrow: the year before it placed nobody.
+    perm = [(c["value"], c["arrow"], c["words"]) for c in rows["T_perm"]["cells"]]
+    assert perm == [
+        (100, "", ""),
+        (130, "↑", "30 days more, slower"),
+        (90, "↓", "40 days fewer, faster"),
+    ]
+    # ADM: 200, 190 (10 fewer), 190 (no change).
+    adm = [(c["value"], c["words"]) for c in rows["T_adm"]["cells"]]
+    assert adm == [(200, ""), (190, "10 days fewer, faster"), (190, "no change")]
+    html = response.content.decode()
+    assert "30 days more, slower" in html and "40 days fewer, faster" in html  # words, not colour
+    assert f"{P.fy_label(this_year)} to date</th>" in html
+
+
+def test_the_cohort_thresholds_are_the_managers_and_a_child_moves_side(
+    client_for, world, council_c
+):
+    placed = today() - timedelta(days=450)
+    pivot = (placed + timedelta(days=1)).isoformat()
+    client = client_for(world.user(Role.TEAM_MANAGER, "C"))
+
+    def cohort(**thresholds):
+        response = client.get(URL, {"cohort_date": pivot, **thresholds})
+        return response, response.context["cohorts"]["before"]
+
+    # D-Y: 500 days in care to placed: 16 whole months (16 months is at most 488 days, 17 at
+    # least 515). D-X: 400 days. So under 16 months only D-X counts; under 17, both.
+    response, before = cohort(in_care_months=16)
+    assert (before.placed_within_n, before.placed_within_n_pct) == (1, 50.0)
+    html = response.content.decode()
+    assert "Placed in less than 16 months of entering care" in html
+    assert "thresholds: less than 16 months in care to placed" in html
+    _, before = cohort(in_care_months=17)
+    assert (before.placed_within_n, before.placed_within_n_pct) == (2, 100.0)
+    # Order to placed: D-X 200 days, D-Y 300 days (9 whole months: 10 months is at least 303
+    # days). Under 10 months both count; under 9, only D-X.
+    _, before = cohort(order_months=10)
+    assert before.placed_within_m_of_order_pct == 100.0
+    response, before = cohort(order_months=9)
+    assert before.placed_within_m_of_order_pct == 50.0
+    assert "Placed less than 9 months after the placement order" in response.content.decode()
+    # The children behind the figure follow the chosen threshold: D-Y leaves the numerator.
+    figure = "/scorecard/cohort/"
+    common = {"side": "before", "cohort_date": pivot, "council": council_c.la_code}
+
+    def in_numerator(**thresholds):
+        page = client.get(figure, {**common, **thresholds})
+        members = page.context["members"]["counted"]
+        return page, sorted(m["record"].child_id for m in members if m["in_numerator"])
+
+    page, ids = in_numerator(measure="placed_n_months", in_care_months=16)
+    assert ids == ["D-X"]
+    assert "less than 16 months in care to placed" in page.content.decode()
+    assert in_numerator(measure="placed_n_months", in_care_months=17)[1] == ["D-X", "D-Y"]
+    assert in_numerator(measure="po_m_months", order_months=9)[1] == ["D-X"]
+    assert in_numerator(measure="po_m_months", order_months=10)[1] == ["D-X", "D-Y"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("in_care_months", "0", "Less than N months in care to placed: enter a whole number"),
+        ("in_care_months", "ten", "Less than N months in care to placed: enter a whole number"),
+        ("order_months", "61", "Less than N months from placement order to placed: enter a"),
+    ],
+)
+def test_a_bad_cohort_threshold_names_the_field_and_shows_the_default(
+    client_for, world, council_c, field, value, message
+):
+    response = client_for(world.user(Role.TEAM_MANAGER, "C")).get(URL, {field: value})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    default = "21" if field == "in_care_months" else "12"
+    assert f"Showing {default} months instead." in html
+    assert f'id="{field}" name="{field}" value="{default}"' in html
+    assert response.context["cohorts"][
+        "n_months" if field == "in_care_months" else "m_months"
+    ] == int(default)
+
+
+def test_a_figure_of_the_running_window_says_to_date_and_whether_england_has_one(
+    client_for, world, council_c
+):
+    client = client_for(world.user(Role.TEAM_MANAGER, "C"))
+    window = latest_window()
+    page = client.get("/scorecard/figure/", {"code": "A1", "period": window.label})
+    html = page.content.decode()
+    assert "(to date: still running on" in html
+    assert f"No England figure has been published for {window.label};" in html
+    # A window with a published figure names it and its source; a finished one is not to date.
+    NationalFigure.objects.update_or_create(
+        measure="A1", period="2015-18", defaults={"value": 486, "source": "fosterline.info"}
+    )
+    html = client.get("/scorecard/figure/", {"code": "A1", "period": "2015-18"}).content.decode()
+    assert "England, 2015-18: 486" in html and "(source: fosterline.info)" in html
+    assert "(to date" not in html

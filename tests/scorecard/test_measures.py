@@ -583,6 +583,63 @@ def test_milestone_timeline_of_children_placed():
     }
 
 
+def test_the_timeline_permanence_decision_row():
+    """The permanence decision at the 2nd review (DOMAIN A.2; the stored step
+    ``permanence_decision``): mean days from entering care, for children placed in the year,
+    counting the latest decision from entering care to the placement."""
+    from scorecard.measures.members import figure_members
+
+    region, (council,) = region_with_councils("Permanence", "979")
+    # p1: entered 1 Jan 2014; 2nd review decision 1 May 2014 = 31+28+31+30 = 120 days; placed
+    # 15 Apr 2015 (in 2015-16).
+    p1 = child(
+        council,
+        entered=date(2014, 1, 1),
+        events=[
+            (K.PERMANENCE_DECISION, date(2014, 5, 1)),
+            (K.ADM_DECISION, date(2014, 6, 1)),
+            (K.PLACED, date(2015, 4, 15)),
+        ],
+    )
+    # p2: entered 1 Jun 2014; a decision recorded in error on 1 Jul 2014 counts nowhere; the
+    # decision of 2 Oct 2014 = 30+31+31+30+1 = 123 days; placed 1 Jun 2015.
+    p2 = child(
+        council,
+        entered=date(2014, 6, 1),
+        events=[
+            (K.PERMANENCE_DECISION, date(2014, 7, 1), {"entered_in_error": True}),
+            (K.PERMANENCE_DECISION, date(2014, 10, 2)),
+            (K.ADM_DECISION, date(2014, 11, 1)),
+            (K.PLACED, date(2015, 6, 1)),
+        ],
+    )
+    # p3: a decision in an earlier period of care (1 Mar 2012) is not this period's; no
+    # decision since re-entering care on 1 Jan 2014: left out of this row only.
+    p3 = child(
+        council,
+        entered=[(date(2012, 1, 1), date(2012, 12, 31)), (date(2014, 1, 1), None)],
+        events=[
+            (K.PERMANENCE_DECISION, date(2012, 3, 1)),
+            (K.ADM_DECISION, date(2014, 4, 1)),
+            (K.PLACED, date(2015, 7, 1)),
+        ],
+    )
+    year = P.financial_year(2015)
+    res = compute_scorecard(period=year, region_id=region.pk)
+    # (120 + 123) / 2 = 121.5, halves away from zero: 122 days, from 2 children of 3 placed.
+    assert (res.measure("T_perm")["value"], res.measure("T_perm")["denominator"]) == (122, 2)
+    assert res.measure("T_placed")["denominator"] == 3
+    members = figure_members("T_perm", year, None, council_ids=[council.pk])
+    assert {m["child_id"]: (m["counted"], m["days"]) for m in members} == {
+        p1.pk: (True, 120),
+        p2.pk: (True, 123),
+        p3.pk: (False, None),
+    }
+    assert next(m for m in members if m["child_id"] == p3.pk)["reason"] == (
+        "no permanence decision (2nd review) on file"
+    )
+
+
 def test_cohort_comparison_before_and_after_a_date():
     from scorecard.selectors import cohort_comparison
 
