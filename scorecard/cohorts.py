@@ -12,11 +12,14 @@ from datetime import date, timedelta
 
 from scorecard.measures import mean_days, percentage
 from scorecard.measures.journeys import cohort_comparison
+from scorecard.reference import A3_MONTHS_FALLBACK
 
-#: The thresholds the dashboard's cohort comparison opens with, the seed's own table: "less
-#: than 21 months in care to placed" and "less than 12 months from placement order to placed".
-#: The manager may choose others (:class:`scorecard.forms.CohortForm`), within the bounds.
-DEFAULT_IN_CARE_MONTHS = 21
+#: The thresholds the dashboard's cohort comparison opens with (DOMAIN.md A.7, normative): "placed
+#: in less than N months" defaults to A3's N for the latest window (the dashboard passes it in;
+#: this fallback is A3's when no window is stored), "less than M months from the placement order
+#: to placed" to 12. The manager may choose others (:class:`scorecard.forms.CohortForm`), such as
+#: the seed's own table's 21 months, within the bounds.
+DEFAULT_IN_CARE_MONTHS = A3_MONTHS_FALLBACK
 DEFAULT_ORDER_MONTHS = 12
 THRESHOLD_MONTHS_MIN = 1
 THRESHOLD_MONTHS_MAX = 60

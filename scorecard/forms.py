@@ -56,10 +56,19 @@ class CohortForm(forms.Form):
     in_care_months = _months_field(IN_CARE_LABEL, DEFAULT_IN_CARE_MONTHS)
     order_months = _months_field(ORDER_LABEL, DEFAULT_ORDER_MONTHS)
 
-    def __init__(self, data, *, today: date, default_date: date):
+    def __init__(
+        self,
+        data,
+        *,
+        today: date,
+        default_date: date,
+        default_in_care_months: int = DEFAULT_IN_CARE_MONTHS,
+    ):
         super().__init__(data)
         self.today = today
         self.default_date = default_date
+        self.default_in_care_months = default_in_care_months
+        self.fields["in_care_months"].initial = default_in_care_months
         self.fields["cohort_date"].error_messages["invalid"] = self._date_message()
 
     def _date_message(self) -> str:
@@ -85,7 +94,7 @@ class CohortForm(forms.Form):
 
         return CohortChoice(
             pivot=pick("cohort_date", self.default_date),
-            in_care_months=pick("in_care_months", DEFAULT_IN_CARE_MONTHS),
+            in_care_months=pick("in_care_months", self.default_in_care_months),
             order_months=pick("order_months", DEFAULT_ORDER_MONTHS),
         )
 
@@ -96,7 +105,7 @@ class CohortForm(forms.Form):
         for name, errors in self.errors.items():
             default = {
                 "cohort_date": f"{self.default_date:%d/%m/%Y}",
-                "in_care_months": f"{DEFAULT_IN_CARE_MONTHS} months",
+                "in_care_months": f"{self.default_in_care_months} months",
                 "order_months": f"{DEFAULT_ORDER_MONTHS} months",
             }[name]
             out += [f"{error} Showing {default} instead." for error in errors]

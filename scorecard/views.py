@@ -31,6 +31,7 @@ from scorecard.forms import COHORT_DATES_FROM, CohortForm
 from scorecard.measures import MEASURES
 from scorecard.measures.members import unit
 from scorecard.models import NationalFigure
+from scorecard.reference import A3_MONTHS_FALLBACK
 
 PER_PAGE = 100
 PRINT_ALL = 2000
@@ -110,11 +111,17 @@ def dashboard(request):
     year_choices = sorted({y.period.first_year for y in years}, reverse=True)
     wanted = request.GET.get("year", "")
     first_year = int(wanted) if wanted.isdigit() and int(wanted) in year_choices else P.fy_of(today)
-    # The cohort comparison: the date and the two thresholds are the person's choice, each
-    # defaulting (the start of last financial year; 21 and 12 months, the seed's table).
-    cohort_form = CohortForm(request.GET, today=today, default_date=D.default_cohort_date(today))
-    cohort = cohort_form.choice()
     latest = D.headline_window(windows, today)
+    # The cohort comparison: the date and the two thresholds are the person's choice, each
+    # defaulting (DOMAIN.md A.7: the start of last financial year; A3's N and 12 months).
+    a3_months = int((latest.measure("A3")["threshold"] if latest else None) or A3_MONTHS_FALLBACK)
+    cohort_form = CohortForm(
+        request.GET,
+        today=today,
+        default_date=D.default_cohort_date(today),
+        default_in_care_months=a3_months,
+    )
+    cohort = cohort_form.choice()
     context = {
         "scope": scope,
         "region_wide": region_wide,

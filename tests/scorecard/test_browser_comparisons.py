@@ -42,25 +42,26 @@ def test_a_manager_sees_england_for_the_same_window_and_changes_the_cohort_thres
     earlier = P.window(window.first_year - 1).label
     expect(days.get_by_role("row", name=earlier)).to_contain_text("none published")
 
-    # The cohort comparison opens with the seed's thresholds, both children under 21 months.
+    # The cohort comparison opens with DOMAIN A.7's thresholds: A3's N (14 months) and 12.
+    # D-X (400 days, 13 whole months) is under 14 months in care, D-Y (500 days) is not.
     cohorts = page.get_by_test_id("cohorts")
-    expect(page.get_by_label("Less than N months in care to placed")).to_have_value("21")
+    expect(page.get_by_label("Less than N months in care to placed")).to_have_value("14")
     expect(page.get_by_label("Less than N months from placement order to placed")).to_have_value(
         "12"
     )
-    expect(cohorts.get_by_role("row", name="less than 21 months")).to_contain_text("100.0%")
-    # The manager asks for 16 months: D-Y (500 days, 16 whole months) no longer counts.
-    page.get_by_label("Less than N months in care to placed").fill("16")
+    expect(cohorts.get_by_role("row", name="less than 14 months")).to_contain_text("50.0%")
+    # The manager asks for the seed's 21 months: both count now.
+    page.get_by_label("Less than N months in care to placed").fill("21")
     page.get_by_label("Less than N months from placement order to placed").fill("9")
     page.get_by_role("button", name="Compare").click()
     expect(page.get_by_test_id("cohort-heading")).to_contain_text(
-        "less than 16 months in care to placed; less than 9 months from placement order"
+        "less than 21 months in care to placed; less than 9 months from placement order"
     )
-    expect(cohorts.get_by_role("row", name="less than 16 months")).to_contain_text("50.0%")
+    expect(cohorts.get_by_role("row", name="less than 21 months")).to_contain_text("100.0%")
     expect(cohorts.get_by_role("row", name="less than 9 months")).to_contain_text("50.0%")
     # The children behind it follow the chosen threshold.
     page.get_by_test_id("cohort-before-placed_n_months").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("less than 16 months")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("less than 21 months")
     expect(page.get_by_test_id("counted")).to_contain_text("D-Y")
 
     # A threshold out of bounds: the message names the field, the default is shown.
@@ -68,4 +69,4 @@ def test_a_manager_sees_england_for_the_same_window_and_changes_the_cohort_thres
     expect(page.get_by_test_id("cohort-errors")).to_contain_text(
         "Less than N months in care to placed: enter a whole number of months from 1 to 60"
     )
-    expect(page.get_by_label("Less than N months in care to placed")).to_have_value("21")
+    expect(page.get_by_label("Less than N months in care to placed")).to_have_value("14")

@@ -135,10 +135,16 @@ def test_the_cohort_comparison_puts_children_either_side_of_the_date(client_for,
     # Both were placed the day before: the "before" cohort has them, 450 days on average.
     assert (cohorts["before"].children, cohorts["after"].children) == (2, 0)
     assert cohorts["before"].mean_days_to_placed == 450
-    # The seed's thresholds by default: 400 and 500 days (about 13 and 16 months) are both
-    # less than 21 months in care; both were placed less than 12 months after the order.
-    assert (cohorts["n_months"], cohorts["m_months"]) == (21, 12)
-    assert cohorts["before"].placed_within_n_pct == 100.0
+    # DOMAIN.md A.7's defaults: A3's N (14 months for windows from 2013-16) and 12. 400 days
+    # (about 13 months) is less than 14 months in care, 500 days (about 16) is not: 1 of 2, 50%;
+    # both were placed less than 12 months after the order.
+    assert (cohorts["n_months"], cohorts["m_months"]) == (14, 12)
+    assert cohorts["before"].placed_within_n_pct == 50.0
+    # The seed's table's 21 months, chosen: both are less than 21 months in care.
+    chosen = client.get(
+        URL, {"cohort_date": (placed + timedelta(days=1)).isoformat(), "in_care_months": 21}
+    ).context["cohorts"]
+    assert (chosen["n_months"], chosen["before"].placed_within_n_pct) == (21, 100.0)
     # ADM decisions 100 days after entering care for both.
     assert cohorts["before"].mean_days_to_adm == 100
     after = client.get(URL, {"cohort_date": placed.isoformat()}).context["cohorts"]
@@ -416,7 +422,7 @@ def test_a_bad_cohort_threshold_names_the_field_and_shows_the_default(
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html
-    default = "21" if field == "in_care_months" else "12"
+    default = "14" if field == "in_care_months" else "12"  # A3's N, or DOMAIN A.7's 12
     assert f"Showing {default} months instead." in html
     assert f'id="{field}" name="{field}" value="{default}"' in html
     assert response.context["cohorts"][
