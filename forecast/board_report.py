@@ -58,7 +58,10 @@ def _uk(iso: str) -> str:
 
 
 def _label(code: str, threshold) -> str:
+    """The measure as the report's scorecard table names it."""
     measure = MEASURES[code]
+    if measure.report_label and threshold is not None:
+        return measure.report_label.format(months=threshold)
     return measure.label_for(threshold)
 
 

@@ -20,7 +20,7 @@ from scorecard.reports.models import FileFormat
 from tests.scorecard.report_world import publish_now
 from tests.scorecard.test_reports import draft_for_c, pdf_text
 
-A1_LABEL = "A1: entering care to moving in (days)"
+A1_LABEL = "A1: entering care to moving in with the adoptive family (mean days)"
 
 
 def figure(now, low, middle, high, threshold, children, projected, numerator=None) -> dict:
@@ -85,7 +85,7 @@ def test_the_published_version_its_pdf_and_workbook_carry_the_projection_with_it
     # projected, range from, range to, to date, threshold
     rows = projection_rows(version.figures)
     assert rows[A1_LABEL] == [512, 470, 548, 560, 426]
-    assert rows["A3: placed in less than 14 months of entering care (%)"][:4] == [
+    assert rows["A3: children placed in less than 14 months of entering care (%)"][:4] == [
         45.5,
         38.0,
         52.5,
@@ -150,7 +150,12 @@ def test_a_projection_over_one_to_five_children_is_suppressed(world, manager):
     model.save()
     rows = projection_rows(services.live_figures(draft_for_c(world, manager)))
     assert rows[A1_LABEL] == ["c", "c", "c", "c", 426]
-    assert rows["A2: placement order to match decision (days)"][:4] == [150, 131, 170, 160]
+    assert rows["A2: placement order to match with a family (mean days)"][:4] == [
+        150,
+        131,
+        170,
+        160,
+    ]
 
 
 def test_with_no_forecast_the_report_says_so_instead_of_a_projection(world, manager):
