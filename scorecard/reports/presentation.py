@@ -26,7 +26,8 @@ def col(label: str, kind: str = COUNT) -> dict:
     return {"label": label, "kind": kind}
 
 
-def table(title: str, columns: list[dict], rows: list[list], note: str = "") -> dict:
+def table(title: str, columns: list[dict], rows: list[list], note: str | list[str] = "") -> dict:
+    """A titled table; ``note`` is a sentence under it, or several (one paragraph each)."""
     return {"title": title, "columns": columns, "rows": rows, "note": note}
 
 
@@ -132,10 +133,10 @@ def scorecard_section(raw: dict, suppress: bool) -> dict:
                     col("Meets threshold", TEXT),
                 ],
                 rows,
-                note=" ".join(
-                    ["A3 is a percentage; its threshold is a number of months."]
-                    + england_notes(card["window"], measures)
-                ),
+                note=[
+                    "A3 is a percentage; its threshold is a number of months.",
+                    *england_notes(card["window"], measures),
+                ],
             ),
             table(
                 "Trend over scorecard windows",

@@ -107,6 +107,9 @@ def test_the_published_version_its_pdf_and_workbook_carry_the_projection_with_it
         if row[0]
     }
     assert sheet[A1_LABEL][:5] == (512, 470, 548, 560, 426)
+    # A3's percentages keep their decimal place in a column of days
+    a3 = [c for row in workbook["Scorecard projection"].iter_rows() for c in row if c.value == 45.5]
+    assert a3 and a3[0].number_format == "0.0"
     assert section["intro"] in sheet
 
     board = client_for(world.user(Role.BOARD_MEMBER, "C"))

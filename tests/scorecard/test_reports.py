@@ -572,7 +572,7 @@ def test_the_england_column_gives_the_same_window_and_its_source_or_says_none(
     a2 = next(v for k, v in scorecard.items() if k.startswith("A2"))
     assert a1[3] == 480 and a2[3] == "none published"
     section = next(s for s in version.figures["sections"] if s["key"] == "scorecard")
-    note = section["tables"][0]["note"]
+    note = " ".join(section["tables"][0]["note"])
     assert (
         "England A1 for 2021-24: 480, scorecard; source: DfE adoption scorecards 2021-24." in note
     )
