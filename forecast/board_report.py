@@ -24,7 +24,9 @@ CODES = ("A1", "A2", "A3")
 
 
 def build(*, region: Region, council: Council | None, year: int, quarter: int) -> dict:
-    """The stored projection for the report's scope (JSON-ready), or why there is none."""
+    """The stored projection for the report's scope (JSON-ready), or why there is none (one
+    query). It is the latest fit's projection of the window running then, whatever the
+    report's quarter: the section names that window and the fit's date."""
     stored = selectors.latest_model(region.pk)
     if stored is None:
         return {
@@ -32,7 +34,7 @@ def build(*, region: Region, council: Council | None, year: int, quarter: int) -
             "message": "No projection of the scorecard: no forecast has been fitted for the "
             "region yet (it is fitted every night, once there is enough history).",
         }
-    found = selectors.projection_for(region.pk, council.pk if council else None)
+    found = selectors.projection_of(stored, council.pk if council else None)
     if found is None:
         reason = stored.message if stored.method == Method.NONE and stored.message else ""
         return {
