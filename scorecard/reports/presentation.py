@@ -168,9 +168,16 @@ def england_notes(window: str, measures: dict) -> list[str]:
         if england is None:
             continue  # figures frozen before the England column said where it came from
         if england["value"] is not None:
-            kind = f", {england['note']}" if england["note"] else ""
-            source = f"; source: {england['source']}" if england["source"] else ""
-            notes.append(f"England {code} for {window}: {england['value']:g}{kind}{source}.")
+            unit = MEASURES[code].unit
+            figure = f"{england['value']:g}{'%' if unit == '%' else ' ' + unit}"
+            about = "; ".join(
+                part
+                for part in (england["note"], england["source"] and f"source: {england['source']}")
+                if part
+            )
+            notes.append(
+                f"England {code} for {window}: {figure}" + (f" ({about})." if about else ".")
+            )
         elif england["latest"]:
             notes.append(
                 f"No England figure for {code} has been published for {window} "

@@ -574,8 +574,8 @@ def test_the_england_column_gives_the_same_window_and_its_source_or_says_none(
     section = next(s for s in version.figures["sections"] if s["key"] == "scorecard")
     note = " ".join(section["tables"][0]["note"])
     assert (
-        "England A1 for 2021-24: 480, scorecard; source: DfE adoption scorecards 2021-24." in note
-    )
+        "England A1 for 2021-24: 480 days (scorecard; source: DfE adoption scorecards 2021-24)."
+    ) in note
     # the single-year 2016-17 figure (190 days) is the latest before the window
     assert (
         "No England figure for A2 has been published for 2021-24 (latest published: 190 in "
