@@ -9,3 +9,11 @@ class ForecastConfig(AppConfig):
     name = "forecast"
     verbose_name = "Forecasts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The board report's projection, through the report's hook: the scorecard never
+        # imports the forecast.
+        from forecast.board_report import PROVIDER
+        from scorecard.reports.extras import register
+
+        register(PROVIDER)

@@ -8,7 +8,8 @@ on a day drawn from their forecast (or not at all: the plan ceases or the wait r
 window), then placed and adopted after lags drawn from the region's own past journeys; a child
 already matched or placed only gets the later steps. A draw's steps go through the measure code
 for the window; the projection is the middle draw with the 10th and 90th percentiles as its
-range (an 80% range).
+range (an 80% range). With each figure go the children it counts (today's, and the median over
+the draws), so that a board report can suppress a figure over 1 to 5 children.
 """
 
 from dataclasses import dataclass
@@ -68,6 +69,7 @@ def window_figures_by_council(
             stored = finalise(code, total.get(code), threshold.for_measure(code))
             out[key][code] = {
                 "value": stored.get("value"),
+                "numerator": stored.get("numerator"),
                 "denominator": stored.get("denominator", 0),
                 "threshold": threshold.for_measure(code),
             }
@@ -121,6 +123,7 @@ def simulate(
         conditional = np.where(days[None, :] >= w[:, None], conditional, 0.0)
     scopes = ["region", *council_ids]
     results: dict = {key: {code: [] for code in CODES} for key in scopes}
+    cohorts: dict = {key: {code: [] for code in CODES} for key in scopes}
     as_at_ts = pd.Timestamp(as_at)
     for _ in range(draws):
         steps: list[Step] = []
@@ -149,6 +152,7 @@ def simulate(
         for key in scopes:
             for code in CODES:
                 results[key][code].append(figures[key][code]["value"])
+                cohorts[key][code].append(figures[key][code]["denominator"] or 0)
     now = window_figures_by_council(period, council_ids)
     out: dict = {"window": period.label, "end": period.end.isoformat(), "draws": draws}
     for key in scopes:
@@ -161,6 +165,11 @@ def simulate(
                 "low": _pct(values, 10),
                 "middle": _pct(values, 50),
                 "high": _pct(values, 90),
+                # how many children the figure counts, today and in the middle draw: a board
+                # report suppresses a figure over 1 to 5 children (DOMAIN A.10)
+                "children": now[key][code]["denominator"],
+                "numerator": now[key][code]["numerator"],
+                "children_projected": int(np.median(cohorts[key][code])),
             }
     return out
 

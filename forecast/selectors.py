@@ -28,7 +28,11 @@ def projection_for(region_id: int, council_id: int | None = None) -> dict | None
     """The stored projection of the current window for the region or one of its councils,
     with ``fitted_at``, ``as_at`` and ``method``; None before the first fit or with too little
     history."""
-    stored = latest_model(region_id)
+    return projection_of(latest_model(region_id), council_id)
+
+
+def projection_of(stored: ForecastModel | None, council_id: int | None = None) -> dict | None:
+    """:func:`projection_for` from a fit already read (no query)."""
     if stored is None or not stored.projection:
         return None
     key = str(council_id) if council_id else "region"

@@ -4,9 +4,10 @@ never import the forecast: ``{% load forecast_panels %}`` then
 - ``{% forecast_cell child %}``: the tracking list's forecast cell (reads the child's
   prefetched ``forecasts``: no query per row);
 - ``{% child_forecast child %}``: the child record's "Likely wait for a match" section;
-- ``{% scorecard_projection region_id council_id %}``: the dashboard's projected A1, A2, A3;
-- ``{% projection_line region_id council_id %}``: the board report's projection, one line per
-  measure with its range (no child-level data).
+- ``{% scorecard_projection region_id council_id %}``: the dashboard's projected A1, A2, A3.
+
+The board report's projection is not a panel: it is one of the report's figures, frozen when a
+version is published (``forecast.board_report``, through the report's hook).
 """
 
 from django import template
@@ -35,11 +36,6 @@ def scorecard_projection(context, region_id, council_id=None) -> dict:
         "projection": selectors.projection_for(region_id, council_id),
         "may_what_if": access.has_role(user, selectors.WHAT_IF_ROLES),
     }
-
-
-@register.inclusion_tag("forecast/_projection_line.html")
-def projection_line(region_id, council_id=None) -> dict:
-    return {"projection": selectors.projection_for(region_id, council_id)}
 
 
 @register.filter

@@ -18,9 +18,10 @@ from raa.models import Council, Region
 from scorecard import periods as P
 from scorecard import selectors
 from scorecard.cohorts import DEFAULT_ORDER_MONTHS, compare_cohorts
+from scorecard.dashboard import _national_figures, _national_for
 from scorecard.measures import SCORECARD_CODES
-from scorecard.models import NationalFigure
 from scorecard.reference import A3_MONTHS_FALLBACK
+from scorecard.reports.extras import build_extras
 from scorecard.selectors import scope_council_ids
 
 #: The five activity counts of DOMAIN A.4, in the order the table shows them.
@@ -219,12 +220,21 @@ class LiveFigures:
         return rows
 
 
-def national(code: str, window: str):
-    """The England figure for a measure and window, if one is known (reference data)."""
-    figure = NationalFigure.objects.filter(measure=code, period=window).first()
-    if figure is None:
-        return None
-    return int(figure.value) if figure.value == int(figure.value) else float(figure.value)
+def national(code: str, window: str, figures: dict) -> dict:
+    """England's figure for the measure and the same window (reference data, DOMAIN.md Part B
+    §2.5: a comparison only means something for the same window), with its official source;
+    or None and, in words, the latest England figure published before the window. ``figures``
+    is the dashboard's table of them (:func:`scorecard.dashboard._national_figures`)."""
+    value, latest = _national_for(code, window, figures)
+    if value is None:
+        return {"value": None, "source": "", "note": "", "latest": latest}
+    number = float(value)
+    return {
+        "value": int(number) if number == int(number) else number,
+        "source": value.source,
+        "note": value.note,
+        "latest": "",
+    }
 
 
 def build_figures(
@@ -241,8 +251,11 @@ def build_figures(
     live = LiveFigures(region, council)
     first_window = latest_window(year, quarter)
     card, computed_at = live.scorecard(first_window)
+    england = _national_figures()
     for code in card:
-        card[code]["national"] = national(code, P.window(first_window).label)
+        found = national(code, P.window(first_window).label, england)
+        card[code]["national"] = found["value"]
+        card[code]["england"] = found
     trend = []
     for first in range(first_window - 4, first_window + 1):
         measures, _computed = live.scorecard(first)
@@ -251,7 +264,10 @@ def build_figures(
                 "window": P.window(first).label,
                 "measures": {code: measures[code] for code in ("A1", "A2", "A3")},
                 "thresholds": {code: measures[code]["threshold"] for code in ("A1", "A2")},
-                "national": {code: national(code, P.window(first).label) for code in ("A1", "A2")},
+                "national": {
+                    code: national(code, P.window(first).label, england)["value"]
+                    for code in ("A1", "A2")
+                },
             }
         )
     current = live.quarter_figures(year, quarter)
@@ -283,4 +299,7 @@ def build_figures(
         "waiting": {"at": end.isoformat(), **current["waiting"]},
         "adopters": current["adopters"],
         "councils": live.council_comparison(first_window, year, quarter),
+        # Sections other apps add through the hook (scorecard.reports.extras): the forecast's
+        # projection of the current window.
+        "extras": build_extras(region=region, council=council, year=year, quarter=quarter),
     }

@@ -8,6 +8,7 @@ Excel) is drawn from, and the snapshot a published version freezes. A cell is a 
 
 from scorecard import periods as P
 from scorecard.measures import MEASURES, SCORECARD_CODES, meets_threshold
+from scorecard.reports.extras import present_extras
 from scorecard.reports.figures import ACTIVITY, TIMELINE
 from scorecard.reports.suppression import (
     SUPPRESSED,
@@ -25,7 +26,8 @@ def col(label: str, kind: str = COUNT) -> dict:
     return {"label": label, "kind": kind}
 
 
-def table(title: str, columns: list[dict], rows: list[list], note: str = "") -> dict:
+def table(title: str, columns: list[dict], rows: list[list], note: str | list[str] = "") -> dict:
+    """A titled table; ``note`` is a sentence under it, or several (one paragraph each)."""
     return {"title": title, "columns": columns, "rows": rows, "note": note}
 
 
@@ -78,7 +80,10 @@ def scorecard_section(raw: dict, suppress: bool) -> dict:
             threshold = m.get("threshold")
             met = meets_threshold(code, value, threshold) if isinstance(value, int) else None
             meets = None if met is None else ("Yes" if met else "No")
-        rows.append([label, value, denominator, threshold, m.get("national"), meets])
+        england = m.get("national")
+        if england is None and "england" in m:
+            england = NONE_PUBLISHED
+        rows.append([label, value, denominator, threshold, england, meets])
     trend_rows = []
     for point in card["trend"]:
         row = [point["window"]]
@@ -128,7 +133,10 @@ def scorecard_section(raw: dict, suppress: bool) -> dict:
                     col("Meets threshold", TEXT),
                 ],
                 rows,
-                note="A3 is a percentage; its threshold is a number of months.",
+                note=[
+                    "A3 is a percentage; its threshold is a number of months.",
+                    *england_notes(card["window"], measures),
+                ],
             ),
             table(
                 "Trend over scorecard windows",
@@ -145,6 +153,42 @@ def scorecard_section(raw: dict, suppress: bool) -> dict:
         ],
         "charts": chart_series,
     }
+
+
+#: The England column where no England figure is published for the report's window.
+NONE_PUBLISHED = "none published"
+
+
+def england_notes(window: str, measures: dict) -> list[str]:
+    """Where each England figure comes from, or that none is published for the window (with
+    the latest one published before it, when there is one). Never a figure of our own."""
+    notes, none = [], []
+    for code in SCORECARD_CODES:
+        england = measures[code].get("england")
+        if england is None:
+            continue  # figures frozen before the England column said where it came from
+        if england["value"] is not None:
+            unit = MEASURES[code].unit
+            figure = f"{england['value']:g}{'%' if unit == '%' else ' ' + unit}"
+            about = "; ".join(
+                part
+                for part in (england["note"], england["source"] and f"source: {england['source']}")
+                if part
+            )
+            notes.append(
+                f"England {code} for {window}: {figure}" + (f" ({about})." if about else ".")
+            )
+        elif england["latest"]:
+            notes.append(
+                f"No England figure for {code} has been published for {window} "
+                f"({england['latest']})."
+            )
+        else:
+            none.append(code)
+    if none:
+        codes = ", ".join(none[:-1]) + (" or " if len(none) > 1 else "") + none[-1]
+        notes.append(f"No England figure for {codes} has been published for {window}.")
+    return notes
 
 
 def _national_series(trend: list[dict], code: str) -> list[dict]:
@@ -498,6 +542,12 @@ def present(raw: dict, *, suppress: bool = True) -> dict:
             sections[1] = activity_section(
                 raw, suppress, hide_totals=frozenset({"adoption_orders"})
             )[0]
+    # Sections other apps add through the hook (the forecast's projection), each after the
+    # section it names; added last, so the indexes above still hold.
+    for after, extra in present_extras(raw, suppress):
+        keys = [s["key"] if s else None for s in sections]
+        at = keys.index(after) + 1 if after in keys else len(sections)
+        sections.insert(at, extra)
     return {
         "scope": raw["scope"],
         "region": raw["region"],

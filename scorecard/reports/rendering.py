@@ -99,6 +99,13 @@ def draw_chart(chart: dict, slug: str) -> str:
     ).svg
 
 
+def notes_of(t: dict) -> list[str]:
+    """A table's notes, one paragraph each: a note is text, or a list of them (the scorecard's
+    England sources); versions frozen before lists came have text."""
+    note = t.get("note") or []
+    return [note] if isinstance(note, str) else [n for n in note if n]
+
+
 def template_context(figures: dict, meta: dict) -> dict:
     sections = []
     for section in figures["sections"]:
@@ -112,7 +119,7 @@ def template_context(figures: dict, meta: dict) -> dict:
                 ]
                 for row in t["rows"]
             ]
-            tables.append({**t, "display_rows": rows})
+            tables.append({**t, "display_rows": rows, "notes": notes_of(t)})
         charts = [
             {"title": chart["title"], "svg": draw_chart(chart, f"{section['key']}-{n}")}
             for n, chart in enumerate(section.get("charts", []))
@@ -214,12 +221,16 @@ def render_xlsx(figures: dict, meta: dict) -> bytes:
             for row in t["rows"]:
                 append_safe_row(sheet, row)
                 for cell, column in zip(sheet[sheet.max_row], t["columns"], strict=False):
-                    if isinstance(cell.value, int | float):
+                    if isinstance(cell.value, float) and not cell.value.is_integer():
+                        # a percentage in a column of days (A3 in the scorecard's table): one
+                        # decimal place, as on the page, not rounded to whole days
+                        cell.number_format = formats["percent"]
+                    elif isinstance(cell.value, int | float):
                         cell.number_format = formats.get(column["kind"], "General")
                     elif cell.value == SUPPRESSED:
                         cell.alignment = Alignment(horizontal="right")
-            if t["note"]:
-                append_safe_row(sheet, [t["note"]])
+            for note in notes_of(t):
+                append_safe_row(sheet, [note])
         sheet.column_dimensions["A"].width = 70
         for i in range(2, 10):
             sheet.column_dimensions[get_column_letter(i)].width = 16

@@ -1,5 +1,5 @@
 """Where people see the forecasts: the tracking list (column, filter, sort, exports), the
-child's record, the dashboard's projection, the what-if page and the board report draft."""
+child's record, the dashboard's projection, the what-if page and the board report's projection."""
 
 import csv
 import io
@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from forecast.models import ForecastResult
 from forecast.services import fit_and_store
+from scorecard.reports import services
 from tests.forecast.history import make_history
 
 
@@ -90,3 +91,24 @@ def test_what_if_page_answers_and_writes_nothing(client_for, world, fitted):
         client_for(world.user("social_worker", "region")).get("/forecast/what-if/").status_code
         == 403
     )
+
+
+def test_the_board_report_carries_the_fitted_projection(world, fitted):
+    """The region's report draft shows the latest fit's projection, each measure's middle draw
+    with its range: the same figures as the dashboard's (a real fit, not a stored example)."""
+    manager = world.user("manager", "region")
+    today = timezone.localdate()
+    year = today.year if today.month > 3 else today.year - 1
+    version = services.report_start(
+        acting_user=manager, region=world.region, council=None, year=year, quarter=1
+    )
+    section = next(
+        s for s in services.live_figures(version)["sections"] if s["key"] == "projection"
+    )
+    stored = fitted.projection["region"]
+    assert (
+        section["tables"][0]["title"] == f"Projected for the end of {fitted.projection['window']}"
+    )
+    a2 = next(row for row in section["tables"][0]["rows"] if row[0].startswith("A2"))
+    assert stored["A2"]["children_projected"] >= stored["A2"]["children"] > 5
+    assert a2[1:4] == [stored["A2"]["middle"], stored["A2"]["low"], stored["A2"]["high"]]

@@ -253,6 +253,14 @@ def test_board_members_have_a_demo_report_to_read(demo):
     )
     version.refresh_from_db()
     assert version.status == VersionStatus.PUBLISHED
+    # The seed fits the demo region's forecasts, so the published report carries their
+    # projection (A1, A2, A3 with a range), frozen with its figures.
+    projection = next(s for s in version.figures["sections"] if s["key"] == "projection")
+    codes = [row[0][:2] for row in projection["tables"][0]["rows"]]
+    assert codes == ["A1", "A2", "A3"]
+    assert all(
+        isinstance(v, int | float) for row in projection["tables"][0]["rows"] for v in row[1:4]
+    )
 
 
 def test_demo_first_names_agree_with_the_recorded_sex():

@@ -15,6 +15,7 @@ from children.models import Child, EventKind, JourneyEvent, PeriodOfCare
 from children.services import refresh_journey_summaries
 from raa.celery import app
 from raa.models import AuditEvent, Role
+from scorecard.models import NationalFigure
 from scorecard.reports import rendering, services
 from scorecard.reports.models import (
     BoardReport,
@@ -119,7 +120,8 @@ def test_the_figures_are_the_known_answers_with_small_counts_suppressed(world, j
     scorecard = rows(figures, "scorecard")
     a1 = next(v for k, v in scorecard.items() if k.startswith("A1"))
     a2 = next(v for k, v in scorecard.items() if k.startswith("A2"))
-    assert a1[:5] == [549, 7, 426, None, "No"]
+    # England: nothing published for the 2021-24 window (the column says so, not "–").
+    assert a1[:5] == [549, 7, 426, "none published", "No"]
     assert a2[:3] == [119, 7, 121]
     activity = rows(figures, "activity")
     assert activity["Adoption orders granted"] == [0, 0, 0, 7, 7]
@@ -177,6 +179,7 @@ def test_the_workbook_has_a_sheet_per_section_with_numbers_as_numbers(world, jou
     assert workbook.sheetnames == [
         "About",
         "Adoption Scorecard",
+        "Scorecard projection",
         "Quarterly activity",
         "Milestone timeline",
         "Children waiting",
@@ -538,3 +541,50 @@ def test_formulas_typed_into_the_report_are_text_in_the_workbook(world, journeys
     assert {"'" + HOSTILE[0], "'" + HOSTILE[2]} <= values
     assert not any(isinstance(v, str) and v.startswith(HOSTILE[1]) for v in values)
     assert 549 in values  # A1's mean, still a number
+
+
+def test_the_england_column_gives_the_same_window_and_its_source_or_says_none(
+    world, journeys, manager
+):
+    """England for the report's own window (2021-24) with its official source, never an older
+    window's figure in its place; where none is published, a sentence that says so and names
+    the latest England figure published before it (reference data, DOMAIN.md Part B §2.5)."""
+    # the shipped single-year figure (seeded by a migration; written again here, as a
+    # transactional test elsewhere may have emptied the table)
+    NationalFigure.objects.update_or_create(
+        measure="A2",
+        period="2016-17",
+        defaults={"value": 190, "unit": "days", "note": "single year (ALB)", "source": "coram-i"},
+    )
+    NationalFigure.objects.update_or_create(
+        measure="A1",
+        period="2021-24",
+        defaults={
+            "value": 480,
+            "unit": "days",
+            "note": "scorecard",
+            "source": "DfE adoption scorecards 2021-24",
+        },
+    )
+    version = publish_now(draft_for_c(world, manager), manager)
+    scorecard = rows(version.figures, "scorecard")
+    a1 = next(v for k, v in scorecard.items() if k.startswith("A1"))
+    a2 = next(v for k, v in scorecard.items() if k.startswith("A2"))
+    assert a1[3] == 480 and a2[3] == "none published"
+    section = next(s for s in version.figures["sections"] if s["key"] == "scorecard")
+    note = " ".join(section["tables"][0]["note"])
+    assert (
+        "England A1 for 2021-24: 480 days (scorecard; source: DfE adoption scorecards 2021-24)."
+    ) in note
+    # the single-year 2016-17 figure (190 days) is the latest before the window
+    assert (
+        "No England figure for A2 has been published for 2021-24 (latest published: 190 in "
+        "2016-17" in note
+    )
+    text = " ".join(pdf_text(bytes(version.files.get(format=FileFormat.PDF).content)).split())
+    assert "DfE adoption scorecards 2021-24" in text
+    assert "No England figure for A2 has been published for 2021-24" in text
+    workbook = load_workbook(io.BytesIO(bytes(version.files.get(format=FileFormat.XLSX).content)))
+    cells = [c for row in workbook["Adoption Scorecard"].iter_rows(values_only=True) for c in row]
+    assert 480 in cells and "none published" in cells
+    assert any(isinstance(c, str) and "source: DfE adoption scorecards" in c for c in cells)
