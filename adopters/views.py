@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from adopters import selectors, services
+from adopters import rules, selectors, services
 from adopters.forms import (
     NEXT_STEPS,
     STEPS,
@@ -70,7 +70,9 @@ def put_errors(form, error: ValidationError) -> None:
 
 
 def saved_message(request, household: Household, message: str) -> None:
-    """Say what was saved, and any warning the household's record now carries."""
+    """Say what was saved, and any warning the household's record now carries (read again:
+    the service saved a fresh copy)."""
+    household.refresh_from_db()
     warnings = services.household_warnings(household)
     if warnings:
         messages.warning(request, f"{message} Please check: " + " ".join(warnings))
@@ -164,6 +166,7 @@ def household_detail(request, pk: int):
             "holds": holds,
             "open_hold": next((h for h in holds if h.end_date is None), None),
             "warnings": services.household_warnings(household, today=today),
+            "stage2_late": rules.stage2_late(services.household_values(household)),
             "next_steps": [(s, STEPS[s][1]) for s in next_steps],
             "may_edit": may_edit,
             # A household caring for (or matched with) a child is not put on hold.

@@ -377,15 +377,21 @@ def households_for_child(child: Child, event: JourneyEvent | None = None) -> Que
 
 
 def household_offer(household: Household) -> str:
-    """What a household can offer, in a few words: '2 children aged 0–4, siblings'."""
-    count = household.children_wanted
-    words = [
-        f"{'1 child' if count == 1 else f'up to {count} children'} aged "
-        f"{household.youngest_age}–{household.oldest_age}"
-    ]
+    """What a household can offer, in a few words: '2 children aged 0–4, siblings'; what is not
+    yet discussed says so."""
+    count, young, old = household.children_wanted, household.youngest_age, household.oldest_age
+    if count is None:
+        children = "number of children not yet discussed"
+    else:
+        children = "1 child" if count == 1 else f"up to {count} children"
+    if young is None and old is None:
+        ages = "ages not yet discussed"
+    else:
+        ages = "aged " + "–".join(str(a) if a is not None else "?" for a in (young, old))
+    words = [f"{children}, {ages}" if count is None else f"{children} {ages}"]
     if household.sibling_group:
         words.append("siblings")
-    if household.sex_preference:
+    if household.sex_preference in ("M", "F"):
         words.append(household.get_sex_preference_display().lower())
     return ", ".join(words)
 
