@@ -13,24 +13,12 @@ yet discussed" would wipe real assessments, so nothing is blanked; family finder
 households' offers as they meet them.
 
 The boy-or-girl wish "Either" was stored as "", which now means "not yet discussed": existing
-"" rows (and their history) become "A" (Either), so they keep saying what they said before.
+"" rows (and their history) become "A" (Either), so they keep saying what they said before
+(migration 0006, on its own: PostgreSQL refuses to alter a table in the transaction that
+updated its rows).
 """
 
 from django.db import migrations, models
-
-
-def either_becomes_explicit(apps, schema_editor):
-    for name in ("Household", "HistoricalHousehold"):
-        apps.get_model("adopters", name).objects.filter(sex_preference="").update(
-            sex_preference="A"
-        )
-
-
-def either_becomes_blank(apps, schema_editor):
-    for name in ("Household", "HistoricalHousehold"):
-        apps.get_model("adopters", name).objects.filter(sex_preference="A").update(
-            sex_preference=""
-        )
 
 
 class Migration(migrations.Migration):
@@ -157,5 +145,4 @@ class Migration(migrations.Migration):
             model_name='household',
             constraint=models.CheckConstraint(condition=models.Q(('children_wanted__isnull', True), ('children_wanted__gte', 1), _connector='OR'), name='household_wants_a_child'),
         ),
-        migrations.RunPython(either_becomes_explicit, either_becomes_blank),
     ]
