@@ -25,7 +25,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('adopters', '0004_child_needs_for_family_finding'),
-        ('raa', '0004_audit_signed_in'),
     ]
 
     operations = [
