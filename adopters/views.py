@@ -286,6 +286,8 @@ def household_step_view(request, pk: int, step: str):
     household = get_editable_household(request.user, pk)
     if step not in STEPS:
         raise Http404("No such step.")
+    if step == "stage2_late" and not rules.stage2_late(services.household_values(household)):
+        raise Http404("Stage 2 did not start more than 6 months after Stage 1 ended.")
     form = step_form_class(step)(
         request.POST or None, instance=Household.objects.get(pk=household.pk), step=step
     )

@@ -231,6 +231,7 @@ def test_the_late_stage_2_warning_has_a_place_to_record_why(client_for, world, t
 def test_the_reason_is_asked_only_when_stage_2_is_or_would_be_late(client_for, world, team):
     client = client_for(team)
     on_time = approved_household(world, team)
+    assert client.get(f"/adopters/{on_time.pk}/steps/stage2_late/").status_code == 404
     assert (
         'name="stage2_late_reason"'
         not in client.get(f"/adopters/{on_time.pk}/edit/").content.decode()
