@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from adopters import rules
-from adopters.models import ChildNeeds, HoldPeriod, Household
+from adopters.models import NOT_YET_DISCUSSED, ChildNeeds, HoldPeriod, Household
 from adopters.services import HOUSEHOLD_FIELDS, household_values
 from raa.models import Council
 from raa.validators import refuse_bidi_controls
@@ -39,6 +39,40 @@ OFFER_FIELDS = [
     "contact",
     "other_preferences",
 ]
+
+
+#: Offer fields chosen from a list: they start on "Not yet discussed", never on a value.
+OFFER_CHOICES = [
+    "sibling_group",
+    "sex_preference",
+    "health_needs",
+    "disability_needs",
+    "developmental_uncertainty",
+    "contact",
+]
+#: Offer fields typed as numbers: they start empty.
+OFFER_NUMBERS = ["children_wanted", "youngest_age", "oldest_age"]
+
+
+def offer_starts_not_discussed(form: forms.BaseForm) -> None:
+    """What a household can offer starts as "not yet discussed" (issue 20): the empty choice of
+    each list says so, and the number boxes start empty with that as their placeholder."""
+    for name in OFFER_CHOICES:
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        if name == "sibling_group":
+            field.widget = forms.NullBooleanSelect()
+            field.widget.choices = [
+                ("unknown", NOT_YET_DISCUSSED),
+                ("true", "Yes"),
+                ("false", "No"),
+            ]
+        else:
+            field.choices = [("", NOT_YET_DISCUSSED), *[c for c in field.choices if c[0] != ""]]
+    for name in OFFER_NUMBERS:
+        if name in form.fields:
+            form.fields[name].widget.attrs["placeholder"] = NOT_YET_DISCUSSED
 
 
 def _helper(label: str = "Save") -> FormHelper:
@@ -84,6 +118,7 @@ BLANK_TEXT = {
     "fast_track",
     "sex_preference",
     "other_preferences",
+    "stage2_late_reason",
     "left_reason",
 }
 
@@ -97,6 +132,7 @@ class HouseholdForm(HouseholdRulesMixin, forms.ModelForm):
             "first_applicant_date_of_birth": DATE_INPUT,
             "second_applicant_date_of_birth": DATE_INPUT,
             "other_preferences": forms.Textarea(attrs={"rows": 3}),
+            "stage2_late_reason": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, region, **kwargs):
@@ -104,6 +140,15 @@ class HouseholdForm(HouseholdRulesMixin, forms.ModelForm):
         self.fields["recruiting_council"].queryset = Council.objects.filter(region=region)
         self.fields["recruiting_council"].label = "Lives in (partner council)"
         refuse_bidi_controls(self, ("first_applicant", "second_applicant", "outside_agency"))
+        offer_starts_not_discussed(self)
+        # Why Stage 2 started late: asked only when it did (or any start now would be late).
+        values = household_values(self.instance) if self.instance.pk else {}
+        asked = rules.stage2_late_possible(values, today=timezone.localdate())
+        if not asked and "stage2_late_reason" not in self.data:
+            del self.fields["stage2_late_reason"]
+        stages = [*DATE_FIELDS, "left_reason"]
+        if "stage2_late_reason" in self.fields:
+            stages.insert(stages.index("stage2_start_date") + 1, "stage2_late_reason")
         self.helper = _helper()
         self.helper.layout = Layout(
             Div(
@@ -125,7 +170,7 @@ class HouseholdForm(HouseholdRulesMixin, forms.ModelForm):
                 "dual_approval",
             ),
             Fieldset("What they can offer", *OFFER_FIELDS),
-            Fieldset("Stages", *DATE_FIELDS, "left_reason"),
+            Fieldset("Stages", *stages),
         )
 
     def clean(self):
@@ -156,6 +201,11 @@ STEPS = {
         "Record the start of Stage 2",
         {"stage2_start_date": "Date Stage 2 started"},
     ),
+    "stage2_late": (
+        ["stage2_late_reason"],
+        "Record why Stage 2 started late",
+        {"stage2_late_reason": "Why Stage 2 started more than 6 months after Stage 1 ended"},
+    ),
     "approval": (
         ["panel_date", "approval_date"],
         "Record the panel and the ADM's approval",
@@ -177,6 +227,10 @@ NEXT_STEPS = {
 }
 
 
+#: Optional fields a step's form also offers, when they apply.
+STEP_EXTRAS = {"stage2_start": ["stage2_late_reason"]}
+
+
 class StepForm(HouseholdRulesMixin, forms.ModelForm):
     def __init__(self, *args, step: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,6 +240,16 @@ class StepForm(HouseholdRulesMixin, forms.ModelForm):
             self.fields[name].label = labels[name]
             if name.endswith("_date"):
                 self.fields[name].widget = DATE_INPUT
+            if name.endswith("_reason") and isinstance(self.fields[name].widget, forms.Textarea):
+                self.fields[name].widget.attrs["rows"] = 3
+        if "stage2_late_reason" in self.fields and step != "stage2_late":
+            # Stage 1 ended over 6 months ago: any start recorded now is late, so ask why here.
+            values = household_values(self.instance)
+            if rules.stage2_late_possible(values, today=timezone.localdate()):
+                self.fields["stage2_late_reason"].required = False
+                self.fields["stage2_late_reason"].widget.attrs["rows"] = 3
+            else:
+                del self.fields["stage2_late_reason"]
         self.helper = _helper("Record")
 
     def clean(self):
@@ -196,7 +260,9 @@ class StepForm(HouseholdRulesMixin, forms.ModelForm):
 
 
 def step_form_class(step: str) -> type[StepForm]:
-    return forms.modelform_factory(Household, form=StepForm, fields=STEPS[step][0])
+    return forms.modelform_factory(
+        Household, form=StepForm, fields=[*STEPS[step][0], *STEP_EXTRAS.get(step, [])]
+    )
 
 
 class HoldForm(forms.ModelForm):

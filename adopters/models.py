@@ -84,9 +84,15 @@ class ContactLevel(models.IntegerChoices):
 
 
 class SexPreference(models.TextChoices):
-    ANY = "", "Either"
+    """A household's wish for a boy or a girl; empty: not yet discussed."""
+
+    ANY = "A", "Either"
     MALE = "M", "Boy"
     FEMALE = "F", "Girl"
+
+
+#: How a household's page, form and family finding show an offer nobody has recorded yet.
+NOT_YET_DISCUSSED = "Not yet discussed"
 
 
 class HoldReason(models.TextChoices):
@@ -192,31 +198,42 @@ class Household(models.Model):
     )
     fast_track = models.CharField(max_length=20, choices=FastTrack.choices, blank=True)
     dual_approval = models.BooleanField("dual approval (FfA / concurrent planning)", default=False)
-    # What the household can offer (the family finder's view of them).
+    # What the household can offer (the family finder's view of them). Each starts empty: "not
+    # yet discussed" (null, or "" for the boy-or-girl wish), never a value nobody chose; family
+    # finding treats it as unknown (adopters.selectors.rank_households).
     children_wanted = models.PositiveSmallIntegerField(
-        "up to how many children", default=1, help_text="At one time, as one family."
+        "up to how many children",
+        null=True,
+        blank=True,
+        help_text="At one time, as one family. Leave empty if not yet discussed.",
     )
     youngest_age = models.PositiveSmallIntegerField(
-        "youngest age (years)", default=0, help_text="0 for a baby."
+        "youngest age (years)",
+        null=True,
+        blank=True,
+        help_text="0 for a baby. Leave empty if not yet discussed.",
     )
-    oldest_age = models.PositiveSmallIntegerField("oldest age (years)", default=4)
-    sibling_group = models.BooleanField("can take a sibling group", default=False)
+    oldest_age = models.PositiveSmallIntegerField(
+        "oldest age (years)", null=True, blank=True, help_text="Leave empty if not yet discussed."
+    )
+    sibling_group = models.BooleanField("can take a sibling group", null=True, blank=True)
     sex_preference = models.CharField(
         "boy or girl", max_length=1, choices=SexPreference.choices, blank=True
     )
     health_needs = models.PositiveSmallIntegerField(
-        "health needs they can meet", choices=NeedLevel.choices, default=NeedLevel.MILD
+        "health needs they can meet", choices=NeedLevel.choices, null=True, blank=True
     )
     disability_needs = models.PositiveSmallIntegerField(
-        "disability they can meet", choices=NeedLevel.choices, default=NeedLevel.NONE
+        "disability they can meet", choices=NeedLevel.choices, null=True, blank=True
     )
     developmental_uncertainty = models.PositiveSmallIntegerField(
         "developmental uncertainty they can accept",
         choices=NeedLevel.choices,
-        default=NeedLevel.MILD,
+        null=True,
+        blank=True,
     )
     contact = models.PositiveSmallIntegerField(
-        "contact they can support", choices=ContactLevel.choices, default=ContactLevel.LETTERBOX
+        "contact they can support", choices=ContactLevel.choices, null=True, blank=True
     )
     other_preferences = models.TextField(
         "other preferences",
@@ -231,6 +248,12 @@ class Household(models.Model):
     )
     stage1_end_date = models.DateField("Stage 1 ends", null=True, blank=True)
     stage2_start_date = models.DateField("Stage 2 starts", null=True, blank=True)
+    stage2_late_reason = models.TextField(
+        "why Stage 2 started late",
+        blank=True,
+        help_text="Only when Stage 2 started more than 6 months after Stage 1 ended: why "
+        "(for example, the applicants paused for a house move). No names.",
+    )
     panel_date = models.DateField("approval panel", null=True, blank=True)
     approval_date = models.DateField("approved by the ADM", null=True, blank=True)
     left_date = models.DateField("left the process", null=True, blank=True)
@@ -258,11 +281,14 @@ class Household(models.Model):
                 for a, b in STAGE_ORDER
             ],
             models.CheckConstraint(
-                condition=Q(oldest_age__gte=F("youngest_age")),
+                condition=Q(oldest_age__isnull=True)
+                | Q(youngest_age__isnull=True)
+                | Q(oldest_age__gte=F("youngest_age")),
                 name="household_age_range_in_order",
             ),
             models.CheckConstraint(
-                condition=Q(children_wanted__gte=1), name="household_wants_a_child"
+                condition=Q(children_wanted__isnull=True) | Q(children_wanted__gte=1),
+                name="household_wants_a_child",
             ),
         ]
 

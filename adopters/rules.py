@@ -132,9 +132,10 @@ def check_household(values: dict, *, today: date) -> list[Problem]:
     elif get("left_reason"):
         problems.append(Problem("left_date", "Give the date the household left the process."))
 
-    # Stage 2 more than 6 months after the end of Stage 1: allowed, but worth a look.
-    s1, s2 = get("stage1_end_date"), get("stage2_start_date")
-    if s1 and s2 and s2 >= add_months(s1, STAGE2_WITHIN_MONTHS):
+    # Stage 2 more than 6 months after the end of Stage 1: allowed, but worth a look until the
+    # reason is recorded (then the household's page shows the reason instead).
+    if stage2_late(values) and not (get("stage2_late_reason") or "").strip():
+        s1, s2 = get("stage1_end_date"), get("stage2_start_date")
         problems.append(
             Problem(
                 "stage2_start_date",
@@ -148,6 +149,42 @@ def check_household(values: dict, *, today: date) -> list[Problem]:
     problems += check_ages(values, today=today)
     problems += check_offer(values)
     return problems
+
+
+def stage2_late(values: dict) -> bool:
+    """Whether Stage 2 started more than 6 months after Stage 1 ended (DOMAIN.md A.6)."""
+    s1, s2 = values.get("stage1_end_date"), values.get("stage2_start_date")
+    return bool(s1 and s2 and s2 >= add_months(s1, STAGE2_WITHIN_MONTHS))
+
+
+def stage2_late_possible(values: dict, *, today: date) -> bool:
+    """Whether a Stage 2 starting now or later would be late (Stage 1 ended over 6 months ago
+    and Stage 2 has not started), or it already started late: the form then asks why."""
+    s1 = values.get("stage1_end_date")
+    if stage2_late(values):
+        return True
+    return bool(s1 and not values.get("stage2_start_date")) and (
+        today >= add_months(s1, STAGE2_WITHIN_MONTHS)
+    )
+
+
+#: What a household can offer, in the words its page and warnings use; empty = not yet discussed.
+OFFER_LABELS = {
+    "children_wanted": "how many children",
+    "youngest_age": "the youngest age",
+    "oldest_age": "the oldest age",
+    "sibling_group": "sibling groups",
+    "sex_preference": "a boy or a girl",
+    "health_needs": "health needs",
+    "disability_needs": "disability",
+    "developmental_uncertainty": "developmental uncertainty",
+    "contact": "contact",
+}
+
+
+def offer_not_discussed(values: dict) -> list[str]:
+    """The parts of what a household can offer that are not yet discussed (empty), in words."""
+    return [label for name, label in OFFER_LABELS.items() if values.get(name) in (None, "")]
 
 
 #: Adoption and Children Act 2002 ss.50-51: each adopter is at least 21.
@@ -252,7 +289,7 @@ def check_offer(values: dict) -> list[Problem]:
         problems.append(
             Problem("oldest_age", f"The oldest age ({old}) is below the youngest age ({young}).")
         )
-    if get("sibling_group") and (get("children_wanted") or 1) < 2:
+    if get("sibling_group") and get("children_wanted") is not None and get("children_wanted") < 2:
         problems.append(
             Problem(
                 "children_wanted",
@@ -266,6 +303,19 @@ def check_offer(values: dict) -> list[Problem]:
             Problem(
                 "recruited_outside_region",
                 "An approving agency is given: tick 'recruited outside the region' or clear it.",
+            )
+        )
+    # An approved household whose offer is partly not yet discussed: family finding cannot
+    # rank it on those points, so ask (allowed: a soft warning).
+    missing = offer_not_discussed(values) if get("approval_date") else []
+    if missing:
+        problems.append(
+            Problem(
+                "health_needs",
+                "Approved, but what they can offer is not yet discussed for: "
+                f"{', '.join(missing)}. Family finding cannot rank them on these: ask them "
+                "and record it.",
+                hard=False,
             )
         )
     return problems

@@ -91,6 +91,18 @@ class Needs:
 class Reason:
     points: int
     text: str
+    #: The part of the household's offer not yet discussed (no points either way): ask them.
+    ask: str = ""
+
+    @property
+    def unknown(self) -> bool:
+        return bool(self.ask)
+
+
+def _ask(subject: str, detail: str = "") -> Reason:
+    """A part of the offer not yet discussed: no points, and a prompt to ask."""
+    more = f" ({detail})" if detail else ""
+    return Reason(0, f"{subject}: not yet discussed, ask them{more}.", ask=subject.lower())
 
 
 @dataclass
@@ -107,6 +119,11 @@ class RankedHousehold:
     @property
     def concerns(self) -> list[Reason]:
         return [r for r in self.reasons if r.points < 0]
+
+    @property
+    def not_discussed(self) -> list[Reason]:
+        """What the family finder needs to ask the household before relying on the rank."""
+        return [r for r in self.reasons if r.unknown]
 
 
 def age_in_years(born: date, on: date) -> int:
@@ -171,10 +188,12 @@ def rank_households(
     Points: age inside the household's range +30 (within a year of it +5, further -40);
     a sibling group the household can take +25 (cannot: -60); each need the household can
     meet +10 (cannot: -30); the household's wish for a boy or a girl met +5 (not met: -30);
-    dual approval for a child in FfA +15; one point per month waiting since approval (up to
+    dual approval for a child in FfA +15; one point a month waiting since approval (up to
     12); recruited outside the region -10 (inter-agency); linked with another child -20.
     With ``in_assessment`` (only for a child who is harder to place: the caller checks),
     households still in assessment too, each -10 and with its expected approval.
+    What the household's offer leaves "not yet discussed" (empty) is unknown: it earns no
+    points and costs none, and the reasons say to ask (``RankedHousehold.not_discussed``).
     Two queries.
     """
     age = age_in_years(child.date_of_birth, today)
@@ -188,31 +207,18 @@ def rank_households(
     for h in candidates:
         reasons = []
         add = reasons.append
-        if h.youngest_age <= age <= h.oldest_age:
-            add(Reason(30, f"Age: the child is {age}; they can take {_ages(h)}."))
-        elif h.youngest_age - 1 <= age <= h.oldest_age + 1:
-            add(Reason(5, f"Age: the child is {age}, just outside the {_ages(h)} they gave."))
-        else:
-            add(Reason(-40, f"Age: the child is {age}, outside the {_ages(h)} they gave."))
+        add(_age_reason(h, age))
         if group_size > 1:
-            if h.sibling_group and h.children_wanted >= group_size:
-                add(Reason(25, f"Can take a sibling group of {group_size}."))
-            else:
-                add(
-                    Reason(
-                        -60,
-                        f"Cannot take a sibling group of {group_size} "
-                        f"(up to {h.children_wanted} child{'ren' if h.children_wanted > 1 else ''}"
-                        f"{', siblings' if h.sibling_group else ', no sibling groups'}).",
-                    )
-                )
+            add(_sibling_reason(h, group_size))
         for name, label in NEED_NAMES.items():
             wanted = getattr(needs, name)
             if not wanted:
                 continue
             offered = getattr(h, name)
             wanted_label = NeedLevel(wanted).label.lower()
-            if offered >= wanted:
+            if offered is None:
+                add(_ask(label[0].upper() + label[1:], f"the child has {wanted_label} {label}"))
+            elif offered >= wanted:
                 add(Reason(10, f"Can meet {wanted_label} {label}."))
             else:
                 add(
@@ -223,22 +229,27 @@ def rank_households(
                     )
                 )
         if needs.contact:
-            if h.contact >= needs.contact:
+            wanted_label = ContactLevel(needs.contact).label.lower()
+            if h.contact is None:
+                add(_ask("Contact", f"the plan needs {wanted_label}"))
+            elif h.contact >= needs.contact:
                 add(Reason(10, f"Can support contact: {ContactLevel(needs.contact).label}."))
             else:
                 add(
                     Reason(
                         -30,
-                        f"The plan needs {ContactLevel(needs.contact).label.lower()}; they can "
+                        f"The plan needs {wanted_label}; they can "
                         f"support {ContactLevel(h.contact).label.lower()}.",
                     )
                 )
-        if h.sex_preference:
+        if h.sex_preference in ("M", "F"):
             wish = "a boy" if h.sex_preference == "M" else "a girl"
             if h.sex_preference == child.sex:
                 add(Reason(5, f"Hoping for {wish}."))
             else:
                 add(Reason(-30, f"Hoping for {wish}."))
+        elif not h.sex_preference:
+            add(_ask("Boy or girl"))
         if ffa and h.dual_approval:
             add(Reason(15, "Dual approved for FfA / concurrent planning."))
         expected = None
@@ -283,7 +294,55 @@ def rank_households(
     return ranked
 
 
+def _age_reason(h: Household, age: int) -> Reason:
+    young, old = h.youngest_age, h.oldest_age
+    if young is None or old is None:
+        # Part of the range not yet discussed: a known end the child is far beyond is still a
+        # mismatch; otherwise unknown.
+        if (young is not None and age < young - 1) or (old is not None and age > old + 1):
+            return Reason(-40, f"Age: the child is {age}, outside the {_ages(h)} they gave.")
+        return _ask("Age range", f"the child is {age}")
+    if young <= age <= old:
+        return Reason(30, f"Age: the child is {age}; they can take {_ages(h)}.")
+    if young - 1 <= age <= old + 1:
+        return Reason(5, f"Age: the child is {age}, just outside the {_ages(h)} they gave.")
+    return Reason(-40, f"Age: the child is {age}, outside the {_ages(h)} they gave.")
+
+
+def _sibling_reason(h: Household, group_size: int) -> Reason:
+    """A sibling group: a known "no" (no sibling groups, or fewer children than the group) costs
+    points; a "yes" with room earns them; anything else is not yet discussed."""
+    wanted = h.children_wanted
+    if h.sibling_group is False or (wanted is not None and wanted < group_size):
+        up_to = (
+            f"up to {wanted} child{'ren' if wanted > 1 else ''}"
+            if wanted is not None
+            else "how many children not yet discussed"
+        )
+        siblings = {
+            True: "siblings",
+            False: "no sibling groups",
+            None: "sibling groups not yet discussed",
+        }
+        return Reason(
+            -60,
+            f"Cannot take a sibling group of {group_size} ({up_to}, {siblings[h.sibling_group]}).",
+        )
+    if h.sibling_group and wanted is not None:
+        return Reason(25, f"Can take a sibling group of {group_size}.")
+    missing = " and ".join(
+        words
+        for words, value in (("sibling groups", h.sibling_group), ("how many children", wanted))
+        if value is None
+    )
+    return _ask(missing[0].upper() + missing[1:], f"a sibling group of {group_size}")
+
+
 def _ages(h: Household) -> str:
+    if h.youngest_age is None:
+        return f"children aged up to {h.oldest_age}"
+    if h.oldest_age is None:
+        return f"children aged {h.youngest_age} or over"
     if h.youngest_age == h.oldest_age:
         return f"children aged {h.youngest_age}"
     return f"children aged {h.youngest_age} to {h.oldest_age}"

@@ -56,6 +56,7 @@ HOUSEHOLD_FIELDS = (
     "registration_date",
     "stage1_end_date",
     "stage2_start_date",
+    "stage2_late_reason",
     "panel_date",
     "approval_date",
     "left_date",
@@ -266,7 +267,8 @@ def family_finding_record(
             else PlacementProvider.OWN_COUNCIL
         )
     children = children_placed_together(child) if with_siblings else [child]
-    if len(children) > household.children_wanted:
+    # How many children the household can take may not be discussed yet (empty): not refused.
+    if household.children_wanted is not None and len(children) > household.children_wanted:
         raise ValidationError(
             {
                 "household": f"Household {household.reference} can take up to "

@@ -74,7 +74,9 @@ def put_errors(form, error: ValidationError) -> None:
 
 
 def saved_message(request, household: Household, message: str) -> None:
-    """Say what was saved, and any warning the household's record now carries."""
+    """Say what was saved, and any warning the household's record now carries (read again:
+    the service saved a fresh copy)."""
+    household.refresh_from_db()
     warnings = services.household_warnings(household)
     if warnings:
         messages.warning(request, f"{message} Please check: " + " ".join(warnings))
@@ -171,6 +173,7 @@ def household_detail(request, pk: int):
             "expected": rules.expected_approval(household, today=today)
             if household.early_linked_since
             else None,
+            "stage2_late": rules.stage2_late(services.household_values(household)),
             "next_steps": [(s, STEPS[s][1]) for s in next_steps],
             "may_edit": may_edit,
             # A household caring for (or matched with) a child is not put on hold.
@@ -290,6 +293,8 @@ def household_step_view(request, pk: int, step: str):
     household = get_editable_household(request.user, pk)
     if step not in STEPS:
         raise Http404("No such step.")
+    if step == "stage2_late" and not rules.stage2_late(services.household_values(household)):
+        raise Http404("Stage 2 did not start more than 6 months after Stage 1 ended.")
     form = step_form_class(step)(
         request.POST or None, instance=Household.objects.get(pk=household.pk), step=step
     )

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from adopters.models import Household
 from adopters.stages import StageCode
-from children import services
+from children import selectors, services
 from children.date_rules import Finding, birth_findings
 from children.models import (
     ADOPTED_REASONS,
@@ -278,7 +278,29 @@ class JourneyEventForm(VersionedForm, forms.ModelForm):
             self.fields["household"].initial = self.instance.household_id or latest_household(child)
         if "panel_date" in self.fields:
             self.fields["panel_date"].required = True
+        if kind == EventKind.PLACEMENT_ORDER and not self.instance.pk and not self.is_bound:
+            self._prefill_placement_order()
         self.helper = _helper("Save" if self.instance.pk else "Record")
+
+    def _prefill_placement_order(self) -> None:
+        """A new placement order step starts with what the record already states (the period
+        of care that began under the order), never a guess: nothing is filled in when the
+        record says nothing, and the date only when the journey's date rules accept it."""
+        known = selectors.placement_order_on_record(self.child)
+        if known is None:
+            return
+        self.fields["authority"].initial = known.authority
+        filled = ["authority"]
+        clashes = services.event_findings(
+            self.child,
+            kind=self.kind,
+            values={"date": known.date, "authority": known.authority},
+        )
+        if not clashes:
+            self.fields["date"].initial = known.date
+            filled.append("date")
+        for name in filled:
+            self.fields[name].help_text = f"Filled in from {known.source}: check it."
 
     def clean(self):
         cleaned = super().clean()
@@ -377,15 +399,21 @@ def households_for_child(child: Child, event: JourneyEvent | None = None) -> Que
 
 
 def household_offer(household: Household) -> str:
-    """What a household can offer, in a few words: '2 children aged 0–4, siblings'."""
-    count = household.children_wanted
-    words = [
-        f"{'1 child' if count == 1 else f'up to {count} children'} aged "
-        f"{household.youngest_age}–{household.oldest_age}"
-    ]
+    """What a household can offer, in a few words: '2 children aged 0–4, siblings'; what is not
+    yet discussed says so."""
+    count, young, old = household.children_wanted, household.youngest_age, household.oldest_age
+    if count is None:
+        children = "number of children not yet discussed"
+    else:
+        children = "1 child" if count == 1 else f"up to {count} children"
+    if young is None and old is None:
+        ages = "ages not yet discussed"
+    else:
+        ages = "aged " + "–".join(str(a) if a is not None else "?" for a in (young, old))
+    words = [f"{children}, {ages}" if count is None else f"{children} {ages}"]
     if household.sibling_group:
         words.append("siblings")
-    if household.sex_preference:
+    if household.sex_preference in ("M", "F"):
         words.append(household.get_sex_preference_display().lower())
     return ", ".join(words)
 

@@ -14,6 +14,7 @@ from children.models import (
     DataQualityFlag,
     EventKind,
     JourneyEvent,
+    LegalStatus,
     PeriodOfCare,
     Stage,
 )
@@ -231,6 +232,54 @@ def child_history_rows(child: Child) -> list[dict]:
         child.history.all(),
         PeriodOfCare.history.filter(child_id=child.pk),
         JourneyEvent.history.filter(child_id=child.pk),
+    )
+
+
+#: A legal status on entering care that is itself the authority to place: the period of care
+#: starts with the order (children.ssda903.derive dates a 903 placement order the same way).
+ORDER_STATUSES = {
+    LegalStatus.E1: Authority.PLACEMENT_ORDER,
+    LegalStatus.D1: Authority.FREEING_ORDER,
+}
+
+
+@dataclass(frozen=True)
+class OrderOnRecord:
+    """What the record already says of a placement order not yet recorded as a step."""
+
+    authority: str
+    date: date
+    #: Where it comes from, in words, for the form to say.
+    source: str
+
+
+def placement_order_on_record(child: Child) -> OrderOnRecord | None:
+    """The placement (or freeing) order the child's record already states and no step records
+    yet: the latest period of care that began under legal status E1 (D1) gives the authority
+    and the date (the day the period began). None when no period says so, or that period
+    already has a placement order step (steps entered in error aside). Two queries."""
+    period = (
+        PeriodOfCare.objects.filter(child=child, legal_status__in=list(ORDER_STATUSES))
+        .order_by("-entered_care")
+        .first()
+    )
+    if period is None:
+        return None
+    recorded = JourneyEvent.objects.filter(
+        child=child,
+        kind=EventKind.PLACEMENT_ORDER,
+        entered_in_error=False,
+        date__gte=period.entered_care,
+    )
+    if period.left_care:
+        recorded = recorded.filter(date__lte=period.left_care)
+    if recorded.exists():
+        return None
+    return OrderOnRecord(
+        authority=ORDER_STATUSES[period.legal_status],
+        date=period.entered_care,
+        source=f"the period of care that began on {period.entered_care:%d/%m/%Y} with legal "
+        f"status {period.get_legal_status_display()}",
     )
 
 

@@ -58,6 +58,13 @@ from scorecard.reports import services as reports
 from scorecard.services import recompute_all
 from tracking.services import notify_crossings
 
+#: What a household at enquiry has not discussed yet (the demo leaves these empty).
+NOT_DISCUSSED_AT_ENQUIRY = (
+    "health_needs",
+    "disability_needs",
+    "developmental_uncertainty",
+    "contact",
+)
 DEMO_PASSWORD = "adoption-demo"
 DEMO_REGION_NAME = "Heartwood Regional Adoption Agency"
 DEMO_COUNCILS = [
@@ -411,7 +418,7 @@ class Generator:
             "sibling_group": wanted > 1,
             "youngest_age": max(0, ages[0] - rng.randint(0, 1)),
             "oldest_age": ages[1] + rng.randint(0, 3),
-            "sex_preference": rng.choices(["", "M", "F"], [80, 10, 10])[0],
+            "sex_preference": rng.choices(["A", "M", "F"], [80, 10, 10])[0],
             "health_needs": rng.choices(list(NeedLevel.values), [10, 45, 35, 10])[0],
             "disability_needs": rng.choices(list(NeedLevel.values), [45, 30, 20, 5])[0],
             "developmental_uncertainty": rng.choices(list(NeedLevel.values), [15, 40, 35, 10])[0],
@@ -468,11 +475,16 @@ class Generator:
         if stop_at == "information_event" or (stop_at != "enquiry" and rng.random() < 0.7):
             next_step = registration or stage2_start or self.today
             information_event = min(next_step, enquiry + self.days(7, 40))
+        offer = self._offer(children, ages)
+        if approval is None and stop_at in ("enquiry", "information_event"):
+            # Before registering, what they can offer has not been discussed yet (drawn all the
+            # same, so the rest of the demo stays as it was).
+            offer.update(dict.fromkeys(NOT_DISCUSSED_AT_ENQUIRY, None), sex_preference="")
         household = Household(
             region=self.region,
             reference=self.next_household_reference(),
             **applicants,
-            **self._offer(children, ages),
+            **offer,
             recruiting_council=None if outside else council,
             recruited_outside_region=outside,
             outside_agency=rng.choice(list(OutsideAgency.values)) if outside else "",

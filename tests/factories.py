@@ -66,6 +66,16 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     first_applicant = factory.Sequence(lambda n: f"Applicant {n}")
     enquiry_date = date(2023, 1, 10)
     registration_date = date(2023, 2, 1)
+    # What they can offer, discussed (a new household's offer starts as "not yet discussed").
+    children_wanted = 1
+    youngest_age = 0
+    oldest_age = 4
+    sibling_group = False
+    sex_preference = "A"
+    health_needs = 1
+    disability_needs = 0
+    developmental_uncertainty = 1
+    contact = 1
 
 
 class JourneyEventFactory(factory.django.DjangoModelFactory):

@@ -22,6 +22,13 @@ APPROVED = {
     "youngest_age": 0,
     "oldest_age": 6,
     "children_wanted": 1,
+    # The offer, all discussed (the values a new household used to be given by default).
+    "sibling_group": False,
+    "sex_preference": "A",
+    "health_needs": 1,
+    "disability_needs": 0,
+    "developmental_uncertainty": 1,
+    "contact": 1,
 }
 
 

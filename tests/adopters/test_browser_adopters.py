@@ -42,6 +42,7 @@ def test_adoption_worker_recruits_a_household_and_places_a_child_with_it(
     page.get_by_label("Relationship / legal status (AD1)").select_option(
         label="L11: different-gender married couple"
     )
+    page.get_by_label("Youngest age (years)").fill("0")
     page.get_by_label("Oldest age (years)").fill("5")
     page.get_by_label("Enquiry date").fill("2024-01-08")
     page.get_by_role("button", name="Save").click()

@@ -27,6 +27,12 @@ GOOD = {
     "youngest_age": 0,
     "oldest_age": 4,
     "children_wanted": 1,
+    "sibling_group": False,
+    "sex_preference": "A",
+    "health_needs": 1,
+    "disability_needs": 0,
+    "developmental_uncertainty": 1,
+    "contact": 1,
 }
 
 
@@ -130,6 +136,32 @@ def test_stage_2_more_than_6_months_after_stage_1_is_a_warning_not_a_refusal():
     ]
     # The day before is inside the 6 months: no warning.
     assert problems(**{**late, "stage2_start_date": date(2025, 9, 30)}) == []
+    # Once the reason is recorded the warning no longer nags (the page shows the reason).
+    assert problems(**late, stage2_late_reason="The applicants moved house.") == []
+    assert problems(**late, stage2_late_reason="   ") == found
+
+
+def test_an_approved_household_whose_offer_is_not_yet_discussed_is_a_warning():
+    not_discussed = {"health_needs": None, "contact": None, "sex_preference": ""}
+    assert problems(**not_discussed) == [
+        (
+            "health_needs",
+            False,
+            "Approved, but what they can offer is not yet discussed for: a boy or a girl, "
+            "health needs, contact. Family finding cannot rank them on these: ask them and "
+            "record it.",
+        )
+    ]
+    # Before approval nobody expects it yet.
+    assert problems(**not_discussed, panel_date=None, approval_date=None) == []
+
+
+def test_an_offer_not_yet_discussed_breaks_no_hard_rule():
+    empty = dict.fromkeys(["children_wanted", "youngest_age", "oldest_age", "sibling_group"])
+    assert problems(**empty, approval_date=None, panel_date=None) == []
+    # Only a known number of children below 2 contradicts a sibling group.
+    assert [hard for _, hard, _ in problems(sibling_group=True, children_wanted=None)] == [False]
+    assert ("children_wanted", True) in [(f, h) for f, h, _ in problems(sibling_group=True)]
 
 
 @pytest.mark.parametrize(

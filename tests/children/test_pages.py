@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from children import services
+from children import selectors, services
 from children.models import Authority, Child, EventKind, JourneyEvent, SiblingGroup, Stage
 from raa.models import Role
 from tests.factories import HouseholdFactory
@@ -320,3 +320,70 @@ def test_the_data_quality_list_shows_only_the_councils_one_may_see(client_for, w
     assert "Dora PagetestD0001" in mine and "permanence-after-adm" in mine
     other = client_for(world.user(Role.SOCIAL_WORKER, "B")).get("/children/data-quality/")
     assert "Dora" not in other.content.decode()
+
+
+def placement_order_form(client, child) -> str:
+    return client.get(f"/children/{child.pk}/steps/new/placement_order/").content.decode()
+
+
+def date_box(form: str) -> str:
+    return re.search(r'<input type="date" name="date"[^>]*>', form).group(0)
+
+
+def chosen_authority(form: str) -> str:
+    select = re.search(r'<select name="authority".*?</select>', form, re.S).group(0)
+    return re.search(r'<option value="([^"]*)"[^>]*selected', select).group(1)
+
+
+def test_the_placement_order_form_starts_with_what_the_record_says(client_for, world, worker):
+    client = client_for(worker)
+    # Nothing on the record about an order: the form starts empty.
+    plain = new_child(world, worker, "PO001", entered=date(2022, 1, 1))
+    step(plain, worker, K.ADM_DECISION, date(2022, 3, 1))
+    form = placement_order_form(client, plain)
+    assert "value=" not in date_box(form) and chosen_authority(form) == ""
+    assert "Filled in from" not in form
+
+    # The child came into care under a placement order (legal status E1) on 01/02/2022, the
+    # day of the ADM decision: the order's authority and date are on the record.
+    back = services.child_create(
+        council=world.councils["A"],
+        acting_user=worker,
+        child_id="PO002",
+        first_name="Pat",
+        last_name="Pagetestback",
+        date_of_birth=date(2019, 1, 10),
+    )
+    services.period_of_care_add(
+        child=back, acting_user=worker, entered_care=date(2022, 2, 1), legal_status="E1"
+    )
+    step(back, worker, K.ADM_DECISION, date(2022, 2, 1))
+    form = placement_order_form(client, back)
+    assert 'value="2022-02-01"' in date_box(form)
+    assert chosen_authority(form) == "placement_order"
+    assert (
+        "Filled in from the period of care that began on 01/02/2022 with legal status E1: "
+        "placement order granted: check it." in form
+    )
+
+    # Entered care under E1 but the ADM decision came later: the record gives the authority,
+    # but a date before the decision would break the journey's rules, so it is left to type.
+    later = services.child_create(
+        council=world.councils["A"],
+        acting_user=worker,
+        child_id="PO003",
+        first_name="Pat",
+        last_name="Pagetestpo",
+        date_of_birth=date(2019, 1, 10),
+    )
+    services.period_of_care_add(
+        child=later, acting_user=worker, entered_care=date(2022, 1, 3), legal_status="E1"
+    )
+    step(later, worker, K.ADM_DECISION, date(2022, 3, 1))
+    form = placement_order_form(client, later)
+    assert "value=" not in date_box(form)
+    assert chosen_authority(form) == "placement_order"
+
+    # Once the order is recorded as a step, a further one starts empty again.
+    step(back, worker, K.PLACEMENT_ORDER, date(2022, 2, 1), authority=Authority.PLACEMENT_ORDER)
+    assert selectors.placement_order_on_record(back) is None

@@ -190,6 +190,13 @@ def test_demo_households_keep_their_rules_and_agree_with_the_childrens_journeys(
     assert couples and all(h.legal_status != "L0" and h.sex_code for h in couples)
     assert any(h.sex_code in ("MM", "FF") for h in couples)
     assert HoldPeriod.objects.filter(household__region=region, end_date__isnull=True).exists()
+    # What a household can offer is discussed by approval: only households still at enquiry or
+    # the information event have it "not yet discussed" (empty), and nothing else is made up.
+    undiscussed = [h for h in households if h.health_needs is None]
+    assert undiscussed
+    assert all(h.registration_date is None and h.approval_date is None for h in undiscussed)
+    approved = [h for h in households if h.approval_date]
+    assert all(h.sex_preference and h.contact is not None for h in approved)
     assert any(h.information_event_date for h in households)
     # Every link, match and placement names a household that was in the process then, and
     # approved by the match.
