@@ -13,6 +13,10 @@ TEST_DB_PREFIX ?= raa
 TEST_REDIS_DB ?= 1
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(TEST_DB_PREFIX)_$(MIGRATIONS_HASH)
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/$(TEST_REDIS_DB)
+# The suite runs in parallel pytest-xdist workers, one per core, each with its own test database
+# and Redis database (raa/settings.py); a test file stays on one worker, so its shared data is
+# built once. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: install demo test lint format check-deploy worker clean
 
@@ -62,7 +66,7 @@ test: install lint audit
 	DJANGO_DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	  $(BIN)/python manage.py makemigrations --check --dry-run -v0
 	DJANGO_DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
-	  $(BIN)/pytest $(PYTEST_ARGS)
+	  $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

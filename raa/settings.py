@@ -8,6 +8,7 @@ DJANGO_SECRET_KEY and turns on HTTPS-only cookies, HSTS and the other deploy che
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -152,6 +153,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: the Celery broker and the cache. Without REDIS_URL tasks run in-process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# `make test` runs the suite in two pytest-xdist workers (gw0, gw1): pytest-django gives each its
+# own test database, and here each gets its own Redis database (the second 8 above the first), so
+# one worker's queued jobs and cache never meet the other's.
+_TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _TEST_WORKER.startswith("gw") and _TEST_WORKER[2:].isdigit():
+    _redis = urlsplit(REDIS_URL)
+    _db = int(_redis.path.strip("/") or 0) + int(_TEST_WORKER[2:]) * 8
+    REDIS_URL = urlunsplit(_redis._replace(path=f"/{_db}"))
 if REDIS_URL:
     CACHES = {
         "default": {
