@@ -36,6 +36,7 @@ from raa.services import audit_record
 from tracking import checks
 from tracking.models import DigestSent, MeetingAction, TrackingMeeting, TrackingNotification
 from tracking.selectors import (
+    Row,
     child_rows,
     children_in_process_in,
     due_or_over,
@@ -145,6 +146,16 @@ def _check_line(check: checks.Check) -> str:
     return f"{check.label}: {check.days} days, limit {check.limit}, {when}"
 
 
+def _record_lines(record: str, row: Row) -> list[str]:
+    """A child's or household's lines in the digest: its status, then each running check that
+    is due or over."""
+    return [f"  - {record}: {row.status_label.lower()}"] + [
+        f"      {_check_line(c)}"
+        for c in row.checks
+        if not c.done and c.status in (checks.OVER, checks.DUE)
+    ]
+
+
 def digest_for(user: User, *, today: date, table: dict) -> Digest | None:
     """The weekly digest for one team manager: children and households due or over in the
     councils where they are a team manager (only those; households: those they look after,
@@ -187,21 +198,11 @@ def digest_for(user: User, *, today: date, table: dict) -> Digest | None:
         lines.append(f"{council.name} ({council.la_code}): {over} over, {len(rows) - over} due")
         lines.append(f"  /tracking/?council={council.id}&status=over")
         for row in rows:
-            lines.append(f"  - Child {row.record.child_id}: {row.status_label.lower()}")
-            lines += [
-                f"      {_check_line(c)}"
-                for c in row.checks
-                if not c.done and c.status in (checks.OVER, checks.DUE)
-            ]
+            lines += _record_lines(f"Child {row.record.child_id}", row)
         lines.append("")
     lines.append(f"Households: {len(household_lines)} due or over")
     for row in household_lines:
-        lines.append(f"  - Household {row.record.reference}: {row.status_label.lower()}")
-        lines += [
-            f"      {_check_line(c)}"
-            for c in row.checks
-            if not c.done and c.status in (checks.OVER, checks.DUE)
-        ]
+        lines += _record_lines(f"Household {row.record.reference}", row)
     overdue = _overdue_actions_in(council_ids, user, today)
     lines += ["", f"Tracking meeting actions overdue: {len(overdue)}"]
     for action in overdue:
