@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils.html import format_html
+
 #: (term, in full, what it means). Sorted by term on the page.
 TERMS: list[tuple[str, str, str]] = [
     (
@@ -196,6 +198,12 @@ def hover_text(term: str, key: str = "") -> str | None:
         if codes.in_prose and (text := codes.hover(term)):
             return text
     return None
+
+
+def abbr_html(term: str) -> str:
+    """``<abbr title="…">ADM</abbr>`` for a word the glossary knows (safe HTML, for help texts
+    built in Python)."""
+    return format_html('<abbr title="{}">{}</abbr>', hover_text(term), term)
 
 
 def prose_terms() -> list[str]:

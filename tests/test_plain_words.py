@@ -137,7 +137,12 @@ def coded_world(world):
 
 @pytest.mark.parametrize(
     ("role", "scope"),
-    [(Role.SOCIAL_WORKER, "A"), (Role.TEAM_MANAGER, "A"), (Role.MANAGER, "region")],
+    [
+        (Role.SOCIAL_WORKER, "A"),
+        (Role.TEAM_MANAGER, "A"),
+        (Role.MANAGER, "region"),
+        (Role.DATA_OFFICER, "A"),
+    ],
 )
 def test_no_page_shows_a_code_without_its_meaning(client_for, world, coded_world, role, scope):
     """Every word or code the glossary knows is explained on hover wherever a page shows it

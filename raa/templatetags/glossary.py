@@ -24,6 +24,7 @@ def _abbr(term: str, title: str | None) -> str:
 
 @register.simple_tag
 def abbr(term: str) -> str:
+    """A word of :data:`raa.glossary.TERMS` (an unknown word is a KeyError: a typo shows)."""
     full, meaning = glossary.BY_TERM[term]
     return _abbr(term, f"{full}: {meaning}")
 
