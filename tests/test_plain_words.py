@@ -164,6 +164,7 @@ def test_no_page_shows_a_code_without_its_meaning(client_for, world, coded_world
         "/adopters/",
         f"/adopters/{world.household_free.pk}/",
         "/notifications/",
+        "/returns/",
     ]
     shown = {}
     for path in pages:
