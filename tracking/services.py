@@ -282,6 +282,23 @@ def send_weekly_digests(*, today: date | None = None) -> int:
 # Tracking meetings and their actions ------------------------------------------------------------
 
 
+#: How the audit log names a meeting and an action.
+_AUDIT_TYPES = {TrackingMeeting: "tracking_meeting", MeetingAction: "meeting_action"}
+
+
+def _audited(record, acting_user: User, action: str, council: Council | None, detail: str = ""):
+    """Write the audit row of a change to a meeting or an action; returns the record."""
+    audit_record(
+        user=acting_user,
+        action=action,
+        object_type=_AUDIT_TYPES[type(record)],
+        object_id=record.pk,
+        council=council,
+        detail=detail,
+    )
+    return record
+
+
 def _may_run_meeting_over(user: User, council: Council | None, region_id: int) -> bool:
     if council is None:
         return region_id in access.region_ids_for(user, access.MEETING_ROLES)
@@ -323,14 +340,7 @@ def meeting_record(
         attendees=attendees.strip(),
         created_by=acting_user,
     )
-    audit_record(
-        user=acting_user,
-        action=AuditAction.CREATED,
-        object_type="tracking_meeting",
-        object_id=meeting.pk,
-        council=council,
-    )
-    return meeting
+    return _audited(meeting, acting_user, AuditAction.CREATED, council)
 
 
 @transaction.atomic
@@ -344,14 +354,7 @@ def meeting_update(
     meeting.meeting_date = meeting_date
     meeting.attendees = attendees.strip()
     meeting.save(update_fields=["meeting_date", "attendees"])
-    audit_record(
-        user=acting_user,
-        action=AuditAction.CHANGED,
-        object_type="tracking_meeting",
-        object_id=meeting.pk,
-        council=meeting.council,
-    )
-    return meeting
+    return _audited(meeting, acting_user, AuditAction.CHANGED, meeting.council)
 
 
 @transaction.atomic
@@ -399,14 +402,7 @@ def action_add(
         due_date=due_date,
         created_by=acting_user,
     )
-    audit_record(
-        user=acting_user,
-        action=AuditAction.CREATED,
-        object_type="meeting_action",
-        object_id=action.pk,
-        council=council,
-    )
-    return action
+    return _audited(action, acting_user, AuditAction.CREATED, council)
 
 
 @transaction.atomic
@@ -424,12 +420,5 @@ def action_mark_done(
     action.done_on = done_on or timezone.localdate()
     action.done_by = acting_user
     action.save(update_fields=["done_on", "done_by"])
-    audit_record(
-        user=acting_user,
-        action=AuditAction.CHANGED,
-        object_type="meeting_action",
-        object_id=action.pk,
-        council=action.child.council if action.child_id else None,
-        detail="marked done",
-    )
-    return action
+    council = action.child.council if action.child_id else None
+    return _audited(action, acting_user, AuditAction.CHANGED, council, "marked done")
