@@ -207,4 +207,11 @@ def my_access_history(request):
 
 def glossary(request):
     """Every code and abbreviation the pages use, in words (anyone signed in)."""
-    return render(request, "raa/glossary.html", {"terms": sorted(glossary_terms.TERMS)})
+    return render(
+        request,
+        "raa/glossary.html",
+        {
+            "terms": sorted(glossary_terms.TERMS),
+            "code_lists": list(glossary_terms.CODE_LISTS.values()),
+        },
+    )

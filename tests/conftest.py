@@ -156,6 +156,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
         build_world()
 
 
+def _flushes_the_database(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    transaction = bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+    return transaction or bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def reference_data_after_a_flush(request, django_db_blocker):
+    """A test on committed data (a live server, another process) ends with Django emptying every
+    table: the reference tables the migrations seeded are put back, so the tests after it (in
+    whatever order a worker runs them) read the shipped thresholds, not the code's fallbacks."""
+    yield
+    if _flushes_the_database(request):
+        with django_db_blocker.unblock():
+            seed_reference_data()
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()

@@ -36,6 +36,7 @@ from raa.services import audit_record
 from tracking import checks
 from tracking.models import DigestSent, MeetingAction, TrackingMeeting, TrackingNotification
 from tracking.selectors import (
+    Row,
     child_rows,
     children_in_process_in,
     due_or_over,
@@ -145,6 +146,16 @@ def _check_line(check: checks.Check) -> str:
     return f"{check.label}: {check.days} days, limit {check.limit}, {when}"
 
 
+def _record_lines(record: str, row: Row) -> list[str]:
+    """A child's or household's lines in the digest: its status, then each running check that
+    is due or over."""
+    return [f"  - {record}: {row.status_label.lower()}"] + [
+        f"      {_check_line(c)}"
+        for c in row.checks
+        if not c.done and c.status in (checks.OVER, checks.DUE)
+    ]
+
+
 def digest_for(user: User, *, today: date, table: dict) -> Digest | None:
     """The weekly digest for one team manager: children and households due or over in the
     councils where they are a team manager (only those; households: those they look after,
@@ -187,21 +198,11 @@ def digest_for(user: User, *, today: date, table: dict) -> Digest | None:
         lines.append(f"{council.name} ({council.la_code}): {over} over, {len(rows) - over} due")
         lines.append(f"  /tracking/?council={council.id}&status=over")
         for row in rows:
-            lines.append(f"  - Child {row.record.child_id}: {row.status_label.lower()}")
-            lines += [
-                f"      {_check_line(c)}"
-                for c in row.checks
-                if not c.done and c.status in (checks.OVER, checks.DUE)
-            ]
+            lines += _record_lines(f"Child {row.record.child_id}", row)
         lines.append("")
     lines.append(f"Households: {len(household_lines)} due or over")
     for row in household_lines:
-        lines.append(f"  - Household {row.record.reference}: {row.status_label.lower()}")
-        lines += [
-            f"      {_check_line(c)}"
-            for c in row.checks
-            if not c.done and c.status in (checks.OVER, checks.DUE)
-        ]
+        lines += _record_lines(f"Household {row.record.reference}", row)
     overdue = _overdue_actions_in(council_ids, user, today)
     lines += ["", f"Tracking meeting actions overdue: {len(overdue)}"]
     for action in overdue:
@@ -281,6 +282,23 @@ def send_weekly_digests(*, today: date | None = None) -> int:
 # Tracking meetings and their actions ------------------------------------------------------------
 
 
+#: How the audit log names a meeting and an action.
+_AUDIT_TYPES = {TrackingMeeting: "tracking_meeting", MeetingAction: "meeting_action"}
+
+
+def _audited(record, acting_user: User, action: str, council: Council | None, detail: str = ""):
+    """Write the audit row of a change to a meeting or an action; returns the record."""
+    audit_record(
+        user=acting_user,
+        action=action,
+        object_type=_AUDIT_TYPES[type(record)],
+        object_id=record.pk,
+        council=council,
+        detail=detail,
+    )
+    return record
+
+
 def _may_run_meeting_over(user: User, council: Council | None, region_id: int) -> bool:
     if council is None:
         return region_id in access.region_ids_for(user, access.MEETING_ROLES)
@@ -322,14 +340,7 @@ def meeting_record(
         attendees=attendees.strip(),
         created_by=acting_user,
     )
-    audit_record(
-        user=acting_user,
-        action=AuditAction.CREATED,
-        object_type="tracking_meeting",
-        object_id=meeting.pk,
-        council=council,
-    )
-    return meeting
+    return _audited(meeting, acting_user, AuditAction.CREATED, council)
 
 
 @transaction.atomic
@@ -343,14 +354,7 @@ def meeting_update(
     meeting.meeting_date = meeting_date
     meeting.attendees = attendees.strip()
     meeting.save(update_fields=["meeting_date", "attendees"])
-    audit_record(
-        user=acting_user,
-        action=AuditAction.CHANGED,
-        object_type="tracking_meeting",
-        object_id=meeting.pk,
-        council=meeting.council,
-    )
-    return meeting
+    return _audited(meeting, acting_user, AuditAction.CHANGED, meeting.council)
 
 
 @transaction.atomic
@@ -398,14 +402,7 @@ def action_add(
         due_date=due_date,
         created_by=acting_user,
     )
-    audit_record(
-        user=acting_user,
-        action=AuditAction.CREATED,
-        object_type="meeting_action",
-        object_id=action.pk,
-        council=council,
-    )
-    return action
+    return _audited(action, acting_user, AuditAction.CREATED, council)
 
 
 @transaction.atomic
@@ -423,12 +420,5 @@ def action_mark_done(
     action.done_on = done_on or timezone.localdate()
     action.done_by = acting_user
     action.save(update_fields=["done_on", "done_by"])
-    audit_record(
-        user=acting_user,
-        action=AuditAction.CHANGED,
-        object_type="meeting_action",
-        object_id=action.pk,
-        council=action.child.council if action.child_id else None,
-        detail="marked done",
-    )
-    return action
+    council = action.child.council if action.child_id else None
+    return _audited(action, acting_user, AuditAction.CHANGED, council, "marked done")

@@ -74,6 +74,7 @@ def tracking_list(request):
         "showing": showing,
         "today": today,
         "councils": councils,
+        "council_choices": [(c.pk, c.name) for c in councils],
         "statuses": list(statuses(table).items()),
         "table": table,
         "may_export": access.has_role(user, access.TRACKING_EXPORT_ROLES),
@@ -95,7 +96,9 @@ def tracking_list(request):
             filters=filters,
             stages=TRACKING_STAGES,
             sorts=list(SORTS.items()),
-            social_workers=tracking_social_workers(user),
+            worker_choices=[
+                (w.pk, w.get_full_name() or w.username) for w in tracking_social_workers(user)
+            ],
             counts=counts,
             checks=child_checks(table),
         )

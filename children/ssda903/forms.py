@@ -3,8 +3,10 @@ return, or a zip; for one council, or (a region-wide data officer) for each row'
 the files' LA column."""
 
 from django import forms
+from django.utils.html import format_html
 
 from raa import access
+from raa.glossary import abbr_html
 from raa.models import Council
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -35,14 +37,20 @@ class MultipleFileField(forms.FileField):
 
 class ImportForm(forms.Form):
     council = forms.ChoiceField(
-        help_text="With an LA column in the files, only the rows for the council chosen are "
-        "imported; rows of other LAs are counted in the report, never put elsewhere."
+        help_text=format_html(
+            "With an {} column in the files, only the rows for the council chosen are "
+            "imported; rows of other councils are counted in the report, never put elsewhere.",
+            abbr_html("LA"),
+        )
     )
     files = MultipleFileField(
         label="903 files",
-        help_text="The council's 903 CSV tables under any names (header, episodes, "
-        "placed_for_adoption, ad1; other tables are left out), the DfE XML return, or a zip "
-        "of either. The tables are recognised by their columns.",
+        help_text=format_html(
+            "The council's 903 CSV tables under any names (header, episodes, "
+            "placed_for_adoption, ad1; other tables are left out), the {} XML return, or a zip "
+            "of either. The tables are recognised by their columns.",
+            abbr_html("DfE"),
+        ),
     )
     dry_run = forms.BooleanField(
         label="Check only: report what would happen and write nothing", required=False

@@ -27,7 +27,9 @@ def team(world):
 
 def text(response) -> str:
     """The page's visible text, tags removed and spaces squeezed."""
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
+    # a code explained on hover (<abbr>) reads as part of its sentence: no space around it
+    content = re.sub(r"</?abbr[^>]*>", "", response.content.decode())
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", content)))
 
 
 def in_stage_1(world, team, name: str, registered: date) -> Household:

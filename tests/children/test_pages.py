@@ -173,7 +173,7 @@ def test_a_child_waiting_shows_where_they_stand_today(client_for, world, worker)
     assert re.search(
         r"Entering care to placed for adoption.*?410</td>.*?Due within 30 days", section, re.S
     )
-    assert re.search(r"ADM decision to match.*?40</td>.*?On track", section, re.S)
+    assert re.search(r"ADM</abbr> decision to match.*?40</td>.*?On track", section, re.S)
 
 
 def test_recording_a_step_out_of_order_shows_the_rule_beside_the_date(client_for, world, worker):
