@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from pytest_django.plugin import blocking_manager_key
 
 from adopters.models import Household
 from children.models import Child, EventKind, JourneyEvent
@@ -156,21 +157,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
         build_world()
 
 
-def _flushes_the_database(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
+def _flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
     transaction = bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
-    return transaction or bool({"transactional_db", "live_server"} & set(request.fixturenames))
+    return transaction or bool({"transactional_db", "live_server"} & set(item.fixturenames))
 
 
-@pytest.fixture(autouse=True)
-def reference_data_after_a_flush(request, django_db_blocker):
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
     """A test on committed data (a live server, another process) ends with Django emptying every
-    table: the reference tables the migrations seeded are put back, so the tests after it (in
-    whatever order a worker runs them) read the shipped thresholds, not the code's fallbacks."""
-    yield
-    if _flushes_the_database(request):
-        with django_db_blocker.unblock():
+    table: once its fixtures are torn down, the reference tables the migrations seeded are put
+    back, so the tests after it (in whatever order a worker runs them) read the shipped
+    thresholds, not the code's fallbacks."""
+    result = yield
+    if _flushes_the_database(item):
+        with item.config.stash[blocking_manager_key].unblock():
             seed_reference_data()
+    return result
 
 
 @pytest.fixture
