@@ -50,6 +50,7 @@ from children.models import (
     SiblingGroup,
 )
 from children.services import refresh_journey_summaries, refresh_quality_flags
+from forecast.services import fit_and_store
 from raa.freshness import mark_council_pending
 from raa.models import Council, Region, Role, User
 from raa.services import council_add_or_rename, user_add_or_update
@@ -950,9 +951,10 @@ NATIONAL_EXTRA_COUNCILS = 145
 
 def progress_steps(size: str) -> int:
     """How many times :func:`build` calls its ``progress``: once per council, once for the
-    recompute, and (the demo region) once for the board report."""
+    recompute, and (the demo region) once each for the notifications, the forecasts and the
+    board report."""
     if size == "region":
-        return len(DEMO_COUNCILS) + 2
+        return len(DEMO_COUNCILS) + 4
     return len(DEMO_COUNCILS) + NATIONAL_EXTRA_COUNCILS + 1
 
 
@@ -1019,6 +1021,10 @@ def build(
         # The morning job's notifications for thresholds passed this past week: the team
         # managers (and workers) signing in see an unread count in the navigation.
         progress(f"Tracking notifications: {notify_crossings(today=today)}")
+        # The forecasts the nightly job would store, so the demo shows them from the start,
+        # fitted before the board report so its published version carries the projection.
+        fit_and_store(region, today)
+        progress("Forecasts fitted")
         publish_demo_board_report(region, today)
         progress("Board report for the last complete quarter: publication requested")
     return totals

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from children.models import Child
-from forecast.services import fit_and_store
 from home import demo_data
 from raa.progress import TerminalProgress
 
@@ -56,9 +55,6 @@ class Command(BaseCommand):
             self.stdout, total=demo_data.progress_steps(size), unit="step", description="Seeding"
         ) as bar:
             totals = demo_data.build(seed=seed, size=size, today=today, progress=bar.step)
-        if size == "region":
-            # The forecasts the nightly job would store, so the demo shows them from the start.
-            fit_and_store(demo_data.Region.objects.get(name=demo_data.DEMO_REGION_NAME), today)
         self.stdout.write(
             f"Seeded {size}: {totals['councils']} councils, {totals['children']} children, "
             f"{totals['events']} journey events, {totals['households']} households "
