@@ -5,11 +5,13 @@ One region with three councils (A, B, C) and one person of every role in every s
 council B has a child; there is a household linked with no child.
 """
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from pytest_django.plugin import blocking_manager_key
 
@@ -20,6 +22,13 @@ from raa.models import Council, Region, Role, User
 from raa.services import council_add_or_rename, user_add_or_update
 from tracking.models import TrackingThreshold
 from tracking.reference import TRACKING_THRESHOLDS
+
+# In a pytest-xdist worker, raa/settings.py has given this process its own Redis database. The
+# processes the tests start (a Celery worker, manage.py, gunicorn) inherit that database as
+# their REDIS_URL, and not the worker's name: a test that hands one its own Redis (a fault test's
+# redis-server) must not see that URL moved too.
+if os.environ.pop("PYTEST_XDIST_WORKER", None) and settings.REDIS_URL:
+    os.environ["REDIS_URL"] = settings.REDIS_URL
 
 #: Sample files published by other projects, in the shared folder beside the checkout (or beside
 #: a folder holding it, as for a git worktree under ``wt/``).
