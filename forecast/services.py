@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from forecast import backtest, model
-from forecast.journeys import Journeys, load
+from forecast.journeys import Journeys, Records, at, read
 from forecast.models import ForecastModel, ForecastResult, Method
 from forecast.projection import current_window, simulate
 from raa.models import Region
@@ -68,11 +68,15 @@ def _median(values: pd.Series) -> int | None:
     return int(values.median()) if len(values) else None
 
 
-def forecast_region(region: Region, as_at: date) -> RegionForecast:
-    """Fit, backtest and forecast one region as at ``as_at`` (nothing written)."""
+def forecast_region(region: Region, as_at: date, records: Records | None = None) -> RegionForecast:
+    """Fit, backtest and forecast one region as at ``as_at`` (nothing written). ``records``:
+    what :func:`forecast.journeys.read` already read to ``as_at`` for these councils or more
+    (else read here): the fit and its backtest both come from that one read."""
     started = time.perf_counter()
     council_ids = list(region.councils.values_list("pk", flat=True))
-    full = load(as_at=as_at, council_ids=council_ids)
+    if records is None:
+        records = read(as_at=as_at, council_ids=council_ids)
+    full = at(records, as_at, council_ids)
     result = RegionForecast(region=region, as_at=as_at, method=Method.NONE, journeys=full)
     if full.with_outcome < model.MIN_OUTCOMES:
         result.message = (
@@ -81,7 +85,7 @@ def forecast_region(region: Region, as_at: date) -> RegionForecast:
         )
         result.seconds = time.perf_counter() - started
         return result
-    past = load(as_at=as_at - timedelta(days=BACKTEST_DAYS), council_ids=council_ids)
+    past = at(records, as_at - timedelta(days=BACKTEST_DAYS), council_ids)
     result.scores = backtest.run(past, full)
     use_cox = result.scores.get("model_beats_baseline", False)
     result.method = Method.COX if use_cox else Method.BASELINE
