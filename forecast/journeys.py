@@ -15,6 +15,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from django.db.models import Exists, OuterRef
 
 from children.models import Child, JourneyEvent, PeriodOfCare
 
@@ -85,13 +86,23 @@ CHILD_COLUMNS = [
 CLOSED_AWAY = ("duplicate", "transferred")
 
 
-def read(*, as_at: date, council_ids: list[int]) -> Records:
+def read(*, as_at: date, council_ids: list[int], waiting_only: bool = False) -> Records:
     """Three queries: the children of ``council_ids`` with an ADM decision, their journey
-    steps dated on or before ``as_at`` and their periods of care entered on or before it."""
+    steps dated on or before ``as_at`` and their periods of care entered on or before it.
+    ``waiting_only``: leave out the children with an adoption order on or before ``as_at``
+    (never waiting then: most of the history), when only :attr:`Journeys.waiting` is wanted
+    at ``as_at`` itself."""
+    chosen = Child.objects.filter(council_id__in=council_ids, adm_decision_date__isnull=False)
+    if waiting_only:
+        chosen = chosen.exclude(
+            Exists(
+                JourneyEvent.objects.filter(
+                    child=OuterRef("pk"), kind="adoption_order", date__lte=as_at
+                )
+            )
+        )
     children = pd.DataFrame.from_records(
-        Child.objects.filter(
-            council_id__in=council_ids, adm_decision_date__isnull=False
-        ).values_list(
+        chosen.values_list(
             "id",
             "child_id",
             "council_id",
@@ -108,8 +119,7 @@ def read(*, as_at: date, council_ids: list[int]) -> Records:
     )
     steps = pd.DataFrame.from_records(
         JourneyEvent.objects.filter(
-            child__council_id__in=council_ids,
-            child__adm_decision_date__isnull=False,
+            child__in=chosen,
             date__lte=as_at,
             kind__in=["adm_decision", "placement_order", "matched", "plan_ceased", "placed"]
             + ["adoption_order"],
@@ -118,8 +128,7 @@ def read(*, as_at: date, council_ids: list[int]) -> Records:
     )
     periods = pd.DataFrame.from_records(
         PeriodOfCare.objects.filter(
-            child__council_id__in=council_ids,
-            child__adm_decision_date__isnull=False,
+            child__in=chosen,
             entered_care__lte=as_at,
         ).values_list("child_id", "entered_care"),
         columns=["child", "entered"],
@@ -175,6 +184,8 @@ def _journeys(
     frame["po_date"] = po.reindex(frame.index)
 
     def first_after(kind: str) -> pd.Series:
+        if not (steps.kind == kind).any():  # (pandas' join of nothing names its index "child")
+            return pd.Series(index=pd.Index([], name="child"), dtype="datetime64[ns]")
         chosen = steps[steps.kind == kind].join(frame["start"], on="child", how="inner")
         chosen = chosen[chosen.date >= chosen.start]
         return chosen.groupby("child")["date"].min()
@@ -184,10 +195,11 @@ def _journeys(
     frame["placed"] = first_after("placed")
     frame["adoption_order"] = first_after("adoption_order")
     # A match or adoption before the start (a new decision after a disruption): not waiting.
-    earlier = steps[steps.kind.isin(["matched", "adoption_order"])].join(
-        frame["start"], on="child", how="inner"
-    )
-    before_start = set(earlier[earlier.date < earlier.start]["child"].unique())
+    earlier = steps[steps.kind.isin(["matched", "adoption_order"])]
+    before_start = set()
+    if not earlier.empty:
+        earlier = earlier.join(frame["start"], on="child", how="inner")
+        before_start = set(earlier[earlier.date < earlier.start]["child"].unique())
 
     matched_first = frame.match.notna() & (frame.ceased.isna() | (frame.match <= frame.ceased))
     ceased_first = frame.ceased.notna() & ~matched_first

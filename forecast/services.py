@@ -73,6 +73,17 @@ def forecast_region(region: Region, as_at: date, records: Records | None = None)
     what :func:`forecast.journeys.read` already read to ``as_at`` for these councils or more
     (else read here): the fit and its backtest both come from that one read."""
     started = time.perf_counter()
+    result = fit_region(region, as_at, records)
+    if result.method != Method.NONE:
+        result.rows = forecast_rows(result, result.journeys)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def fit_region(region: Region, as_at: date, records: Records | None = None) -> RegionForecast:
+    """:func:`forecast_region` without the forecasts: the backtest, the choice of model and
+    its fit on everything known at ``as_at``."""
+    started = time.perf_counter()
     council_ids = list(region.councils.values_list("pk", flat=True))
     if records is None:
         records = read(as_at=as_at, council_ids=council_ids)
@@ -96,12 +107,14 @@ def forecast_region(region: Region, as_at: date, records: Records | None = None)
     result.params = model.fit(full.frame, covariates=use_cox)
     result.placed_lag = _median(full.frame.placed_lag)
     result.ao_lag = _median(full.frame.ao_lag)
-    result.rows = _forecast_rows(result, full)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _forecast_rows(result: RegionForecast, full: Journeys) -> list[dict]:
+def forecast_rows(result: RegionForecast, journeys: Journeys) -> list[dict]:
+    """The forecast of every child waiting in ``journeys`` (at their date) from the fitted
+    ``result`` (its parameters and typical lag): one vectorised pass over the children."""
+    full = journeys
     waiting = full.waiting
     if waiting.empty:
         return []
