@@ -84,20 +84,23 @@ CHILD_COLUMNS = [
 ]
 #: A child closed as one of these on or before the date is left out (not a journey of its own).
 CLOSED_AWAY = ("duplicate", "transferred")
+#: A child with one of these steps is not waiting: a match or an order on or after the start
+#: ends the journey, and one before it (a disruption and a new decision) counts as adopted.
+NEVER_WAITING_AFTER = ("matched", "adoption_order")
 
 
 def read(*, as_at: date, council_ids: list[int], waiting_only: bool = False) -> Records:
     """Three queries: the children of ``council_ids`` with an ADM decision, their journey
     steps dated on or before ``as_at`` and their periods of care entered on or before it.
-    ``waiting_only``: leave out the children with an adoption order on or before ``as_at``
-    (never waiting then: most of the history), when only :attr:`Journeys.waiting` is wanted
-    at ``as_at`` itself."""
+    ``waiting_only``: leave out the children matched or adopted on or before ``as_at`` (never
+    waiting then, see :data:`NEVER_WAITING_AFTER`: most of the history), when only
+    :attr:`Journeys.waiting` is wanted at ``as_at`` itself."""
     chosen = Child.objects.filter(council_id__in=council_ids, adm_decision_date__isnull=False)
     if waiting_only:
         chosen = chosen.exclude(
             Exists(
                 JourneyEvent.objects.filter(
-                    child=OuterRef("pk"), kind="adoption_order", date__lte=as_at
+                    child=OuterRef("pk"), kind__in=NEVER_WAITING_AFTER, date__lte=as_at
                 )
             )
         )
@@ -123,14 +126,18 @@ def read(*, as_at: date, council_ids: list[int], waiting_only: bool = False) -> 
             date__lte=as_at,
             kind__in=["adm_decision", "placement_order", "matched", "plan_ceased", "placed"]
             + ["adoption_order"],
-        ).values_list("child_id", "kind", "date", "authority"),
+        )
+        .order_by()  # any order does (grouped below), and PostgreSQL is spared a sort
+        .values_list("child_id", "kind", "date", "authority"),
         columns=["child", "kind", "date", "authority"],
     )
     periods = pd.DataFrame.from_records(
         PeriodOfCare.objects.filter(
             child__in=chosen,
             entered_care__lte=as_at,
-        ).values_list("child_id", "entered_care"),
+        )
+        .order_by()
+        .values_list("child_id", "entered_care"),
         columns=["child", "entered"],
     )
     steps["date"] = pd.to_datetime(steps["date"])

@@ -33,6 +33,8 @@ MAX_HORIZON = 3650
 #: Too little history: fewer journeys with an outcome than this and the region is not forecast.
 MIN_OUTCOMES = 50
 PENALIZER = 0.01
+#: Children forecast at a time (their curves, day by day, stay in the CPU cache).
+CHUNK = 500
 
 
 @dataclass
@@ -94,7 +96,9 @@ def fit(frame: pd.DataFrame, *, covariates: bool) -> dict:
         cph = CoxPHFitter(penalizer=PENALIZER)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            cph.fit(data, duration_col="_t", event_col="_e")
+            # batch mode: the Efron sums over every tie at once in numpy (lifelines' default
+            # guess picks a row-by-row Python loop for most regions, twice as slow; the same fit)
+            cph.fit(data, duration_col="_t", event_col="_e", batch_mode=True)
         base = cph.baseline_cumulative_hazard_.iloc[:, 0]
         causes[name] = {
             "coef": [float(cph.params_[c]) for c in columns],
@@ -162,7 +166,7 @@ def predict(
     out = {k: np.full(n, np.nan) for k in ("p_91", "p_182", "p_365", "q10", "q50", "q90")}
     not_matched = {name: np.full(n, np.nan) for name in deadlines}
     horizon = params["horizon"]
-    chunk = 2000
+    chunk = CHUNK
     for lo in range(0, n, chunk):
         part = frame.iloc[lo : lo + chunk]
         m = len(part)

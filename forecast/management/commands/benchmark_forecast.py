@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from forecast.journeys import at, read
+from forecast.journeys import Journeys, at, read
 from forecast.models import Method
 from forecast.projection import current_window, simulate, what_if
 from forecast.services import fit_region, forecast_rows, store
@@ -48,13 +48,13 @@ class Command(BaseCommand):
         started = time.perf_counter()
         records = read(as_at=today, council_ids=sum(councils.values(), []), waiting_only=True)
         read_seconds = time.perf_counter() - started
+        everyone = at(records, today).frame
         forecasts = {}
         for result in fitted:
             if result.method == Method.NONE:
                 continue
-            forecasts[result.region.pk] = forecast_rows(
-                result, at(records, today, councils[result.region.pk])
-            )
+            mine = everyone[everyone.council_pk.isin(councils[result.region.pk])]
+            forecasts[result.region.pk] = forecast_rows(result, Journeys(today, mine))
         forecast_seconds = time.perf_counter() - started
         waiting = sum(len(rows) for rows in forecasts.values())
 
