@@ -16,7 +16,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from datetime import date
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from children.querysets import placement_disrupted_sql
 from scorecard.measures import add, raw
@@ -312,8 +312,13 @@ def _hash_joins():
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET enable_nestloop")
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET enable_nestloop")
+        except DatabaseError:
+            # the query failed inside a transaction: its rollback undoes the SET as well, and
+            # the query's own error is the one to report
+            pass
 
 
 def _scorecard(periods, thresholds, council_ids=None, *, steps=None, children=None) -> dict:
