@@ -15,6 +15,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from django.db import connection
 from django.db.models import Exists, OuterRef
 
 from children.models import Child, JourneyEvent, PeriodOfCare
@@ -97,13 +98,11 @@ def read(*, as_at: date, council_ids: list[int], waiting_only: bool = False) -> 
     :attr:`Journeys.waiting` is wanted at ``as_at`` itself."""
     chosen = Child.objects.filter(council_id__in=council_ids, adm_decision_date__isnull=False)
     if waiting_only:
-        chosen = chosen.exclude(
-            Exists(
-                JourneyEvent.objects.filter(
-                    child=OuterRef("pk"), kind__in=NEVER_WAITING_AFTER, date__lte=as_at
-                )
-            )
-        )
+        ended = JourneyEvent.objects.filter(kind__in=NEVER_WAITING_AFTER, date__lte=as_at)
+        if connection.vendor == "postgresql":  # an anti-join by hash
+            chosen = chosen.exclude(Exists(ended.filter(child=OuterRef("pk"))))
+        else:  # SQLite would run NOT EXISTS once per child: NOT IN reads the steps once
+            chosen = chosen.exclude(pk__in=ended.values("child_id"))
     children = pd.DataFrame.from_records(
         chosen.values_list(
             "id",
