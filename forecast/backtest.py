@@ -52,7 +52,7 @@ def test_set(full: Journeys, cut: date) -> pd.DataFrame:
 
 def score(params: dict, tests: pd.DataFrame) -> dict:
     """C-index, Brier scores and the calibration table of one fitted model on ``tests``."""
-    forecasts = model.predict(params, tests, tests.waited.to_numpy())
+    forecasts = model.predict(params, tests, tests.waited.to_numpy(), quantiles=False)
     keep = ~np.isnan(forecasts.p_365)
     remaining = tests.remaining.to_numpy()[keep]
     matched = tests.matched.to_numpy()[keep]

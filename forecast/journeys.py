@@ -15,6 +15,8 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from django.db import connection
+from django.db.models import Exists, OuterRef
 
 from children.models import Child, JourneyEvent, PeriodOfCare
 
@@ -55,12 +57,54 @@ def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
     return (later - earlier).dt.days
 
 
-def load(*, as_at: date, council_ids: list[int]) -> Journeys:
-    """The journeys of the children of ``council_ids`` as they stood at ``as_at``."""
+@dataclass
+class Records:
+    """What :func:`read` fetched for some councils up to a date: the children (with
+    ``closed_on`` and ``closed_reason``), their journey steps and their periods of care, as
+    pandas frames. :func:`at` cuts them at any earlier date without asking the database again,
+    so a fit and its backtest (two dates) or every region (a national run) share one read."""
+
+    as_at: date
+    children: pd.DataFrame
+    steps: pd.DataFrame
+    periods: pd.DataFrame
+
+
+CHILD_COLUMNS = [
+    "child",
+    "child_id",
+    "council_pk",
+    "council",
+    "dob",
+    "sex",
+    "ethnicity",
+    "disabled",
+    "sibling_group",
+    "closed_on",
+    "closed_reason",
+]
+#: A child closed as one of these on or before the date is left out (not a journey of its own).
+CLOSED_AWAY = ("duplicate", "transferred")
+#: A child with one of these steps is not waiting: a match or an order on or after the start
+#: ends the journey, and one before it (a disruption and a new decision) counts as adopted.
+NEVER_WAITING_AFTER = ("matched", "adoption_order")
+
+
+def read(*, as_at: date, council_ids: list[int], waiting_only: bool = False) -> Records:
+    """Three queries: the children of ``council_ids`` with an ADM decision, their journey
+    steps dated on or before ``as_at`` and their periods of care entered on or before it.
+    ``waiting_only``: leave out the children matched or adopted on or before ``as_at`` (never
+    waiting then, see :data:`NEVER_WAITING_AFTER`: most of the history), when only
+    :attr:`Journeys.waiting` is wanted at ``as_at`` itself."""
+    chosen = Child.objects.filter(council_id__in=council_ids, adm_decision_date__isnull=False)
+    if waiting_only:
+        ended = JourneyEvent.objects.filter(kind__in=NEVER_WAITING_AFTER, date__lte=as_at)
+        if connection.vendor == "postgresql":  # an anti-join by hash
+            chosen = chosen.exclude(Exists(ended.filter(child=OuterRef("pk"))))
+        else:  # SQLite would run NOT EXISTS once per child: NOT IN reads the steps once
+            chosen = chosen.exclude(pk__in=ended.values("child_id"))
     children = pd.DataFrame.from_records(
-        Child.objects.filter(council_id__in=council_ids, adm_decision_date__isnull=False)
-        .exclude(closed_on__lte=as_at, closed_reason__in=["duplicate", "transferred"])
-        .values_list(
+        chosen.values_list(
             "id",
             "child_id",
             "council_id",
@@ -70,38 +114,60 @@ def load(*, as_at: date, council_ids: list[int]) -> Journeys:
             "ethnicity",
             "disabled",
             "sibling_group_id",
+            "closed_on",
+            "closed_reason",
         ),
-        columns=[
-            "child",
-            "child_id",
-            "council_pk",
-            "council",
-            "dob",
-            "sex",
-            "ethnicity",
-            "disabled",
-            "sibling_group",
-        ],
+        columns=CHILD_COLUMNS,
     )
     steps = pd.DataFrame.from_records(
         JourneyEvent.objects.filter(
-            child__council_id__in=council_ids,
-            child__adm_decision_date__isnull=False,
+            child__in=chosen,
             date__lte=as_at,
             kind__in=["adm_decision", "placement_order", "matched", "plan_ceased", "placed"]
             + ["adoption_order"],
-        ).values_list("child_id", "kind", "date", "authority"),
+        )
+        .order_by()  # any order does (grouped below), and PostgreSQL is spared a sort
+        .values_list("child_id", "kind", "date", "authority"),
         columns=["child", "kind", "date", "authority"],
     )
     periods = pd.DataFrame.from_records(
         PeriodOfCare.objects.filter(
-            child__council_id__in=council_ids,
-            child__adm_decision_date__isnull=False,
+            child__in=chosen,
             entered_care__lte=as_at,
-        ).values_list("child_id", "entered_care"),
+        )
+        .order_by()
+        .values_list("child_id", "entered_care"),
         columns=["child", "entered"],
     )
+    steps["date"] = pd.to_datetime(steps["date"])
+    periods["entered"] = pd.to_datetime(periods["entered"])
+    children["closed_on"] = pd.to_datetime(children["closed_on"])
+    return Records(as_at=as_at, children=children, steps=steps, periods=periods)
+
+
+def at(records: Records, as_at: date, council_ids: list[int] | None = None) -> Journeys:
+    """The journeys as they stood at ``as_at`` (on or before the date ``records`` were read
+    to), of ``council_ids`` only if given: the same as :func:`load` would give, without a
+    query."""
+    if as_at > records.as_at:
+        raise ValueError(f"records read to {records.as_at} cannot show {as_at}")
+    as_at_ts = pd.Timestamp(as_at)
+    children, steps, periods = records.children, records.steps, records.periods
+    if council_ids is not None:
+        children = children[children.council_pk.isin(council_ids)]
+        steps = steps[steps.child.isin(children.child)]
+        periods = periods[periods.child.isin(children.child)]
+    closed_away = (children.closed_on <= as_at_ts) & children.closed_reason.isin(CLOSED_AWAY)
+    children = children.loc[~closed_away, CHILD_COLUMNS[:-2]]
+    if as_at < records.as_at:
+        steps = steps[steps.date <= as_at_ts]
+        periods = periods[periods.entered <= as_at_ts]
     return Journeys(as_at=as_at, frame=_journeys(children, steps, periods, as_at))
+
+
+def load(*, as_at: date, council_ids: list[int]) -> Journeys:
+    """The journeys of the children of ``council_ids`` as they stood at ``as_at``."""
+    return at(read(as_at=as_at, council_ids=council_ids), as_at)
 
 
 def _journeys(
@@ -111,7 +177,6 @@ def _journeys(
     empty = pd.DataFrame(columns=[*children.columns, "start", "time", "event"])
     if children.empty or steps.empty:
         return empty
-    steps = steps.assign(date=pd.to_datetime(steps["date"]))
 
     def latest(kind: str, mask=None) -> pd.Series:
         chosen = steps[steps.kind == kind] if mask is None else steps[(steps.kind == kind) & mask]
@@ -125,6 +190,8 @@ def _journeys(
     frame["po_date"] = po.reindex(frame.index)
 
     def first_after(kind: str) -> pd.Series:
+        if not (steps.kind == kind).any():  # (pandas' join of nothing names its index "child")
+            return pd.Series(index=pd.Index([], name="child"), dtype="datetime64[ns]")
         chosen = steps[steps.kind == kind].join(frame["start"], on="child", how="inner")
         chosen = chosen[chosen.date >= chosen.start]
         return chosen.groupby("child")["date"].min()
@@ -134,10 +201,11 @@ def _journeys(
     frame["placed"] = first_after("placed")
     frame["adoption_order"] = first_after("adoption_order")
     # A match or adoption before the start (a new decision after a disruption): not waiting.
-    earlier = steps[steps.kind.isin(["matched", "adoption_order"])].join(
-        frame["start"], on="child", how="inner"
-    )
-    before_start = set(earlier[earlier.date < earlier.start]["child"].unique())
+    earlier = steps[steps.kind.isin(["matched", "adoption_order"])]
+    before_start = set()
+    if not earlier.empty:
+        earlier = earlier.join(frame["start"], on="child", how="inner")
+        before_start = set(earlier[earlier.date < earlier.start]["child"].unique())
 
     matched_first = frame.match.notna() & (frame.ceased.isna() | (frame.match <= frame.ceased))
     ceased_first = frame.ceased.notna() & ~matched_first
@@ -150,7 +218,6 @@ def _journeys(
     frame["ao_lag"] = _days(frame.adoption_order, frame.placed)
 
     if not periods.empty:
-        periods = periods.assign(entered=pd.to_datetime(periods["entered"]))
         frame["entered"] = periods.groupby("child")["entered"].max().reindex(frame.index)
     else:
         frame["entered"] = pd.NaT

@@ -22,7 +22,7 @@ from forecast import model
 from forecast.journeys import CENSORED, Journeys
 from scorecard.measures import add, finalise
 from scorecard.measures.compute import threshold_for, threshold_rows
-from scorecard.measures.journeys import scorecard
+from scorecard.measures.journeys import scorecard, scorecard_draws
 from scorecard.periods import Period, fy_of, window_ending
 
 CODES = ("A1", "A2", "A3")
@@ -54,9 +54,25 @@ def window_figures_by_council(
     period: Period, council_ids: list[int], steps: list[Step] | None = None
 ) -> dict:
     """:func:`window_figures` for the councils together (key ``"region"``) and for each
-    council (key: its pk), from one query."""
+    council (key: its pk), from one query (two with steps)."""
     threshold = threshold_for(period, threshold_rows())
     raw = scorecard([period], [threshold], council_ids, steps=[s.as_dict() for s in steps or []])
+    return _figures(raw, council_ids, threshold)
+
+
+def window_figures_by_draw(
+    period: Period, council_ids: list[int], draws: list[list[Step]]
+) -> list[dict]:
+    """:func:`window_figures_by_council` for each list of steps in ``draws``: the children no
+    draw is about are counted once for them all (``scorecard_draws``)."""
+    threshold = threshold_for(period, threshold_rows())
+    raws = scorecard_draws(
+        [period], [threshold], council_ids, [[s.as_dict() for s in steps] for steps in draws]
+    )
+    return [_figures(raw, council_ids, threshold) for raw in raws]
+
+
+def _figures(raw: dict, council_ids: list[int], threshold) -> dict:
     totals: dict = {"region": {}, **{pk: {} for pk in council_ids}}
     for (council_pk, _index), figures in raw.items():
         for code in CODES:
@@ -125,6 +141,7 @@ def simulate(
     results: dict = {key: {code: [] for code in CODES} for key in scopes}
     cohorts: dict = {key: {code: [] for code in CODES} for key in scopes}
     as_at_ts = pd.Timestamp(as_at)
+    drawn: list[list[Step]] = []
     for _ in range(draws):
         steps: list[Step] = []
         if cif1 is not None:
@@ -148,7 +165,8 @@ def simulate(
                 ao = max(placed + pd.Timedelta(days=int(rng.choice(ao_lags))), as_at_ts)
                 if ao.date() <= period.end:
                     steps.append(Step(int(child.child), "adoption_order", ao.date()))
-        figures = window_figures_by_council(period, council_ids, steps)
+        drawn.append(steps)
+    for figures in window_figures_by_draw(period, council_ids, drawn):
         for key in scopes:
             for code in CODES:
                 results[key][code].append(figures[key][code]["value"])

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from forecast import backtest, model
-from forecast.journeys import Journeys, load
+from forecast.journeys import Journeys, Records, at, read
 from forecast.models import ForecastModel, ForecastResult, Method
 from forecast.projection import current_window, simulate
 from raa.models import Region
@@ -68,11 +68,26 @@ def _median(values: pd.Series) -> int | None:
     return int(values.median()) if len(values) else None
 
 
-def forecast_region(region: Region, as_at: date) -> RegionForecast:
-    """Fit, backtest and forecast one region as at ``as_at`` (nothing written)."""
+def forecast_region(region: Region, as_at: date, records: Records | None = None) -> RegionForecast:
+    """Fit, backtest and forecast one region as at ``as_at`` (nothing written). ``records``:
+    what :func:`forecast.journeys.read` already read to ``as_at`` for these councils or more
+    (else read here): the fit and its backtest both come from that one read."""
+    started = time.perf_counter()
+    result = fit_region(region, as_at, records)
+    if result.method != Method.NONE:
+        result.rows = forecast_rows(result, result.journeys)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def fit_region(region: Region, as_at: date, records: Records | None = None) -> RegionForecast:
+    """:func:`forecast_region` without the forecasts: the backtest, the choice of model and
+    its fit on everything known at ``as_at``."""
     started = time.perf_counter()
     council_ids = list(region.councils.values_list("pk", flat=True))
-    full = load(as_at=as_at, council_ids=council_ids)
+    if records is None:
+        records = read(as_at=as_at, council_ids=council_ids)
+    full = at(records, as_at, council_ids)
     result = RegionForecast(region=region, as_at=as_at, method=Method.NONE, journeys=full)
     if full.with_outcome < model.MIN_OUTCOMES:
         result.message = (
@@ -81,7 +96,7 @@ def forecast_region(region: Region, as_at: date) -> RegionForecast:
         )
         result.seconds = time.perf_counter() - started
         return result
-    past = load(as_at=as_at - timedelta(days=BACKTEST_DAYS), council_ids=council_ids)
+    past = at(records, as_at - timedelta(days=BACKTEST_DAYS), council_ids)
     result.scores = backtest.run(past, full)
     use_cox = result.scores.get("model_beats_baseline", False)
     result.method = Method.COX if use_cox else Method.BASELINE
@@ -92,12 +107,14 @@ def forecast_region(region: Region, as_at: date) -> RegionForecast:
     result.params = model.fit(full.frame, covariates=use_cox)
     result.placed_lag = _median(full.frame.placed_lag)
     result.ao_lag = _median(full.frame.ao_lag)
-    result.rows = _forecast_rows(result, full)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _forecast_rows(result: RegionForecast, full: Journeys) -> list[dict]:
+def forecast_rows(result: RegionForecast, journeys: Journeys) -> list[dict]:
+    """The forecast of every child waiting in ``journeys`` (at their date) from the fitted
+    ``result`` (its parameters and typical lag): one vectorised pass over the children."""
+    full = journeys
     waiting = full.waiting
     if waiting.empty:
         return []
@@ -116,36 +133,65 @@ def _forecast_rows(result: RegionForecast, full: Journeys) -> list[dict]:
         {"a2": a2_deadline.to_numpy(dtype=float), "a1": a1_deadline.to_numpy(dtype=float)},
     )
 
-    def day(offsets: np.ndarray, i: int) -> date | None:
-        value = offsets[i]
-        return None if np.isnan(value) else (as_at_ts + pd.Timedelta(days=int(value))).date()
+    as_at_day = np.datetime64(as_at_ts.date(), "D")
 
-    def chance(values: np.ndarray, i: int) -> float | None:
-        value = values[i]
-        return None if np.isnan(value) else round(float(value), 3)
+    def days(offsets: np.ndarray) -> list:
+        """Dates ``offsets`` days after the date (None where NaN), whole columns at once."""
+        known = ~np.isnan(offsets)
+        shifted = as_at_day + np.where(known, offsets, 0).astype("timedelta64[D]")
+        return [d if k else None for d, k in zip(shifted.tolist(), known.tolist(), strict=True)]
 
-    rows = []
-    for i, child in enumerate(waiting.itertuples()):
-        a2 = chance(forecasts.not_matched_by["a2"], i)
-        a1 = chance(forecasts.not_matched_by["a1"], i)
-        rows.append(
-            {
-                "child_pk": int(child.child),
-                "child": child.child_id,
-                "council": child.council,
-                "waiting_days": int(waited[i]),
-                "p_91": chance(forecasts.p_91, i),
-                "p_182": chance(forecasts.p_182, i),
-                "p_365": chance(forecasts.p_365, i),
-                "median_date": day(forecasts.q50, i),
-                "low_date": day(forecasts.q10, i),
-                "high_date": day(forecasts.q90, i),
-                "p_breach_a2": a2,
-                "p_breach_a1": a1,
-                "likely_breach": max(a2 or 0, a1 or 0) >= LIKELY,
-            }
-        )
-    return rows
+    def chances(values: np.ndarray) -> list:
+        return [None if v != v else round(v, 3) for v in values.tolist()]
+
+    a2 = chances(forecasts.not_matched_by["a2"])
+    a1 = chances(forecasts.not_matched_by["a1"])
+    columns = zip(
+        waiting.child.tolist(),
+        waiting.child_id.tolist(),
+        waiting.council.tolist(),
+        waited.tolist(),
+        chances(forecasts.p_91),
+        chances(forecasts.p_182),
+        chances(forecasts.p_365),
+        days(forecasts.q50),
+        days(forecasts.q10),
+        days(forecasts.q90),
+        a2,
+        a1,
+        strict=True,
+    )
+    return [
+        {
+            "child_pk": int(pk),
+            "child": child_id,
+            "council": council,
+            "waiting_days": int(waited_days),
+            "p_91": p91,
+            "p_182": p182,
+            "p_365": p365,
+            "median_date": median,
+            "low_date": low,
+            "high_date": high,
+            "p_breach_a2": breach_a2,
+            "p_breach_a1": breach_a1,
+            "likely_breach": max(breach_a2 or 0, breach_a1 or 0) >= LIKELY,
+        }
+        for (
+            pk,
+            child_id,
+            council,
+            waited_days,
+            p91,
+            p182,
+            p365,
+            median,
+            low,
+            high,
+            breach_a2,
+            breach_a1,
+        ) in columns
+    ]
 
 
 def forecast_json(forecasts: list[RegionForecast], *, as_at: date, scope: str) -> dict:

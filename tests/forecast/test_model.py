@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from children.models import JourneyEvent
 from forecast import model
-from forecast.journeys import CEASED, MATCH
+from forecast.journeys import CEASED, MATCH, at, read
 from forecast.models import ForecastModel, ForecastResult, Method
 from forecast.services import fit_and_store, forecast_json, forecast_region
 from tests.forecast.history import make_history
@@ -131,3 +131,20 @@ def test_forecast_command_json_shape(world):
     )
     assert waited[some] == (date(2024, 3, 31) - adm).days
     assert date(2024, 3, 31) - timedelta(days=waited[some]) == adm
+
+
+def test_one_read_cut_at_an_earlier_date_is_the_same_as_reading_at_that_date(world):
+    # The fit and its backtest (two dates) share one read, and the forecasts for every waiting
+    # child read only the children who can be waiting: neither may change a journey.
+    make_history(world, count=240, end=END)
+    ids = [council.pk for council in world.councils.values()]
+    cut = date(2023, 3, 31)
+    records = read(as_at=END, council_ids=ids)
+    for day in (cut, END):
+        pd.testing.assert_frame_equal(
+            at(records, day).frame, at(read(as_at=day, council_ids=ids), day).frame
+        )
+        everyone = at(records, day).waiting.set_index("child").sort_index()
+        few = at(read(as_at=day, council_ids=ids, waiting_only=True), day).waiting
+        assert len(everyone) > 10
+        pd.testing.assert_frame_equal(few.set_index("child").sort_index(), everyone)
