@@ -166,6 +166,25 @@ def django_db_setup(django_db_setup, django_db_blocker):
         build_world()
 
 
+#: The slowest files, handed to the two workers first, so the run does not end with one worker
+#: alone on one of them (`make test`'s --dist loadfile keeps each file on one worker).
+SLOWEST_FIRST = (
+    "tests/raa/test_access_matrix.py",
+    "tests/hardening/test_hostile_input.py",
+    "tests/test_accessibility.py",
+    "tests/hardening/test_faults.py",
+    "tests/hardening/test_csp.py",
+    "tests/hardening/test_backup_restore.py",
+    "tests/home/test_migrate_forward.py",
+    "tests/scorecard/test_reports.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {path: i for i, path in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
 def _flushes_the_database(item) -> bool:
     marker = item.get_closest_marker("django_db")
     transaction = bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
